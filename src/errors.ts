@@ -1,0 +1,66 @@
+/**
+ * The one catalogue of user-facing errors. Every error perfgate throws at a user comes from here,
+ * keyed by a stable code, and says what is wrong, where, and how to fix it. Message wording is API:
+ * tests pin it with inline snapshots.
+ */
+
+const CONFIG_HINT = 'Fix it in the "perfgate" section of package.json.'
+
+const catalogue = {
+  DURATION_INVALID: (p: { received: unknown; where?: string }) =>
+    `Expected a duration like "250us", "5ms" or "1.5s" (a bare number means ms), received ${show(p.received)}${at(p.where)}.`,
+  SIZE_INVALID: (p: { received: unknown; where?: string }) =>
+    `Expected a size like "512 B", "10 kB" or "1.2 MiB" (a bare number means bytes), received ${show(p.received)}${at(p.where)}.`,
+  PERCENT_INVALID: (p: { received: unknown; where?: string }) =>
+    `Expected a percentage like "0.1%" or "5%", received ${show(p.received)}${at(p.where)}.`,
+  CONFIG_INVALID: (p: { file: string; problems: string }) =>
+    `Invalid "perfgate" config in ${p.file}:\n${p.problems}\n${CONFIG_HINT}`,
+  CONFIG_UNREADABLE: (p: { file: string; reason: string }) =>
+    `Could not read ${p.file}: ${p.reason}. perfgate reads its config from the "perfgate" key of package.json; make sure the file is valid JSON.`,
+  BENCH_FAILED: (p: { name: string; phase: string }) =>
+    `Bench "${p.name}" threw during ${p.phase}. The benchmarked function must run without throwing; the original error is attached as cause.`,
+  BENCH_OPTIONS_INVALID: (p: { name: string; problem: string; fix: string }) =>
+    `Bench "${p.name}" has an invalid option: ${p.problem}. ${p.fix}`,
+  COMPARE_OPTIONS_INVALID: (p: { problem: string; fix: string }) =>
+    `compare() has an invalid option: ${p.problem}. ${p.fix}`,
+  PEER_MISSING: (p: { pkg: string; feature: string }) =>
+    `${p.feature} need the "${p.pkg}" package. Install it: pnpm add -D ${p.pkg}`,
+} as const
+
+export type ErrorCode = keyof typeof catalogue
+type ErrorParams<C extends ErrorCode> = Parameters<(typeof catalogue)[C]>[0]
+
+/** An error perfgate raises at its user. `code` is stable; `cause` keeps the underlying error. */
+export class PerfgateError extends Error {
+  override readonly name = 'PerfgateError'
+  readonly code: ErrorCode
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(`perfgate: ${message}`, options?.cause === undefined ? undefined : { cause: options.cause })
+    this.code = code
+  }
+}
+
+/** Build the catalogue's error for `code`. Pass the underlying error as `cause` so nothing is lost. */
+export function perfgateError<C extends ErrorCode>(code: C, params: ErrorParams<C>, cause?: unknown): PerfgateError {
+  const render = catalogue[code] as (p: ErrorParams<C>) => string
+  return new PerfgateError(code, render(params), cause === undefined ? undefined : { cause })
+}
+
+export function isPerfgateError(value: unknown, code?: ErrorCode): value is PerfgateError {
+  return value instanceof PerfgateError && (code === undefined || value.code === code)
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (value === undefined) return 'undefined'
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return String(value)
+  }
+}
+
+function at(where: string | undefined): string {
+  return where ? ` at ${where}` : ''
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup'
+
+// One entry per exports-map entry; later entries (vitest, reporter, playwright, cli) join here.
+export default defineConfig({
+  entry: { index: 'src/index.ts' },
+  format: ['esm'],
+  target: 'node20',
+  platform: 'node',
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  splitting: true,
+})
