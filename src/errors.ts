@@ -13,6 +13,10 @@ const catalogue = {
     `Expected a size like "512 B", "10 kB" or "1.2 MiB" (a bare number means bytes), received ${show(p.received)}${at(p.where)}.`,
   PERCENT_INVALID: (p: { received: unknown; where?: string }) =>
     `Expected a percentage like "0.1%" or "5%", received ${show(p.received)}${at(p.where)}.`,
+  NUMBER_INVALID: (p: { received: unknown; where?: string }) =>
+    `Expected a non-negative number like 10000 or "10000", received ${show(p.received)}${at(p.where)}.`,
+  BOUND_INVALID: (p: { received: unknown; where?: string; defaultOp: string }) =>
+    `Expected a bound like ">= 10000" or "< 0.1%": one of the operators <, <=, >, >= and a value (a bare value means ${p.defaultOp}), received ${show(p.received)}${at(p.where)}.`,
   CONFIG_INVALID: (p: { file: string; problems: string }) =>
     `Invalid "perfgate" config in ${p.file}:\n${p.problems}\n${CONFIG_HINT}`,
   CONFIG_UNREADABLE: (p: { file: string; reason: string }) =>

@@ -1,6 +1,13 @@
 /** Something about the machine or process that makes timings less trustworthy. */
 export interface EnvironmentWarning {
-  code: 'high-load' | 'debugger' | 'coverage' | 'cpu-governor' | 'cpu-quota' | 'low-memory' | 'unoptimized-flags'
+  code:
+    | 'high-load'
+    | 'debugger'
+    | 'coverage'
+    | 'cpu-governor'
+    | 'cpu-quota'
+    | 'low-memory'
+    | 'unoptimized-flags'
   /** One sentence for a person: what was seen and what it does to timings. */
   message: string
 }
@@ -48,3 +55,6 @@ export interface Environment {
   timer: { resolutionNs: number; costNs: number }
   warnings: EnvironmentWarning[]
 }
+
+/** Reads a text file; undefined when it does not exist or cannot be read. */
+export type ReadFile = (path: string) => string | undefined

@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises'
+import { dirname, join, relative, resolve } from 'node:path'
+import { perfgateError } from '../errors.js'
+import { formatIssues } from './format-issues.js'
+import { type PerfgateConfig, perfgateConfigSchema } from './schema.js'
+
+/*
+ * Precedence, highest first:
+ *   1. inline options (`bench(name, fn, { time })`, `toMeetBudget({ p95: '2ms' })`),
+ *   2. the "perfgate" key of the nearest package.json, loaded here,
+ *   3. defaults, named constants in schema.ts (DEFAULT_REGRESSION_THRESHOLD, …) and in the
+ *      modules that own an option.
+ * This module only produces layer 2 with layer 3 filled in; callers apply their inline options.
+ */
+
+/** The config in effect for a folder, and where it came from. */
+export interface LoadedConfig {
+  /** The parsed config; every default filled in. */
+  config: PerfgateConfig
+  /** Absolute path of the package.json the config came from, or null when none was found. */
+  file: string | null
+  /** Folder that relative paths in the config resolve against: the package.json's folder, else cwd. */
+  root: string
+}
+
+/**
+ * Validate a raw "perfgate" value (the parsed JSON under that key). Pure: tests and inline
+ * options use it directly. An absent key (`undefined`) gives the defaults; anything else must be
+ * a valid config object.
+ *
+ * @param file - How to name the source in the error, e.g. `package.json` or `../package.json`.
+ * @throws PerfgateError `CONFIG_INVALID` listing every problem, one `✖ … → at path` block each;
+ * the ZodError is kept as cause.
+ */
+export function parseConfig(raw: unknown, file = 'package.json'): PerfgateConfig {
+  const result = perfgateConfigSchema.safeParse(raw === undefined ? {} : raw)
+  if (result.success) return result.data
+  const problems = formatIssues(result.error.issues, perfgateConfigSchema)
+  throw perfgateError('CONFIG_INVALID', { file, problems }, result.error)
+}
+
+/**
+ * Load the config from the "perfgate" key of the nearest package.json, walking up from `cwd`.
+ * No package.json, or one without the key, gives the defaults: perfgate works without config.
+ *
+ * @throws PerfgateError `CONFIG_UNREADABLE` when the package.json cannot be read or is not valid
+ * JSON (the underlying error is the cause); `CONFIG_INVALID` when the "perfgate" key is invalid.
+ */
+export async function loadConfig(cwd: string = process.cwd()): Promise<LoadedConfig> {
+  const start = resolve(cwd)
+  const found = await findPackageJson(start)
+  if (!found) return { config: parseConfig(undefined), file: null, root: start }
+  const shown = relative(start, found.file) || found.file
+  let pkg: unknown
+  try {
+    // A byte-order mark is valid in a file but not in JSON.parse; some Windows editors write one.
+    pkg = JSON.parse(found.text.replace(/^\uFEFF/, ''))
+  } catch (error) {
+    throw perfgateError('CONFIG_UNREADABLE', { file: shown, reason: reasonOf(error) }, error)
+  }
+  const raw = typeof pkg === 'object' && pkg !== null && !Array.isArray(pkg) ? (pkg as Record<string, unknown>).perfgate : undefined
+  return { config: parseConfig(raw, shown), file: found.file, root: dirname(found.file) }
+}
+
+async function findPackageJson(start: string): Promise<{ file: string; text: string } | undefined> {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json')
+    try {
+      return { file, text: await readFile(file, 'utf8') }
+    } catch (error) {
+      // Only "not here" means keep walking; a package.json we cannot read must not be skipped
+      // silently, or a parent's config would apply without anyone noticing.
+      const code = (error as NodeJS.ErrnoException).code
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+        throw perfgateError('CONFIG_UNREADABLE', { file, reason: reasonOf(error) }, error)
+      }
+    }
+    if (dirname(dir) === dir) return undefined
+  }
+}
+
+function reasonOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, '')
+}

@@ -1,0 +1,145 @@
+import { captureEnvironment } from '../env/capture-environment.js'
+import { perfgateError } from '../errors.js'
+import { createBatchRunner, isThenable } from './batch-runner.js'
+import { runHookedBatch, warmUpAndCalibrate } from './calibrate.js'
+import {
+  DEFAULT_BENCH_TIME_NS,
+  DEFAULT_MAX_SAMPLES,
+  DEFAULT_MIN_SAMPLES,
+  TARGET_BATCH_NS,
+  YIELD_EVERY_NS,
+} from './defaults.js'
+import { checkConfidence, checkPositiveInteger, resolveTime, resolveWarmup } from './resolve-options.js'
+import { summarizeBatches } from './summarize.js'
+import { nowNs } from './timer.js'
+import type { BenchFn, BenchOptions, BenchResult } from './types.js'
+
+/**
+ * Measure a function: warm it up, choose a batch size, then time batches until the time budget is
+ * spent, and summarise per-call times with intervals.
+ *
+ * ```ts
+ * const result = await bench('sort 10k', () => sortNumbers(data), { time: '1s' })
+ * result.stats.medianNs // per-call median; result.stats.medianIntervalNs its 95% interval
+ * ```
+ * @throws PerfgateError BENCH_FAILED when the function throws (the error is kept as `cause`);
+ *   BENCH_OPTIONS_INVALID / DURATION_INVALID for bad options.
+ */
+export async function bench(name: string, fn: BenchFn, options: BenchOptions = {}): Promise<BenchResult> {
+  const settings = resolveBenchOptions(name, fn, options)
+  const startedAt = new Date().toISOString()
+  const start = nowNs()
+  const deadline = start + settings.budgetNs
+  const hooks = { ...(options.setup && { setup: options.setup }), ...(options.teardown && { teardown: options.teardown }) }
+
+  const isAsync = await detectAsync(name, fn, hooks)
+  const run = createBatchRunner(fn, isAsync)
+
+  let calibration: Awaited<ReturnType<typeof warmUpAndCalibrate>>
+  try {
+    calibration = await warmUpAndCalibrate(run, hooks, {
+      warmupNs: settings.warmupNs,
+      targetBatchNs: TARGET_BATCH_NS,
+      ...(options.batchSize !== undefined && { fixedBatchSize: options.batchSize }),
+    })
+  } catch (error) {
+    throw perfgateError('BENCH_FAILED', { name, phase: 'warm-up' }, error)
+  }
+  const k = calibration.batchSize
+
+  const batchTimesNs: number[] = []
+  let lastYield = nowNs()
+  let lastBatchNs = calibration.perCallNs * k
+  try {
+    while (batchTimesNs.length < settings.maxSamples) {
+      const now = nowNs()
+      // Stop before a batch that would overrun the budget, once the minimum is recorded.
+      if (batchTimesNs.length >= settings.minSamples && now + lastBatchNs > deadline) break
+      lastBatchNs = await runHookedBatch(run, k, hooks)
+      batchTimesNs.push(lastBatchNs)
+      if (!isAsync && nowNs() - lastYield > YIELD_EVERY_NS) {
+        // A long synchronous loop would starve timers and worker IPC; give them a turn.
+        await new Promise<void>((resolve) => setImmediate(resolve))
+        lastYield = nowNs()
+      }
+    }
+  } catch (error) {
+    throw perfgateError('BENCH_FAILED', { name, phase: 'measurement' }, error)
+  }
+
+  const wallNs = nowNs() - start
+  return {
+    name,
+    env: options.env ?? captureEnvironment(),
+    batchSize: k,
+    batchTimesNs,
+    async: isAsync,
+    stats: summarizeBatches(batchTimesNs, k, settings.confidence),
+    timing: {
+      startedAt,
+      wallNs,
+      warmupNs: calibration.warmupNs,
+      budgetNs: settings.budgetNs,
+      batchSizeSource: options.batchSize === undefined ? 'calibrated' : 'option',
+    },
+  }
+}
+
+/** Call the function once (with its hooks) to learn whether it is async, and fail early if it throws. */
+export async function detectAsync(
+  name: string,
+  fn: BenchFn,
+  hooks: { setup?: () => unknown; teardown?: () => unknown },
+): Promise<boolean> {
+  try {
+    if (hooks.setup) await hooks.setup()
+    const first = fn()
+    const isAsync = isThenable(first)
+    if (isAsync) await first
+    if (hooks.teardown) await hooks.teardown()
+    return isAsync
+  } catch (error) {
+    throw perfgateError('BENCH_FAILED', { name, phase: 'the first call' }, error)
+  }
+}
+
+interface BenchSettings {
+  budgetNs: number
+  warmupNs: number
+  minSamples: number
+  maxSamples: number
+  confidence: number
+}
+
+function resolveBenchOptions(name: string, fn: unknown, options: BenchOptions): BenchSettings {
+  const invalid = (problem: string, fix: string) => perfgateError('BENCH_OPTIONS_INVALID', { name, problem, fix })
+  if (typeof name !== 'string' || name.length === 0) {
+    throw perfgateError('BENCH_OPTIONS_INVALID', {
+      name: String(name),
+      problem: 'the name must be a non-empty string',
+      fix: "Call bench('what it measures', fn).",
+    })
+  }
+  if (typeof fn !== 'function') {
+    throw invalid(`the function to measure is ${fn === null ? 'null' : typeof fn}`, `Call bench('${name}', () => work()).`)
+  }
+  for (const key of ['minSamples', 'maxSamples', 'batchSize'] as const) {
+    const problem = checkPositiveInteger(key, options[key])
+    if (problem) throw invalid(problem.problem, problem.fix)
+  }
+  const confidence = checkConfidence(options.confidence)
+  if (typeof confidence !== 'number') throw invalid(confidence.problem, confidence.fix)
+  const budgetNs = resolveTime(options.time, DEFAULT_BENCH_TIME_NS, `bench("${name}").time`)
+  const minSamples = options.minSamples ?? DEFAULT_MIN_SAMPLES
+  const maxSamples = options.maxSamples ?? Math.max(DEFAULT_MAX_SAMPLES, minSamples)
+  if (maxSamples < minSamples) {
+    throw invalid(`maxSamples (${maxSamples}) is below minSamples (${minSamples})`, 'Raise maxSamples or lower minSamples.')
+  }
+  return {
+    budgetNs,
+    warmupNs: Math.min(resolveWarmup(options.warmup, budgetNs, `bench("${name}").warmup`), budgetNs),
+    minSamples,
+    maxSamples,
+    confidence,
+  }
+}

@@ -1,0 +1,177 @@
+import type { Environment } from '../env/types.js'
+
+/** A function under measurement. It may return a promise; then every call is awaited. */
+export type BenchFn = () => unknown
+
+/** A duration given by a user: a string with a unit ("500ms", "1.5s") or a number of milliseconds. */
+export type DurationInput = string | number
+
+/** Hooks that run around every timed batch, outside the timed region. */
+export interface BatchHooks {
+  /** Runs before every batch, untimed (e.g. refill an array the function consumes). */
+  setup?: () => unknown
+  /** Runs after every batch, untimed. */
+  teardown?: () => unknown
+}
+
+export interface BenchOptions extends BatchHooks {
+  /**
+   * Total wall time of the bench, warm-up and calibration included. A bench whose single call is
+   * slower than this still records `minSamples` batches.
+   * @default DEFAULT_BENCH_TIME_NS (500 ms)
+   */
+  time?: DurationInput
+  /** Warm-up time before anything is recorded. @default 5% of `time`, between 10 ms and 200 ms */
+  warmup?: DurationInput
+  /** @default DEFAULT_MIN_SAMPLES (10) */
+  minSamples?: number
+  /** Upper bound on recorded batches; keeps memory bounded. @default DEFAULT_MAX_SAMPLES (20 000) */
+  maxSamples?: number
+  /**
+   * Calls per timed batch. Leave unset to calibrate (a power of two reaching ~180 µs per batch);
+   * set it to 1 for true per-call percentiles, or to a baseline's batch size to measure exactly
+   * the same way as the baseline did.
+   */
+  batchSize?: number
+  /** Confidence of the intervals in `stats`. @default DEFAULT_CONFIDENCE (0.95) */
+  confidence?: number
+  /** Environment to store with the result; captured fresh when absent. */
+  env?: Environment
+}
+
+/** Counts of Tukey outliers among the batch times (kept in the data, never silently dropped). */
+export interface OutlierCounts {
+  lowSevere: number
+  lowMild: number
+  highMild: number
+  highSevere: number
+}
+
+/**
+ * Summary of a bench, in nanoseconds per call.
+ *
+ * With a batch size above 1, each sample is the mean of a batch: the median and its interval are
+ * the median per-call time, but percentiles describe batch means, which are narrower than the
+ * distribution of single calls. `granularity` says which one you have.
+ */
+export interface BenchStats {
+  /** 'call' when each sample is one call (batch size 1); 'batch-mean' otherwise. */
+  granularity: 'call' | 'batch-mean'
+  /** Number of timed batches. */
+  samples: number
+  /** Number of timed calls (samples × batch size). */
+  calls: number
+  meanNs: number
+  medianNs: number
+  p75Ns: number
+  p90Ns: number
+  p95Ns: number
+  p99Ns: number
+  minNs: number
+  maxNs: number
+  /** Sample standard deviation of the per-call sample values. */
+  sdNs: number
+  /** Coefficient of variation: sdNs / meanNs. */
+  cv: number
+  /** Calls per second at the median: 1e9 / medianNs. */
+  opsPerSec: number
+  /** Confidence of the intervals below. */
+  confidence: number
+  /** Distribution-free interval for the median (order statistics). */
+  medianIntervalNs: [number, number]
+  /** Distribution-free interval for p95; as wide as the data when there are too few samples. */
+  p95IntervalNs: [number, number]
+  outliers: OutlierCounts
+}
+
+export interface BenchTiming {
+  /** ISO 8601 start time. */
+  startedAt: string
+  /** Wall time of the whole bench, warm-up included. */
+  wallNs: number
+  warmupNs: number
+  /** The time budget the bench was given. */
+  budgetNs: number
+  /** How the batch size was chosen. */
+  batchSizeSource: 'calibrated' | 'option'
+}
+
+export interface BenchResult {
+  name: string
+  env: Environment
+  /** Calls per timed batch. The same code gets the same batch size in every process. */
+  batchSize: number
+  /** Raw duration of every timed batch (the whole batch, not per call), in recording order. */
+  batchTimesNs: number[]
+  /** True when the function returned a promise and every call was awaited. */
+  async: boolean
+  stats: BenchStats
+  timing: BenchTiming
+}
+
+/** How a compared function relates to the one it is compared with. */
+export type ComparisonVerdict = 'faster' | 'slower' | 'equivalent' | 'inconclusive'
+
+export interface CompareSide extends BatchHooks {
+  name?: string
+  fn: BenchFn
+}
+
+export interface CompareOptions {
+  /**
+   * Time cap of the comparison. Clear differences are decided at the first looks; an unclear one
+   * runs to the cap and comes back 'inconclusive'.
+   * @default DEFAULT_COMPARE_TIME_NS (1 s)
+   */
+  time?: DurationInput
+  /**
+   * Practical threshold: a difference counts only when its whole interval lies beyond it
+   * (`"10%"` or 0.1). Slower means a's time > (1 + by) × b's; faster means a's time < b's / (1 + by).
+   * @default DEFAULT_NOISE_BAND (2%)
+   */
+  by?: string | number
+  /** @default DEFAULT_CONFIDENCE (0.95) */
+  confidence?: number
+  /** Warm-up time for both functions together. @default 5% of `time`, between 10 ms and 200 ms */
+  warmup?: DurationInput
+  /** Calls per batch for a and b; calibrated per function when unset. */
+  batchSize?: number | [number, number]
+  /** @default DEFAULT_MAX_ROUNDS */
+  maxRounds?: number
+  /** Seed of the random A/B order of each round; random when unset. Recorded in the result. */
+  seed?: number
+  env?: Environment
+}
+
+export interface Comparison {
+  /** Names of a and b. */
+  names: [string, string]
+  /** a's time per call / b's time per call (median of the paired round ratios). */
+  ratio: number
+  /**
+   * Interval for `ratio`. Widened for the number of looks taken, so that it holds at `confidence`
+   * across the whole sequential run, not only at the look that stopped it.
+   */
+  interval: [number, number]
+  confidence: number
+  verdict: ComparisonVerdict
+  /** Why the verdict is what it is, in one sentence. */
+  reason: string
+  /** The practical threshold used (relative, e.g. 0.02). */
+  threshold: number
+  /**
+   * Smallest relative difference this run could have called 'faster'/'slower': threshold plus the
+   * interval's half-width. A larger time budget shrinks it.
+   */
+  detectableEffect: number
+  rounds: number
+  looks: number
+  /** Median per-call time of a and b over the rounds. */
+  medianNs: [number, number]
+  batchSize: [number, number]
+  /** Per-round log(a per-call / b per-call): the paired data the verdict rests on. */
+  logRatios: number[]
+  seed: number
+  wallNs: number
+  env: Environment
+}
