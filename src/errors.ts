@@ -46,7 +46,11 @@ export class PerfgateError extends Error {
 }
 
 /** Build the catalogue's error for `code`. Pass the underlying error as `cause` so nothing is lost. */
-export function perfgateError<C extends ErrorCode>(code: C, params: ErrorParams<C>, cause?: unknown): PerfgateError {
+export function perfgateError<C extends ErrorCode>(
+  code: C,
+  params: ErrorParams<C>,
+  cause?: unknown,
+): PerfgateError {
   const render = catalogue[code] as (p: ErrorParams<C>) => string
   return new PerfgateError(code, render(params), cause === undefined ? undefined : { cause })
 }
@@ -57,7 +61,8 @@ export function isPerfgateError(value: unknown, code?: ErrorCode): value is Perf
 
 function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value)
-  if (value === undefined) return 'undefined'
+  // JSON has no NaN or Infinity: show numbers as JavaScript prints them.
+  if (typeof value === 'number' || value === undefined) return String(value)
   try {
     return JSON.stringify(value) ?? String(value)
   } catch {

@@ -3,12 +3,28 @@
  * The public core API. Explicit named exports only; adapters (Vitest, Playwright, reporters) live
  * in their own entry points.
  */
+
+export { formatDuration, formatPercent, formatSize } from './budget/format.js'
+export { parseDuration } from './budget/parse-duration.js'
+export { parsePercent } from './budget/parse-percent.js'
+export { parseSize } from './budget/parse-size.js'
+export { loadConfig, parseConfig } from './config/load-config.js'
+export { captureEnvironment } from './env/capture-environment.js'
+export type { EnvironmentDifference } from './env/differences.js'
+export { environmentDifferences } from './env/differences.js'
+export { environmentWarnings } from './env/environment-warnings.js'
+export { formatEnvironment, formatEnvironmentLine } from './env/format-environment.js'
+export type { Environment, EnvironmentWarning } from './env/types.js'
+export type { ErrorCode } from './errors.js'
+export { isPerfgateError, PerfgateError } from './errors.js'
 export { bench } from './measure/bench.js'
 export { compare } from './measure/compare.js'
-export { analyzePairedLogRatios, lookSchedule } from './measure/paired-verdict.js'
-export type { LookVerdict, PairedAnalysis, PairedOptions } from './measure/paired-verdict.js'
-export { summarizeBatches } from './measure/summarize.js'
 export * from './measure/defaults.js'
+export type { LookVerdict, PairedAnalysis, PairedOptions } from './measure/paired-verdict.js'
+export { analyzePairedLogRatios, lookSchedule } from './measure/paired-verdict.js'
+export { summarizeBatches } from './measure/summarize.js'
+export type { TimerProfile } from './measure/timer.js'
+export { timerProfile } from './measure/timer.js'
 export type {
   BatchHooks,
   BenchFn,
@@ -23,18 +39,3 @@ export type {
   DurationInput,
   OutlierCounts,
 } from './measure/types.js'
-export { timerProfile } from './measure/timer.js'
-export type { TimerProfile } from './measure/timer.js'
-export { captureEnvironment } from './env/capture-environment.js'
-export type { Environment, EnvironmentWarning } from './env/types.js'
-export { parseDuration } from './budget/parse-duration.js'
-export { parseSize } from './budget/parse-size.js'
-export { parsePercent } from './budget/parse-percent.js'
-export { formatDuration, formatPercent, formatSize } from './budget/format.js'
-export { loadConfig, parseConfig } from './config/load-config.js'
-export { PerfgateError, isPerfgateError } from './errors.js'
-export type { ErrorCode } from './errors.js'
-export { environmentWarnings } from './env/environment-warnings.js'
-export { formatEnvironment, formatEnvironmentLine } from './env/format-environment.js'
-export { environmentDifferences } from './env/differences.js'
-export type { EnvironmentDifference } from './env/differences.js'

@@ -20,7 +20,14 @@ export const DEFAULT_BOUND_OP: BoundOp = '<='
 // accepted because they are what people paste from documents.
 const OPERATOR_SOURCE = '(<=|>=|≤|≥|<|>)'
 const OP_RE = new RegExp(`^\\s*${OPERATOR_SOURCE}?\\s*([\\s\\S]*)$`)
-const NORMALISED: Readonly<Record<string, BoundOp>> = { '<': '<', '<=': '<=', '≤': '<=', '>': '>', '>=': '>=', '≥': '>=' }
+const NORMALISED: Readonly<Record<string, BoundOp>> = {
+  '<': '<',
+  '<=': '<=',
+  '≤': '<=',
+  '>': '>',
+  '>=': '>=',
+  '≥': '>=',
+}
 // A value that still starts with an operator character means an operator we do not accept: "=>", "==", "<<".
 const STRAY_OPERATOR_RE = /^[<>=!≤≥]/
 
@@ -56,7 +63,11 @@ export function parseBound(
   const match = typeof input === 'string' ? OP_RE.exec(input) : null
   const rest = match?.[2]
   if (!match || rest === undefined || STRAY_OPERATOR_RE.test(rest)) {
-    throw perfgateError('BOUND_INVALID', { received: input, defaultOp, ...(where === undefined ? {} : { where }) })
+    throw perfgateError('BOUND_INVALID', {
+      received: input,
+      defaultOp,
+      ...(where === undefined ? {} : { where }),
+    })
   }
   const op = match[1] === undefined ? defaultOp : NORMALISED[match[1]]!
   return { op, value: parseValue(rest, where) }

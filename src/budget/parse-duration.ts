@@ -5,8 +5,8 @@ import { DECIMAL_SOURCE } from './parse-number.js'
 const NS_PER_UNIT: Readonly<Record<string, number>> = {
   ns: 1,
   us: 1e3,
-  'µs': 1e3, // U+00B5 MICRO SIGN, what most keyboards type
-  'μs': 1e3, // U+03BC GREEK SMALL LETTER MU, what some fonts and tools emit
+  µs: 1e3, // U+00B5 MICRO SIGN, what most keyboards type
+  μs: 1e3, // U+03BC GREEK SMALL LETTER MU, what some fonts and tools emit
   ms: 1e6,
   s: 1e9,
   m: 60e9,
@@ -38,7 +38,10 @@ export function parseDuration(input: string | number, where?: string): number {
     const match = DURATION_RE.exec(input)
     if (match) return scale(Number(match[1]), NS_PER_UNIT[(match[2] ?? 'ms').toLowerCase()]!)
   }
-  throw perfgateError('DURATION_INVALID', where === undefined ? { received: input } : { received: input, where })
+  throw perfgateError(
+    'DURATION_INVALID',
+    where === undefined ? { received: input } : { received: input, where },
+  )
 }
 
 // 15 significant digits drop binary noise such as 1.1 * 1e6 = 1100000.0000000002.

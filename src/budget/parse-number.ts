@@ -26,5 +26,8 @@ export function parseNumber(input: string | number, where?: string): number {
     const match = NUMBER_RE.exec(input)
     if (match) return Number(match[1])
   }
-  throw perfgateError('NUMBER_INVALID', where === undefined ? { received: input } : { received: input, where })
+  throw perfgateError(
+    'NUMBER_INVALID',
+    where === undefined ? { received: input } : { received: input, where },
+  )
 }

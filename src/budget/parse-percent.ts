@@ -26,5 +26,8 @@ export function parsePercent(input: string | number, where?: string): number {
     // 15 significant digits drop binary noise such as 0.07 / 100 = 0.0007000000000000001.
     if (match) return Number((Number(match[1]) / 100).toPrecision(15))
   }
-  throw perfgateError('PERCENT_INVALID', where === undefined ? { received: input } : { received: input, where })
+  throw perfgateError(
+    'PERCENT_INVALID',
+    where === undefined ? { received: input } : { received: input, where },
+  )
 }

@@ -34,8 +34,8 @@ export function defaultMaxDistance(input: string): number {
 
 /**
  * The candidate the user most likely meant by `input`, or undefined when none is close.
- * Comparison ignores case (`"lcp"` suggests `"LCP"`); among equally close candidates the first
- * in `candidates` wins, so pass them in a meaningful order.
+ * Comparison ignores case (`"lcp"` suggests `"LCP"`). Among equally close candidates one with the
+ * same letters wins (a swap is the likelier slip), then the first in `candidates`.
  *
  * @param maxDistance - Largest {@link editDistance} accepted. @default defaultMaxDistance(input)
  */
@@ -49,10 +49,17 @@ export function didYouMean(
   for (const candidate of candidates) {
     if (candidate === input) continue
     const distance = editDistance(input.toLowerCase(), candidate.toLowerCase())
-    if (distance <= maxDistance && distance < bestDistance) {
+    // On a tie, prefer a candidate with the same letters: "p59" means "p95" more likely than "p50".
+    const closer = distance < bestDistance || (distance === bestDistance && sameLetters(input, candidate))
+    if (distance <= maxDistance && closer) {
       best = candidate
       bestDistance = distance
     }
   }
   return best
+}
+
+function sameLetters(a: string, b: string): boolean {
+  const sorted = (text: string) => [...text.toLowerCase()].sort().join('')
+  return sorted(a) === sorted(b)
 }

@@ -20,7 +20,10 @@ const defOf = (schema: z.core.$ZodType): Def => schema._zod.def as unknown as De
  * undefined when `path` does not lead to an object schema. Used to suggest a fix for an unknown
  * key: `knownKeysAt(perfgateConfigSchema, ['regression'])` lists `threshold`, `confidence`, ….
  */
-export function knownKeysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): readonly string[] | undefined {
+export function knownKeysAt(
+  schema: z.core.$ZodType,
+  path: readonly PropertyKey[],
+): readonly string[] | undefined {
   const def = defOf(schema)
   switch (def.type) {
     case 'optional':

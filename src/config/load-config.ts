@@ -58,7 +58,10 @@ export async function loadConfig(cwd: string = process.cwd()): Promise<LoadedCon
   } catch (error) {
     throw perfgateError('CONFIG_UNREADABLE', { file: shown, reason: reasonOf(error) }, error)
   }
-  const raw = typeof pkg === 'object' && pkg !== null && !Array.isArray(pkg) ? (pkg as Record<string, unknown>).perfgate : undefined
+  const raw =
+    typeof pkg === 'object' && pkg !== null && !Array.isArray(pkg)
+      ? (pkg as Record<string, unknown>).perfgate
+      : undefined
   return { config: parseConfig(raw, shown), file: found.file, root: dirname(found.file) }
 }
 
@@ -72,7 +75,11 @@ async function findPackageJson(start: string): Promise<{ file: string; text: str
       // silently, or a parent's config would apply without anyone noticing.
       const code = (error as NodeJS.ErrnoException).code
       if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-        throw perfgateError('CONFIG_UNREADABLE', { file, reason: reasonOf(error) }, error)
+        throw perfgateError(
+          'CONFIG_UNREADABLE',
+          { file: relative(start, file), reason: reasonOf(error) },
+          error,
+        )
       }
     }
     if (dirname(dir) === dir) return undefined

@@ -1,5 +1,11 @@
 import { z } from 'zod'
-import { type Bound, type BoundOp, boundPattern, parseBound, type ValueParser } from '../budget/parse-bound.js'
+import {
+  type Bound,
+  type BoundOp,
+  boundPattern,
+  parseBound,
+  type ValueParser,
+} from '../budget/parse-bound.js'
 import { DURATION_PATTERN, parseDuration } from '../budget/parse-duration.js'
 import { NUMBER_PATTERN, parseNumber } from '../budget/parse-number.js'
 import { PERCENT_PATTERN, parsePercent } from '../budget/parse-percent.js'
@@ -81,18 +87,24 @@ interface UnitSpec<T> {
  */
 function unit<T>({ pattern, max, parse, description, examples }: UnitSpec<T>) {
   const error = rejectedBy(parse)
-  const number = max === undefined ? z.number({ error }).min(0, { error }) : z.number({ error }).min(0, { error }).max(max, { error })
-  return z
-    .union([z.string({ error }).regex(new RegExp(pattern), { error }), number], { error })
-    .transform((input, ctx): T => {
-      try {
-        return parse(input)
-      } catch (thrown) {
-        ctx.issues.push({ code: 'custom', input, message: problemLine(thrown) })
-        return z.NEVER
-      }
-    })
-    .meta({ description, examples: [...examples] })
+  const number =
+    max === undefined
+      ? z.number({ error }).min(0, { error })
+      : z.number({ error }).min(0, { error }).max(max, { error })
+  return (
+    z
+      .union([z.string({ error }).regex(new RegExp(pattern), { error }), number], { error })
+      // Metadata on the input side, which is what the JSON Schema describes.
+      .meta({ description, examples: [...examples] })
+      .transform((input, ctx): T => {
+        try {
+          return parse(input)
+        } catch (thrown) {
+          ctx.issues.push({ code: 'custom', input, message: problemLine(thrown) })
+          return z.NEVER
+        }
+      })
+  )
 }
 
 const duration = (description: string) =>
@@ -107,7 +119,7 @@ const size = (description: string) =>
   unit<ParsedSize>({
     pattern: SIZE_PATTERN,
     parse: (input) => ({ text: String(input), bytes: parseSize(input) }),
-    description: `${description} A size like "512 B", "10 kB" (1000 bytes each) or "1.2 MiB" (1024² bytes); a bare number means bytes.`,
+    description: `${description} A size like "512 B", "10 kB" (1 kB = 1000 B) or "1.2 MiB" (1 MiB = 1024 KiB); a bare number means bytes.`,
     examples: ['10 kB', '1.2 MiB'],
   })
 
@@ -135,7 +147,10 @@ const bound = (
   })
 
 const text = (description: string, what: string) =>
-  z.string({ error: expected(what) }).min(1, { error: expected(what) }).meta({ description })
+  z
+    .string({ error: expected(what) })
+    .min(1, { error: expected(what) })
+    .meta({ description })
 
 const positiveInt = (description: string) => {
   const error = expected('a whole number of 1 or more')
@@ -174,7 +189,8 @@ function list<T extends z.ZodType>(item: T, what: string, description: string) {
 const LIGHTHOUSE_TEXT_PATTERN = `^(?=[\\s\\S]*[A-Za-zµμ]\\s*$)(?:${DURATION_PATTERN.slice(1, -1)}|${SIZE_PATTERN.slice(1, -1)})$`
 
 function parseLighthouseTarget(input: string | number): LighthouseTarget {
-  if (typeof input === 'number' && input >= 0 && input <= 1) return { kind: 'score', text: String(input), score: input }
+  if (typeof input === 'number' && input >= 0 && input <= 1)
+    return { kind: 'score', text: String(input), score: input }
   // Duration and size units do not overlap, so the unit decides; a bare numeric string is
   // ambiguous (score? ms? bytes?) and rejected.
   if (typeof input === 'string' && /[a-zµμ]\s*$/i.test(input)) {
@@ -211,7 +227,9 @@ const lighthouseTarget = unit<LighthouseTarget>({
 /** Schema of one bench budget, also usable for inline budgets such as `toMeetBudget({ p95: '2ms' })`. */
 export const benchBudgetSchema = strict(
   {
-    mean: duration('Largest allowed mean time per call. Reported but noisy; prefer median or a percentile.').optional(),
+    mean: duration(
+      'Largest allowed mean time per call. Reported but noisy; prefer median or a percentile.',
+    ).optional(),
     median: duration('Largest allowed median time per call.').optional(),
     p50: duration('Largest allowed 50th percentile time per call.').optional(),
     p75: duration('Largest allowed 75th percentile time per call.').optional(),
@@ -219,12 +237,10 @@ export const benchBudgetSchema = strict(
     p95: duration('Largest allowed 95th percentile time per call.').optional(),
     p99: duration('Largest allowed 99th percentile time per call.').optional(),
     max: duration('Largest allowed slowest call.').optional(),
-    opsPerSec: bound(
-      'Operations per second.',
-      { pattern: NUMBER_PATTERN, parse: parseNumber },
-      '>=',
-      ['>= 10000', 10000],
-    ).optional(),
+    opsPerSec: bound('Operations per second.', { pattern: NUMBER_PATTERN, parse: parseNumber }, '>=', [
+      '>= 10000',
+      10000,
+    ]).optional(),
   },
   'a bench budget like { "p95": "2ms" }',
 )
@@ -232,7 +248,10 @@ export const benchBudgetSchema = strict(
 /** Schema of one bundle-size budget (checked with size-limit). */
 export const sizeBudgetSchema = strict(
   {
-    path: text('File or glob of the files to measure, relative to package.json.', 'a file path or glob like "dist/index.js"'),
+    path: text(
+      'File or glob of the files to measure, relative to package.json.',
+      'a file path or glob like "dist/index.js"',
+    ),
     name: text('Name shown in reports; defaults to path.', 'a non-empty name').optional(),
     limit: size('Largest allowed size, uncompressed.').optional(),
     gzip: size('Largest allowed size after gzip.').optional(),
@@ -271,7 +290,9 @@ export const webBudgetSchema = strict(
       .meta({ description: 'Web Vitals budgets.' })
       .optional(),
     lighthouse: z
-      .record(z.string(), lighthouseTarget, { error: expected('Lighthouse targets like { "performance": 0.9 }') })
+      .record(z.string(), lighthouseTarget, {
+        error: expected('Lighthouse targets like { "performance": 0.9 }'),
+      })
       .meta({ description: 'Lighthouse targets, keyed by category or audit id.' })
       .optional(),
     runs: positiveInt('How many times to load the page; results are aggregated across runs.').optional(),
@@ -281,8 +302,14 @@ export const webBudgetSchema = strict(
       })
       .meta({ description: 'Device and network profile: "desktop", "mobile", or a custom profile name.' })
       .optional(),
-    command: text('Command that starts the server for url, stopped after the run.', 'a command like "pnpm preview"').optional(),
-    waitFor: text('URL that must respond before measuring starts (with command).', 'a URL to wait for').optional(),
+    command: text(
+      'Command that starts the server for url, stopped after the run.',
+      'a command like "pnpm preview"',
+    ).optional(),
+    waitFor: text(
+      'URL that must respond before measuring starts (with command).',
+      'a URL to wait for',
+    ).optional(),
   },
   'a web budget like { "url": "http://127.0.0.1:4173/", "vitals": { "LCP": "2.5s" } }',
 )
@@ -317,8 +344,14 @@ export const httpBudgetSchema = strict(
       '<=',
       ['0.1%', '< 1%'],
     ).optional(),
-    rps: bound('Requests per second.', { pattern: NUMBER_PATTERN, parse: parseNumber }, '>=', ['>= 500', 500]).optional(),
-    command: text('Command that starts the server for url, stopped after the run.', 'a command like "node server.js"').optional(),
+    rps: bound('Requests per second.', { pattern: NUMBER_PATTERN, parse: parseNumber }, '>=', [
+      '>= 500',
+      500,
+    ]).optional(),
+    command: text(
+      'Command that starts the server for url, stopped after the run.',
+      'a command like "node server.js"',
+    ).optional(),
     waitFor: text('URL that must respond before load starts (with command).', 'a URL to wait for').optional(),
   },
   'an HTTP budget like { "url": "http://127.0.0.1:3000/", "p95": "200ms" }',
@@ -327,12 +360,26 @@ export const httpBudgetSchema = strict(
 const budgetsSchema = strict(
   {
     bench: z
-      .record(z.string(), benchBudgetSchema, { error: expected('bench budgets like { "sort 10k": { "p95": "2ms" } }') })
+      .record(z.string(), benchBudgetSchema, {
+        error: expected('bench budgets like { "sort 10k": { "p95": "2ms" } }'),
+      })
       .meta({ description: 'Bench budgets keyed by bench name; a name may contain * globs.' })
       .prefault({}),
-    size: list(sizeBudgetSchema, 'a list of size budgets like [{ "path": "dist/index.js", "gzip": "10 kB" }]', 'Bundle-size budgets.').prefault([]),
-    web: list(webBudgetSchema, 'a list of web budgets like [{ "url": "http://127.0.0.1:4173/" }]', 'Web page budgets.').prefault([]),
-    http: list(httpBudgetSchema, 'a list of HTTP budgets like [{ "url": "http://127.0.0.1:3000/" }]', 'HTTP load budgets.').prefault([]),
+    size: list(
+      sizeBudgetSchema,
+      'a list of size budgets like [{ "path": "dist/index.js", "gzip": "10 kB" }]',
+      'Bundle-size budgets.',
+    ).prefault([]),
+    web: list(
+      webBudgetSchema,
+      'a list of web budgets like [{ "url": "http://127.0.0.1:4173/" }]',
+      'Web page budgets.',
+    ).prefault([]),
+    http: list(
+      httpBudgetSchema,
+      'a list of HTTP budgets like [{ "url": "http://127.0.0.1:3000/" }]',
+      'HTTP load budgets.',
+    ).prefault([]),
   },
   'budgets like { "bench": { "sort 10k": { "p95": "2ms" } } }',
 )
@@ -343,7 +390,9 @@ const budgetsSchema = strict(
 const regressionSchema = strict(
   {
     /** Smallest relative slowdown that counts as a regression. @default DEFAULT_REGRESSION_THRESHOLD */
-    threshold: percent('Smallest relative slowdown that counts as a regression.').prefault(DEFAULT_REGRESSION_THRESHOLD),
+    threshold: percent('Smallest relative slowdown that counts as a regression.').prefault(
+      DEFAULT_REGRESSION_THRESHOLD,
+    ),
     /** Confidence a regression must reach to fail. @default DEFAULT_REGRESSION_CONFIDENCE */
     confidence: confidence('Confidence a regression must reach to fail, above 0.5 and below 1.').default(
       DEFAULT_REGRESSION_CONFIDENCE,
@@ -351,7 +400,9 @@ const regressionSchema = strict(
     /** Fail, rather than warn, when the baseline came from another environment. @default DEFAULT_FAIL_ON_ENVIRONMENT_CHANGE */
     failOnEnvironmentChange: z
       .boolean({ error: expected('true or false') })
-      .meta({ description: 'Fail, rather than warn, when the baseline was measured in a different environment.' })
+      .meta({
+        description: 'Fail, rather than warn, when the baseline was measured in a different environment.',
+      })
       .default(DEFAULT_FAIL_ON_ENVIRONMENT_CHANGE),
   },
   'regression settings like { "threshold": "5%" }',
@@ -360,15 +411,20 @@ const regressionSchema = strict(
 const outputSchema = strict(
   {
     /** Folder for perfgate's files, relative to package.json. @default DEFAULT_OUTPUT_DIR */
-    dir: text("Folder for perfgate's files, relative to package.json.", 'a folder path like ".perfgate"').default(
-      DEFAULT_OUTPUT_DIR,
-    ),
+    dir: text(
+      "Folder for perfgate's files, relative to package.json.",
+      'a folder path like ".perfgate"',
+    ).default(DEFAULT_OUTPUT_DIR),
     /** Baseline JSON file, relative to package.json. */
-    baseline: text('Baseline JSON file, relative to package.json.', 'a file path like "perf/baseline.json"').optional(),
+    baseline: text(
+      'Baseline JSON file, relative to package.json.',
+      'a file path like "perf/baseline.json"',
+    ).optional(),
     /** The [VERIFY] JSONL event log, relative to package.json. @default DEFAULT_LOG_FILE */
-    log: text('The [VERIFY] JSONL event log, relative to package.json.', 'a file path like "logs/perfgate.jsonl"').default(
-      DEFAULT_LOG_FILE,
-    ),
+    log: text(
+      'The [VERIFY] JSONL event log, relative to package.json.',
+      'a file path like "logs/perfgate.jsonl"',
+    ).default(DEFAULT_LOG_FILE),
   },
   'output settings like { "dir": ".perfgate" }',
 )
@@ -376,7 +432,9 @@ const outputSchema = strict(
 const benchSettingsSchema = strict(
   {
     time: duration('Time budget per bench.').optional(),
-    confidence: confidence('Confidence level of bench intervals and verdicts, above 0.5 and below 1.').optional(),
+    confidence: confidence(
+      'Confidence level of bench intervals and verdicts, above 0.5 and below 1.',
+    ).optional(),
     noiseBand: percent('Relative difference below which two timings count as equivalent.').optional(),
   },
   'bench settings like { "time": "1s" }',
@@ -385,7 +443,9 @@ const benchSettingsSchema = strict(
 /** Schema of the whole "perfgate" key of package.json. */
 export const perfgateConfigSchema = strict(
   {
-    budgets: budgetsSchema.meta({ description: 'Budgets checked by `perfgate check` and the matchers.' }).prefault({}),
+    budgets: budgetsSchema
+      .meta({ description: 'Budgets checked by `perfgate check` and the matchers.' })
+      .prefault({}),
     regression: regressionSchema
       .meta({ description: 'How a comparison against the baseline decides a regression.' })
       .prefault({}),

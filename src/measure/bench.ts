@@ -30,7 +30,10 @@ export async function bench(name: string, fn: BenchFn, options: BenchOptions = {
   const startedAt = new Date().toISOString()
   const start = nowNs()
   const deadline = start + settings.budgetNs
-  const hooks = { ...(options.setup && { setup: options.setup }), ...(options.teardown && { teardown: options.teardown }) }
+  const hooks = {
+    ...(options.setup && { setup: options.setup }),
+    ...(options.teardown && { teardown: options.teardown }),
+  }
 
   const isAsync = await detectAsync(name, fn, hooks)
   const run = createBatchRunner(fn, isAsync)
@@ -112,7 +115,8 @@ interface BenchSettings {
 }
 
 function resolveBenchOptions(name: string, fn: unknown, options: BenchOptions): BenchSettings {
-  const invalid = (problem: string, fix: string) => perfgateError('BENCH_OPTIONS_INVALID', { name, problem, fix })
+  const invalid = (problem: string, fix: string) =>
+    perfgateError('BENCH_OPTIONS_INVALID', { name, problem, fix })
   if (typeof name !== 'string' || name.length === 0) {
     throw perfgateError('BENCH_OPTIONS_INVALID', {
       name: String(name),
@@ -121,7 +125,10 @@ function resolveBenchOptions(name: string, fn: unknown, options: BenchOptions): 
     })
   }
   if (typeof fn !== 'function') {
-    throw invalid(`the function to measure is ${fn === null ? 'null' : typeof fn}`, `Call bench('${name}', () => work()).`)
+    throw invalid(
+      `the function to measure is ${fn === null ? 'null' : typeof fn}`,
+      `Call bench('${name}', () => work()).`,
+    )
   }
   for (const key of ['minSamples', 'maxSamples', 'batchSize'] as const) {
     const problem = checkPositiveInteger(key, options[key])
@@ -133,7 +140,10 @@ function resolveBenchOptions(name: string, fn: unknown, options: BenchOptions): 
   const minSamples = options.minSamples ?? DEFAULT_MIN_SAMPLES
   const maxSamples = options.maxSamples ?? Math.max(DEFAULT_MAX_SAMPLES, minSamples)
   if (maxSamples < minSamples) {
-    throw invalid(`maxSamples (${maxSamples}) is below minSamples (${minSamples})`, 'Raise maxSamples or lower minSamples.')
+    throw invalid(
+      `maxSamples (${maxSamples}) is below minSamples (${minSamples})`,
+      'Raise maxSamples or lower minSamples.',
+    )
   }
   return {
     budgetNs,

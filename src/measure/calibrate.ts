@@ -1,4 +1,4 @@
-import { type BatchRunner } from './batch-runner.js'
+import type { BatchRunner } from './batch-runner.js'
 import { nowNs } from './timer.js'
 import type { BatchHooks } from './types.js'
 

@@ -1,5 +1,5 @@
-import { parsePercent } from '../budget/parse-percent.js'
 import { formatDuration } from '../budget/format.js'
+import { parsePercent } from '../budget/parse-percent.js'
 import { captureEnvironment } from '../env/capture-environment.js'
 import { perfgateError } from '../errors.js'
 import { median } from '../stats/quantile.js'
@@ -52,7 +52,11 @@ export async function compare(
   const runB = createBatchRunner(sideB.fn, asyncB)
 
   const [fixedA, fixedB] = settings.batchSize ?? [undefined, undefined]
-  const calibrate = async (side: Required<Pick<CompareSide, 'name'>> & CompareSide, run: typeof runA, fixed?: number) => {
+  const calibrate = async (
+    side: Required<Pick<CompareSide, 'name'>> & CompareSide,
+    run: typeof runA,
+    fixed?: number,
+  ) => {
     try {
       return await warmUpAndCalibrate(run, side, {
         warmupNs: settings.warmupNs / 2,
@@ -71,7 +75,11 @@ export async function compare(
   const perCallA: number[] = []
   const perCallB: number[] = []
   const logRatios: number[] = []
-  const analysisOptions = { confidence: settings.confidence, threshold: settings.threshold, maxLooks: COMPARE_MAX_LOOKS }
+  const analysisOptions = {
+    confidence: settings.confidence,
+    threshold: settings.threshold,
+    maxLooks: COMPARE_MAX_LOOKS,
+  }
   let analysis: PairedAnalysis | undefined
   let looks = 0
   let lastRoundNs = 0
@@ -140,7 +148,11 @@ export async function compare(
   }
 }
 
-async function timedBatch(side: CompareSide & { name: string }, run: ReturnType<typeof createBatchRunner>, k: number) {
+async function timedBatch(
+  side: CompareSide & { name: string },
+  run: ReturnType<typeof createBatchRunner>,
+  k: number,
+) {
   try {
     return await runHookedBatch(run, k, side)
   } catch (error) {
@@ -162,14 +174,13 @@ export function explainVerdict(
   const after = `after ${context.rounds} rounds in ${formatDuration(context.wallNs)}`
   switch (verdict) {
     case 'slower':
-      return `"${a}" takes ${analysis.ratio.toFixed(3)}× the time of "${b}" (${interval}), beyond the ${band} threshold, ${after}.`
     case 'faster':
-      return `"${a}" takes ${analysis.ratio.toFixed(3)}× the time of "${b}" (${interval}), beyond the ${band} threshold, ${after}.`
+      return `"${a}" is ${verdict} than "${b}": ${analysis.ratio.toFixed(3)}× its time (${interval}), beyond the ${band} threshold, ${after}.`
     case 'equivalent':
       return `"${a}" and "${b}" are within ±${band} of each other: ratio ${analysis.ratio.toFixed(3)} (${interval}), ${after}.`
     case 'inconclusive': {
       if (!Number.isFinite(analysis.detectableEffect)) {
-        return `Too few rounds (${context.rounds}) to reach ${(analysis.lookConfidence * 100).toFixed(2)}% confidence ${after}; give the comparison more time.`
+        return `Only ${context.rounds} rounds fit in ${formatDuration(context.wallNs)}, too few to reach the ${(analysis.lookConfidence * 100).toFixed(2)}% confidence a look needs; give the comparison more time (the \`time\` option).`
       }
       return (
         `The ${interval} still straddles the ±${band} threshold ${after}: ` +
@@ -218,7 +229,8 @@ function resolveCompareOptions(options: CompareOptions): CompareSettings {
   const invalid = (problem: string, fix: string) => perfgateError('COMPARE_OPTIONS_INVALID', { problem, fix })
   const confidence = checkConfidence(options.confidence)
   if (typeof confidence !== 'number') throw invalid(confidence.problem, confidence.fix)
-  const threshold = options.by === undefined ? DEFAULT_NOISE_BAND : parsePercent(options.by, 'compare() option "by"')
+  const threshold =
+    options.by === undefined ? DEFAULT_NOISE_BAND : parsePercent(options.by, 'compare() option "by"')
   const sizes = Array.isArray(options.batchSize) ? options.batchSize : [options.batchSize, options.batchSize]
   for (const size of sizes) {
     const problem = checkPositiveInteger('batchSize', size)

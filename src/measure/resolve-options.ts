@@ -33,7 +33,10 @@ export function checkConfidence(value: number | undefined): number | OptionProbl
 export function checkPositiveInteger(name: string, value: number | undefined): OptionProblem | undefined {
   if (value === undefined) return undefined
   if (!Number.isInteger(value) || value < 1) {
-    return { problem: `${name} must be a whole number of at least 1, received ${String(value)}`, fix: `Use e.g. ${name}: 1.` }
+    return {
+      problem: `${name} must be a whole number of at least 1, received ${String(value)}`,
+      fix: `Use e.g. ${name}: 1.`,
+    }
   }
   return undefined
 }

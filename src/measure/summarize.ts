@@ -9,7 +9,11 @@ import type { BenchStats } from './types.js'
  * Summarise raw batch times into per-call statistics. Pure: the same batches give the same stats
  * in any process, which is what lets a baseline be re-summarised later.
  */
-export function summarizeBatches(batchTimesNs: readonly number[], batchSize: number, confidence: number): BenchStats {
+export function summarizeBatches(
+  batchTimesNs: readonly number[],
+  batchSize: number,
+  confidence: number,
+): BenchStats {
   if (batchTimesNs.length === 0) throw new RangeError('summarizeBatches needs at least one batch')
   const perCall = batchTimesNs.map((t) => t / batchSize)
   const sorted = sortSamples(perCall)

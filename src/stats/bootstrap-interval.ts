@@ -66,7 +66,8 @@ export function bootstrapInterval(
   for (let r = 0; r < resamples; r++) {
     for (let i = 0; i < n; i++) scratch[i] = xs[Math.floor(random() * n)]!
     const value = statistic(scratch)
-    if (value !== value) throw new RangeError(`bootstrapInterval: statistic returned NaN on resample ${r}`)
+    if (Number.isNaN(value))
+      throw new RangeError(`bootstrapInterval: statistic returned NaN on resample ${r}`)
     results[r] = value
   }
   results.sort()

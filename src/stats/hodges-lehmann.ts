@@ -19,7 +19,7 @@ export function hodgesLehmann(xs: readonly number[]): number {
   if (n === 0) throw new RangeError('hodgesLehmann: no samples')
   const x = Float64Array.from(xs)
   for (let i = 0; i < n; i++) {
-    if (x[i] !== x[i]) throw new RangeError(`hodgesLehmann: sample ${i} is NaN`)
+    if (Number.isNaN(x[i])) throw new RangeError(`hodgesLehmann: sample ${i} is NaN`)
   }
   x.sort()
   const total = (n * (n + 1)) / 2

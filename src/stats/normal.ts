@@ -48,7 +48,7 @@ function upperTailContinuedFraction(x: number): number {
  * terms all share a sign; beyond that a continued fraction for the tail (at most ~110 terms).
  */
 export function normalCdf(x: number): number {
-  if (x !== x) return Number.NaN
+  if (Number.isNaN(x)) return Number.NaN
   // Beyond ±39 the tail is below the smallest subnormal double.
   if (x < -39) return 0
   if (x > 39) return 1

@@ -16,8 +16,8 @@ export function sortSamples(xs: readonly number[]): SortedSamples {
   const buffer = Float64Array.from(xs)
   for (let i = 0; i < buffer.length; i++) {
     const x = buffer[i]!
-    // x !== x is the allocation-free NaN test.
-    if (x !== x) throw new RangeError(`sortSamples: sample ${i} is NaN; remove or fix it before sorting`)
+    if (Number.isNaN(x))
+      throw new RangeError(`sortSamples: sample ${i} is NaN; remove or fix it before sorting`)
   }
   // A typed-array sort is numeric by default and several times faster than Array#sort with a comparator.
   buffer.sort()
@@ -36,7 +36,7 @@ export function assumeSorted(xs: readonly number[]): SortedSamples {
 export function isSortedAscending(xs: readonly number[]): boolean {
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i]!
-    if (x !== x) return false
+    if (Number.isNaN(x)) return false
     if (i > 0 && xs[i - 1]! > x) return false
   }
   return true

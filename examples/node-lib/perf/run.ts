@@ -2,7 +2,14 @@
  * The example perf suite: measures the library's functions, compares implementations, and prints
  * what a person needs to judge the numbers. Run it with `pnpm example` from the repository root.
  */
-import { bench, compare, formatDuration, formatEnvironmentLine, type BenchResult, type Comparison } from 'perfgate'
+import {
+  type BenchResult,
+  bench,
+  type Comparison,
+  compare,
+  formatDuration,
+  formatEnvironmentLine,
+} from 'perfgate'
 import { parsePairsRegex, parsePairsSplit } from '../src/parse.js'
 import { insertionSort, sortNumbers, sortWithComparator } from '../src/sort.js'
 
@@ -27,12 +34,18 @@ for (const [name, fn] of [
 }
 
 const comparisons: Comparison[] = [
-  await compare({ name: 'sortNumbers', fn: () => sortNumbers(numbers) }, { name: 'insertionSort', fn: () => insertionSort(numbers) }),
+  await compare(
+    { name: 'sortNumbers', fn: () => sortNumbers(numbers) },
+    { name: 'insertionSort', fn: () => insertionSort(numbers) },
+  ),
   await compare(
     { name: 'sortWithComparator', fn: () => sortWithComparator(numbers) },
     { name: 'sortWithComparator (again)', fn: () => sortWithComparator(numbers) },
   ),
-  await compare({ name: 'parsePairsSplit', fn: () => parsePairsSplit(pairs) }, { name: 'parsePairsRegex', fn: () => parsePairsRegex(pairs) }),
+  await compare(
+    { name: 'parsePairsSplit', fn: () => parsePairsSplit(pairs) },
+    { name: 'parsePairsRegex', fn: () => parsePairsRegex(pairs) },
+  ),
 ]
 
 const env = results[0]!.env
@@ -48,7 +61,12 @@ printTable(
     `${formatDuration(r.stats.medianIntervalNs[0])} – ${formatDuration(r.stats.medianIntervalNs[1])}`,
     `${formatDuration(r.stats.p95Ns)}${r.stats.granularity === 'batch-mean' ? ' ¹' : ''}`,
     `${r.stats.samples} × ${r.batchSize}`,
-    String(r.stats.outliers.highMild + r.stats.outliers.highSevere + r.stats.outliers.lowMild + r.stats.outliers.lowSevere),
+    String(
+      r.stats.outliers.highMild +
+        r.stats.outliers.highSevere +
+        r.stats.outliers.lowMild +
+        r.stats.outliers.lowSevere,
+    ),
   ]),
 )
 if (results.some((r) => r.stats.granularity === 'batch-mean')) {
