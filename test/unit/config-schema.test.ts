@@ -1,29 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { configJsonSchema, configJsonSchemaText } from '../../src/config/json-schema.js'
+import { designExample } from '../fixtures/design-config.js'
 
 const committed = new URL('../../schema/perfgate.schema.json', import.meta.url)
-
-// The "perfgate" example of DESIGN.md, verbatim.
-const designExample = {
-  budgets: {
-    bench: { 'sort 10k': { p95: '2ms' } },
-    size: [{ path: 'dist/index.js', gzip: '10 kB' }],
-    web: [
-      { url: 'http://127.0.0.1:4173/', vitals: { LCP: '2.5s', CLS: 0.1 }, lighthouse: { performance: 0.9 } },
-    ],
-    http: [
-      {
-        url: 'http://127.0.0.1:3000/api/users',
-        connections: 10,
-        duration: '5s',
-        p95: '200ms',
-        errorRate: '0.1%',
-      },
-    ],
-  },
-  regression: { threshold: '5%', confidence: 0.95 },
-}
 
 type Schema = Record<string, unknown>
 

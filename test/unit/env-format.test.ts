@@ -2,37 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { captureEnvironment } from '../../src/env/capture-environment.js'
 import { environmentDifferences } from '../../src/env/differences.js'
 import { formatEnvironment, formatEnvironmentLine } from '../../src/env/format-environment.js'
-import type { Environment } from '../../src/env/types.js'
-
-const GiB = 1024 ** 3
-
-function ciRunner(): Environment {
-  return {
-    capturedAt: '2025-01-02T03:04:05.000Z',
-    perfgateVersion: '0.1.0',
-    runtime: {
-      name: 'node',
-      version: '20.20.2',
-      v8: '11.3.244.8-node.38',
-      execArgv: ['--expose-gc'],
-      nodeOptions: null,
-    },
-    os: { platform: 'linux', release: '6.8.0-1021-azure', kernel: '#25-Ubuntu SMP', arch: 'x64' },
-    cpu: {
-      model: 'AMD EPYC 7763 64-Core Processor',
-      count: 2,
-      speedMHz: 2445,
-      governor: null,
-      quotaCores: null,
-    },
-    memory: { totalBytes: 7.8 * GiB, freeBytes: 6.1 * GiB },
-    load: { avg1: 0.92, avg5: 0.5, avg15: 0.31 },
-    ci: { name: 'GitHub Actions' },
-    git: { commit: 'abc1234def5678abc1234def5678abc1234def56', branch: 'main', dirty: true },
-    timer: { resolutionNs: 30, costNs: 24.6 },
-    warnings: [],
-  }
-}
+import { ciRunner } from '../fixtures/environments.js'
 
 describe('formatEnvironmentLine', () => {
   it('fits the environment on one line for failure messages', () => {

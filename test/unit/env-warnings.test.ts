@@ -1,30 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { environmentWarnings, timingFlags } from '../../src/env/environment-warnings.js'
 import type { Environment } from '../../src/env/types.js'
-
-const GiB = 1024 ** 3
-
-/** A quiet, well-configured Linux machine: nothing about it should spoil timings. */
-function cleanMachine(): Omit<Environment, 'warnings'> {
-  return {
-    capturedAt: '2025-01-01T00:00:00.000Z',
-    perfgateVersion: '0.1.0',
-    runtime: {
-      name: 'node',
-      version: '20.20.2',
-      v8: '11.3.244.8-node.38',
-      execArgv: ['--expose-gc'],
-      nodeOptions: null,
-    },
-    os: { platform: 'linux', release: '6.1.0', kernel: '#1 SMP', arch: 'x64' },
-    cpu: { model: 'AMD EPYC 7763', count: 4, speedMHz: 2450, governor: 'performance', quotaCores: null },
-    memory: { totalBytes: 16 * GiB, freeBytes: 12 * GiB },
-    load: { avg1: 0.4, avg5: 0.3, avg15: 0.2 },
-    ci: null,
-    git: null,
-    timer: { resolutionNs: 30, costNs: 25 },
-  }
-}
+import { cleanMachine, GiB } from '../fixtures/environments.js'
 
 const quiet = { inspectorActive: false, coverageActive: false }
 

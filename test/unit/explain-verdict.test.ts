@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { explainVerdict } from '../../src/measure/compare.js'
 import type { PairedAnalysis } from '../../src/measure/paired-verdict.js'
 
-const context = { names: ['new', 'old'] as [string, string], threshold: 0.02, rounds: 160, wallNs: 412e6, confidence: 0.95 }
+const context = {
+  names: ['new', 'old'] as [string, string],
+  threshold: 0.02,
+  rounds: 160,
+  wallNs: 412e6,
+  confidence: 0.95,
+}
 const analysis = (ratio: number, lo: number, hi: number, detectableEffect = 0.05): PairedAnalysis => ({
   verdict: 'undecided',
   ratio,
