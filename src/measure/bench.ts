@@ -2,6 +2,7 @@ import { captureEnvironment } from '../env/capture-environment.js'
 import { perfgateError } from '../errors.js'
 import { createBatchRunner, isThenable } from './batch-runner.js'
 import { runHookedBatch, warmUpAndCalibrate } from './calibrate.js'
+import { resolveCalibrationCache } from './calibration-cache.js'
 import {
   DEFAULT_BENCH_TIME_NS,
   DEFAULT_MAX_SAMPLES,
@@ -38,17 +39,23 @@ export async function bench(name: string, fn: BenchFn, options: BenchOptions = {
   const isAsync = await detectAsync(name, fn, hooks)
   const run = createBatchRunner(fn, isAsync)
 
+  const cache =
+    options.batchSize === undefined ? resolveCalibrationCache(options.calibrationCache) : undefined
+  const cacheKey = `bench:${name}`
+  const remembered = cache?.get(cacheKey)
   let calibration: Awaited<ReturnType<typeof warmUpAndCalibrate>>
   try {
     calibration = await warmUpAndCalibrate(run, hooks, {
       warmupNs: settings.warmupNs,
       targetBatchNs: TARGET_BATCH_NS,
       ...(options.batchSize !== undefined && { fixedBatchSize: options.batchSize }),
+      ...(remembered !== undefined && { rememberedBatchSize: remembered }),
     })
   } catch (error) {
     throw perfgateError('BENCH_FAILED', { name, phase: 'warm-up' }, error)
   }
   const k = calibration.batchSize
+  if (cache && calibration.source === 'calibrated') cache.set(cacheKey, k)
 
   const batchTimesNs: number[] = []
   let lastYield = nowNs()
@@ -83,7 +90,7 @@ export async function bench(name: string, fn: BenchFn, options: BenchOptions = {
       wallNs,
       warmupNs: calibration.warmupNs,
       budgetNs: settings.budgetNs,
-      batchSizeSource: options.batchSize === undefined ? 'calibrated' : 'option',
+      batchSizeSource: calibration.source,
     },
   }
 }

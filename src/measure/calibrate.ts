@@ -1,4 +1,6 @@
 import type { BatchRunner } from './batch-runner.js'
+import { stickyBatchSize } from './calibration-cache.js'
+import { CALIBRATION_BATCH_NS } from './defaults.js'
 import { nowNs } from './timer.js'
 import type { BatchHooks } from './types.js'
 
@@ -15,6 +17,8 @@ export interface Calibration {
   /** Per-call estimate the batch size was chosen from. */
   perCallNs: number
   warmupNs: number
+  /** Where the batch size came from: fixed by an option, remembered from an earlier process, or fresh. */
+  source: 'option' | 'remembered' | 'calibrated'
 }
 
 /**
@@ -30,36 +34,52 @@ export function batchSizeFor(perCallNs: number, targetBatchNs: number): number {
 }
 
 /**
- * Warm the function up through the same loop that will time it (so the loop itself is optimised
- * with the function inlined), growing the batch until it reaches the target, then estimate the
- * per-call cost from a few batches at that size and choose the batch size from it.
+ * Warm the function up through the same loops that will time it (so each loop is optimised with
+ * the function inlined), growing the batch until it reaches the target, then estimate the per-call
+ * cost from a few batches at that size and choose the batch size from it.
+ *
+ * `runs` are independently compiled copies of the same loop; warm-up rotates through all of them
+ * so every copy is optimised before anything is recorded.
  */
 export async function warmUpAndCalibrate(
-  run: BatchRunner,
+  runs: BatchRunner | readonly BatchRunner[],
   hooks: BatchHooks,
-  options: { warmupNs: number; targetBatchNs: number; fixedBatchSize?: number },
+  options: { warmupNs: number; targetBatchNs: number; fixedBatchSize?: number; rememberedBatchSize?: number },
 ): Promise<Calibration> {
+  const copies = typeof runs === 'function' ? [runs] : runs
   const start = nowNs()
   const fixed = options.fixedBatchSize
+  // Warm up with batches that grow to the calibration size (or the target, if smaller): long
+  // enough for the timer not to matter, short enough to leave the budget for measuring.
+  const probeNs = Math.min(options.targetBatchNs, CALIBRATION_BATCH_NS)
   let k = 1
   let lastNs = 0
+  let turn = 0
   do {
-    lastNs = await runHookedBatch(run, fixed ?? k, hooks)
-    // Grow by at most 2x per step so a batch never overshoots the target by much.
-    if (fixed === undefined && lastNs < options.targetBatchNs) k *= 2
-  } while (nowNs() - start < options.warmupNs)
+    lastNs = await runHookedBatch(copies[turn++ % copies.length]!, fixed ?? k, hooks)
+    // Grow by at most 2x per step so a batch never overshoots the probe size by much.
+    if (fixed === undefined && lastNs < probeNs) k *= 2
+  } while (nowNs() - start < options.warmupNs || turn < copies.length)
 
   if (fixed !== undefined) {
-    return { batchSize: fixed, perCallNs: lastNs / fixed, warmupNs: nowNs() - start }
+    return { batchSize: fixed, perCallNs: lastNs / fixed, warmupNs: nowNs() - start, source: 'option' }
+  }
+  // One call already fills a batch: nothing to estimate, and more calls would only spend budget.
+  if (k === 1 && lastNs >= options.targetBatchNs) {
+    return { batchSize: 1, perCallNs: lastNs, warmupNs: nowNs() - start, source: 'calibrated' }
   }
   // The median of a few batches at full size is a steadier estimate than any single batch.
   const perCall: number[] = []
-  for (let i = 0; i < 7; i++) perCall.push((await runHookedBatch(run, k, hooks)) / k)
+  for (let i = 0; i < 7; i++)
+    perCall.push((await runHookedBatch(copies[turn++ % copies.length]!, k, hooks)) / k)
   perCall.sort((a, b) => a - b)
   const perCallNs = perCall[3] ?? lastNs / k
+  const fresh = batchSizeFor(perCallNs, options.targetBatchNs)
+  const batchSize = stickyBatchSize(options.rememberedBatchSize, fresh, perCallNs, options.targetBatchNs)
   return {
-    batchSize: batchSizeFor(perCallNs, options.targetBatchNs),
+    batchSize,
     perCallNs,
     warmupNs: nowNs() - start,
+    source: batchSize === options.rememberedBatchSize ? 'remembered' : 'calibrated',
   }
 }

@@ -22,10 +22,22 @@ export const STICKY_BATCH_FACTOR = 4
 const FILE_NAME = 'batch-sizes.json'
 const VERSION = 1
 
-/** The default cache directory for a project folder, or undefined when it has no node_modules. */
-export function defaultCacheDir(cwd: string = process.cwd()): string | undefined {
+/** Environment variable that moves the default cache (a folder path) or turns it off (`off`). */
+export const CACHE_DIR_ENV = 'PERFGATE_CACHE_DIR'
+
+/**
+ * The default cache directory: `$PERFGATE_CACHE_DIR` when set (`off`, `false` or `0` turn the
+ * cache off), else node_modules/.cache/perfgate of the project folder, or none without node_modules.
+ */
+export function defaultCacheDir(
+  cwd: string = process.cwd(),
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const configured = env[CACHE_DIR_ENV]?.trim()
+  if (configured) return ['off', 'false', '0'].includes(configured.toLowerCase()) ? undefined : configured
   try {
-    if (statSync(join(cwd, 'node_modules')).isDirectory()) return join(cwd, 'node_modules', '.cache', 'perfgate')
+    if (statSync(join(cwd, 'node_modules')).isDirectory())
+      return join(cwd, 'node_modules', '.cache', 'perfgate')
   } catch {
     // No node_modules here: no cache rather than litter in the user's folder.
   }
@@ -37,7 +49,10 @@ export function fileCalibrationCache(dir: string): CalibrationCache {
   const file = join(dir, FILE_NAME)
   const read = (): Record<string, number> => {
     try {
-      const parsed = JSON.parse(readFileSync(file, 'utf8')) as { version?: number; batchSizes?: Record<string, number> }
+      const parsed = JSON.parse(readFileSync(file, 'utf8')) as {
+        version?: number
+        batchSizes?: Record<string, number>
+      }
       return parsed.version === VERSION && parsed.batchSizes ? parsed.batchSizes : {}
     } catch {
       return {}
@@ -63,6 +78,23 @@ export function fileCalibrationCache(dir: string): CalibrationCache {
   }
 }
 
+/**
+ * The cache `bench()` and `compare()` use when no `calibrationCache` option is given: the file
+ * cache under the current folder's node_modules/.cache/perfgate, or none outside a project.
+ */
+export function defaultCalibrationCache(cwd: string = process.cwd()): CalibrationCache | undefined {
+  const dir = defaultCacheDir(cwd)
+  return dir === undefined ? undefined : fileCalibrationCache(dir)
+}
+
+/** Pick the cache for a call: an explicit one, none (`false`), or the default. */
+export function resolveCalibrationCache(
+  option: CalibrationCache | false | undefined,
+): CalibrationCache | undefined {
+  if (option === false) return undefined
+  return option ?? defaultCalibrationCache()
+}
+
 /** An in-memory cache, for tests and for callers that want stickiness within one process only. */
 export function memoryCalibrationCache(): CalibrationCache {
   const entries = new Map<string, number>()
@@ -81,6 +113,7 @@ export function stickyBatchSize(
 ): number {
   if (remembered === undefined) return fresh
   const batchNs = remembered * perCallNs
-  const keep = batchNs >= targetBatchNs / STICKY_BATCH_FACTOR && batchNs <= targetBatchNs * STICKY_BATCH_FACTOR
+  const keep =
+    batchNs >= targetBatchNs / STICKY_BATCH_FACTOR && batchNs <= targetBatchNs * STICKY_BATCH_FACTOR
   return keep ? remembered : fresh
 }

@@ -3,18 +3,19 @@ import { parsePercent } from '../budget/parse-percent.js'
 import { captureEnvironment } from '../env/capture-environment.js'
 import { perfgateError } from '../errors.js'
 import { median } from '../stats/quantile.js'
-import { createRandom } from '../stats/random.js'
+import { createRandom, randomIndex } from '../stats/random.js'
 import { sortSamples } from '../stats/sorted-samples.js'
-import { createBatchRunner } from './batch-runner.js'
+import { type BatchRunner, createBatchRunner } from './batch-runner.js'
 import { detectAsync } from './bench.js'
 import { runHookedBatch, warmUpAndCalibrate } from './calibrate.js'
 import {
+  COMPARE_COPIES,
   COMPARE_FIRST_LOOK_ROUNDS,
   COMPARE_MAX_LOOKS,
+  COMPARE_TARGET_BATCH_NS,
   DEFAULT_COMPARE_TIME_NS,
   DEFAULT_MAX_ROUNDS,
   DEFAULT_NOISE_BAND,
-  TARGET_BATCH_NS,
   YIELD_EVERY_NS,
 } from './defaults.js'
 import { analyzePairedLogRatios, lookSchedule, type PairedAnalysis } from './paired-verdict.js'
@@ -48,27 +49,23 @@ export async function compare(
 
   const asyncA = await detectAsync(sideA.name, sideA.fn, sideA)
   const asyncB = await detectAsync(sideB.name, sideB.fn, sideB)
-  const runA = createBatchRunner(sideA.fn, asyncA)
-  const runB = createBatchRunner(sideB.fn, asyncB)
+  const runsA = Array.from({ length: COMPARE_COPIES }, () => createBatchRunner(sideA.fn, asyncA))
+  const runsB = Array.from({ length: COMPARE_COPIES }, () => createBatchRunner(sideB.fn, asyncB))
 
   const [fixedA, fixedB] = settings.batchSize ?? [undefined, undefined]
-  const calibrate = async (
-    side: Required<Pick<CompareSide, 'name'>> & CompareSide,
-    run: typeof runA,
-    fixed?: number,
-  ) => {
+  const calibrate = async (side: CompareSide & { name: string }, runs: BatchRunner[], fixed?: number) => {
     try {
-      return await warmUpAndCalibrate(run, side, {
+      return await warmUpAndCalibrate(runs, side, {
         warmupNs: settings.warmupNs / 2,
-        targetBatchNs: TARGET_BATCH_NS,
+        targetBatchNs: COMPARE_TARGET_BATCH_NS,
         ...(fixed !== undefined && { fixedBatchSize: fixed }),
       })
     } catch (error) {
       throw perfgateError('BENCH_FAILED', { name: side.name, phase: 'warm-up' }, error)
     }
   }
-  const kA = (await calibrate(sideA, runA, fixedA)).batchSize
-  const kB = (await calibrate(sideB, runB, fixedB)).batchSize
+  const kA = (await calibrate(sideA, runsA, fixedA)).batchSize
+  const kB = (await calibrate(sideB, runsB, fixedB)).batchSize
 
   const random = createRandom(settings.seed)
   const schedule = new Set(lookSchedule(COMPARE_FIRST_LOOK_ROUNDS, COMPARE_MAX_LOOKS))
@@ -92,6 +89,8 @@ export async function compare(
     let tB: number
     // Alternate the order at random each round so that whatever the first batch of a round
     // suffers (or gains) falls on a and b alike, and cancels in the paired ratio.
+    const runA = runsA[randomIndex(random, runsA.length)]!
+    const runB = runsB[randomIndex(random, runsB.length)]!
     if (random() < 0.5) {
       tA = await timedBatch(sideA, runA, kA)
       tB = await timedBatch(sideB, runB, kB)

@@ -17,13 +17,16 @@ export const MIN_WARMUP_NS = 10e6
 export const MAX_WARMUP_NS = 200e6
 
 /**
- * Target duration of one timed batch. A timer read costs ~100 ns here (docs/accuracy.md), so a
- * batch of at least 1000x that keeps the timer's share under 0.1%. The batch size is a power of
- * two, chosen so the batch reaches this target; 180 µs puts the power-of-two boundaries away from
- * round per-call costs (0.1, 1 and 10 µs), where a boundary would make the batch size flip
- * between processes.
+ * Target duration of one timed batch in `bench()`. The batch size is the power of two that first
+ * reaches it. Why ~6 ms: a timer read costs ~100 ns here, so the timer is far below 0.1% of a
+ * batch; virtual machines switch between speeds about every millisecond (20% apart on this
+ * project's machines, docs/accuracy.md), and a batch several milliseconds long averages those
+ * states instead of landing in one of them, so the median of batches matches the long-run cost
+ * of a call (mitata batches similarly: 4096 calls per sample). The exact value, 100 ns × 2^15.83,
+ * keeps the power-of-two boundaries 7–40% away from round per-call costs (0.1, 1 and 10 µs), where
+ * a boundary would make the batch size differ between processes.
  */
-export const TARGET_BATCH_NS = 180e3
+export const TARGET_BATCH_NS = 5.82e6
 
 /** A bench records at least this many batches, even past its time budget. */
 export const DEFAULT_MIN_SAMPLES = 10
@@ -41,8 +44,34 @@ export const DEFAULT_CONFIDENCE = 0.95
  */
 export const DEFAULT_NOISE_BAND = 0.02
 
-/** Rounds at which `compare()` looks at its data; every look spends a share of the error rate. */
-export const COMPARE_FIRST_LOOK_ROUNDS = 20
+/**
+ * Rounds at which `compare()` first looks at its data (then each time the count doubles); every
+ * look spends a share of the error rate. 12 is the fewest rounds whose sign-test interval can
+ * reach the per-look confidence (1 - 0.05/10), so a 2x difference is decided at the first look.
+ */
+export const COMPARE_FIRST_LOOK_ROUNDS = 12
+
+/**
+ * Independently compiled copies of each compared function's timing loop. Each round times a copy
+ * chosen at random, so a copy that lands in a slow state (code placement, a late re-optimisation)
+ * touches only a minority of rounds, which the median ignores.
+ */
+export const COMPARE_COPIES = 4
+
+/**
+ * Target duration of one timed batch in `compare()`: much shorter than `bench()`'s, so that clear
+ * differences are decided in tens of milliseconds. Pairing cancels what the machine does to both
+ * sides of a round, so a comparison needs no averaging inside a batch; more rounds per second
+ * buy it more than longer batches would (docs/accuracy.md). 180 µs is still 1800x a timer read.
+ */
+export const COMPARE_TARGET_BATCH_NS = 180e3
+
+/**
+ * Batch duration at which the per-call cost is estimated during warm-up. Short, so estimating
+ * costs little of the time budget; the estimate only has to place the batch size on a
+ * power-of-two grid.
+ */
+export const CALIBRATION_BATCH_NS = 500e3
 
 /** Upper bound on looks (and so the Bonferroni divisor): the schedule doubles up to this count. */
 export const COMPARE_MAX_LOOKS = 10

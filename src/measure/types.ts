@@ -1,4 +1,5 @@
 import type { Environment } from '../env/types.js'
+import type { CalibrationCache } from './calibration-cache.js'
 
 /** A function under measurement. It may return a promise; then every call is awaited. */
 export type BenchFn = () => unknown
@@ -35,6 +36,12 @@ export interface BenchOptions extends BatchHooks {
   batchSize?: number
   /** Confidence of the intervals in `stats`. @default DEFAULT_CONFIDENCE (0.95) */
   confidence?: number
+  /**
+   * Where calibrated batch sizes are remembered across processes (keyed by bench name), so every
+   * process measures the same way. `false` turns it off.
+   * @default a JSON file under node_modules/.cache/perfgate of the current folder, when it exists
+   */
+  calibrationCache?: CalibrationCache | false
   /** Environment to store with the result; captured fresh when absent. */
   env?: Environment
 }
@@ -92,8 +99,11 @@ export interface BenchTiming {
   warmupNs: number
   /** The time budget the bench was given. */
   budgetNs: number
-  /** How the batch size was chosen. */
-  batchSizeSource: 'calibrated' | 'option'
+  /**
+   * How the batch size was chosen: by the `batchSize` option, remembered from an earlier run of
+   * the same bench (see `calibrationCache`), or calibrated afresh.
+   */
+  batchSizeSource: 'calibrated' | 'remembered' | 'option'
 }
 
 export interface BenchResult {

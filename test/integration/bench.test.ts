@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { PerfgateError } from '../../src/errors.js'
 import { bench } from '../../src/measure/bench.js'
 import { batchSizeFor } from '../../src/measure/calibrate.js'
+import { memoryCalibrationCache } from '../../src/measure/calibration-cache.js'
 import { TARGET_BATCH_NS } from '../../src/measure/defaults.js'
 
 // Real measurements on a possibly loaded 2-core machine: assertions are about properties that
@@ -60,9 +61,11 @@ describe('bench()', () => {
   it('keeps setup and teardown out of the timed region', async () => {
     let setups = 0
     let teardowns = 0
+    // One call per batch: a timed setup would make every batch take at least 2 ms.
     const result = await bench('cheap with slow setup', () => 1 + 1, {
       time: 60,
       minSamples: 3,
+      batchSize: 1,
       setup: () => {
         setups++
         const until = Date.now() + 2
@@ -84,8 +87,9 @@ describe('bench()', () => {
   })
 
   it('records minSamples even when one call exceeds the budget', async () => {
+    // Slower than a whole target batch (TARGET_BATCH_NS), so each call is its own batch.
     const slow = () => {
-      const until = performance.now() + 3
+      const until = performance.now() + TARGET_BATCH_NS / 1e6 + 1
       while (performance.now() < until) {}
     }
     const result = await bench('slower than budget', slow, { time: 5, minSamples: 4 })
@@ -157,5 +161,33 @@ describe('batchSizeFor', () => {
       const sizes = new Set([0.92, 1, 1.08].map((f) => batchSizeFor(perCallNs * f, TARGET_BATCH_NS)))
       expect(sizes.size).toBe(1)
     }
+  })
+})
+
+describe('bench() batch size across runs', () => {
+  it('reuses a remembered batch size that still fits, and says so', async () => {
+    const cache = memoryCalibrationCache()
+    const first = await bench('remembered', work, { time: 60, calibrationCache: cache })
+    expect(first.timing.batchSizeSource).toBe('calibrated')
+    expect(cache.get('bench:remembered')).toBe(first.batchSize)
+    // A neighbouring power of two is within the sticky band: a later run keeps it.
+    const neighbour = first.batchSize * 2
+    cache.set('bench:remembered', neighbour)
+    const second = await bench('remembered', work, { time: 60, calibrationCache: cache })
+    expect(second.batchSize).toBe(neighbour)
+    expect(second.timing.batchSizeSource).toBe('remembered')
+  })
+
+  it('recalibrates when the remembered size is far off, and never consults the cache for a fixed size', async () => {
+    const cache = memoryCalibrationCache()
+    cache.set('bench:far off', 2 ** 24)
+    const result = await bench('far off', work, { time: 60, calibrationCache: cache })
+    expect(result.batchSize).toBeLessThan(2 ** 24)
+    expect(result.timing.batchSizeSource).toBe('calibrated')
+    expect(cache.get('bench:far off')).toBe(result.batchSize)
+
+    const fixed = await bench('far off', work, { time: 30, batchSize: 3, calibrationCache: cache })
+    expect(fixed.batchSize).toBe(3)
+    expect(cache.get('bench:far off')).toBe(result.batchSize)
   })
 })

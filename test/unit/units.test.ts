@@ -83,8 +83,8 @@ describe('parseDuration', () => {
       received "+5ms".
       received "5,5ms".
       received -1.
-      received null.
-      received null.
+      received NaN.
+      received Infinity.
       received null.
       received undefined.
       received true.
@@ -95,7 +95,7 @@ describe('parseDuration', () => {
   it('pins the messages for NaN and null', () => {
     // errors.ts shows received values as JSON, and JSON has no NaN: it reads "received null".
     expect(() => parseDuration(Number.NaN)).toThrowErrorMatchingInlineSnapshot(
-      `[PerfgateError: perfgate: Expected a duration like "250us", "5ms" or "1.5s" (a bare number means ms), received null.]`,
+      `[PerfgateError: perfgate: Expected a duration like "250us", "5ms" or "1.5s" (a bare number means ms), received NaN.]`,
     )
     expect(() => parseDuration(anything(null))).toThrowErrorMatchingInlineSnapshot(
       `[PerfgateError: perfgate: Expected a duration like "250us", "5ms" or "1.5s" (a bare number means ms), received null.]`,
