@@ -1,7 +1,15 @@
 import type { Status } from './table.js'
 
 /** The sections of `pnpm bench:self`, in run order; `--only <id>` runs one. */
-export const SECTION_IDS = ['aa', 'power', 'accuracy', 'overhead', 'wall-time', 'batch-size'] as const
+export const SECTION_IDS = [
+  'aa',
+  'aa-load',
+  'power',
+  'accuracy',
+  'overhead',
+  'wall-time',
+  'batch-size',
+] as const
 export type SectionId = (typeof SECTION_IDS)[number]
 
 /** One line of the summary: a target from the issue, what was measured, and whether it held. */
@@ -32,6 +40,10 @@ export interface TrialCounts {
   aaPeers: number
   /** Vitest bench A/A groups per workload, all in one `vitest bench` run. */
   aaVitestGroups: number
+  /** A/A compare() trials per workload with a busy neighbour process. */
+  aaUnderLoad: number
+  /** 5% slowdown compare() trials per workload with a busy neighbour process. */
+  powerUnderLoad: number
   /** 5% slowdown compare() trials per workload. */
   powerFivePercent: number
   /** 2x difference compare() trials per workload. */
@@ -54,6 +66,8 @@ export function trialCounts(quick: boolean): TrialCounts {
         aaPerfgate: 6,
         aaPeers: 2,
         aaVitestGroups: 1,
+        aaUnderLoad: 6,
+        powerUnderLoad: 3,
         powerFivePercent: 6,
         powerDouble: 3,
         accuracyRounds: 1,
@@ -66,6 +80,8 @@ export function trialCounts(quick: boolean): TrialCounts {
         aaPerfgate: 100,
         aaPeers: 34,
         aaVitestGroups: 10,
+        aaUnderLoad: 100,
+        powerUnderLoad: 30,
         powerFivePercent: 100,
         powerDouble: 20,
         accuracyRounds: 5,

@@ -4,7 +4,7 @@
  * latest.json). Run with `node --expose-gc` so trials can start from a collected heap.
  *
  *   --quick           few trials, for development; results go to bench/results/partial.*
- *   --only <section>  one of: aa, power, accuracy, overhead, wall-time, batch-size; also partial.*
+ *   --only <section>  one of: aa, aa-load, power, accuracy, overhead, wall-time, batch-size; also partial.*
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { loadavg } from 'node:os'
@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { captureEnvironment, formatEnvironmentLine } from '../src/index.js'
 import { runAaTrials } from './aa-trials.js'
+import { runAaUnderLoad } from './aa-under-load.js'
 import { runAccuracyVsLoop } from './accuracy-vs-loop.js'
 import { runBatchSizeStability } from './batch-size-stability.js'
 import { runOverhead } from './overhead.js'
@@ -23,6 +24,7 @@ import { runWallTime } from './wall-time.js'
 
 const sections: Record<SectionId, (counts: TrialCounts) => Promise<SectionOutput>> = {
   aa: runAaTrials,
+  'aa-load': runAaUnderLoad,
   power: runPowerTrials,
   accuracy: runAccuracyVsLoop,
   overhead: runOverhead,

@@ -22,15 +22,17 @@ export interface Calibration {
 }
 
 /**
- * The batch size for a per-call cost: the smallest power of two whose batch reaches the target.
- * Powers of two make the choice coarse on purpose, so small differences between processes in the
- * estimate give the same batch size (see TARGET_BATCH_NS for where the boundaries fall).
+ * The batch size for a per-call cost: the largest power of two whose batch stays within the
+ * target (at least 1). Batches then take between half the target and the target, so a time
+ * budget's minimum samples always fit. Powers of two make the choice coarse on purpose: small
+ * differences between processes in the estimate give the same batch size (see TARGET_BATCH_NS for
+ * where the boundaries fall, and calibration-cache.ts for what covers the rest).
  */
 export function batchSizeFor(perCallNs: number, targetBatchNs: number): number {
-  if (!(perCallNs > 0)) return 2 ** 20
+  if (!(perCallNs > 0)) return 2 ** 30
   const exact = targetBatchNs / perCallNs
-  if (exact <= 1) return 1
-  return 2 ** Math.min(30, Math.ceil(Math.log2(exact)))
+  if (exact < 2) return 1
+  return 2 ** Math.min(30, Math.floor(Math.log2(exact)))
 }
 
 /**
@@ -65,7 +67,7 @@ export async function warmUpAndCalibrate(
     return { batchSize: fixed, perCallNs: lastNs / fixed, warmupNs: nowNs() - start, source: 'option' }
   }
   // One call already fills a batch: nothing to estimate, and more calls would only spend budget.
-  if (k === 1 && lastNs >= options.targetBatchNs) {
+  if (k === 1 && lastNs >= options.targetBatchNs / 2) {
     return { batchSize: 1, perCallNs: lastNs, warmupNs: nowNs() - start, source: 'calibrated' }
   }
   // The median of a few batches at full size is a steadier estimate than any single batch.

@@ -16,8 +16,13 @@ export interface CalibrationCache {
   set(key: string, batchSize: number): void
 }
 
-/** A remembered batch size is kept while its batch lies within this factor of the target. */
+/**
+ * A remembered batch size is kept while its batch lies between target / STICKY_BATCH_FACTOR and
+ * target × STICKY_OVERSHOOT: a band on both sides of the power-of-two boundary, so an estimate
+ * that wobbles across the boundary keeps the remembered choice whichever side it lands on.
+ */
 export const STICKY_BATCH_FACTOR = 4
+export const STICKY_OVERSHOOT = 1.5
 
 const FILE_NAME = 'batch-sizes.json'
 const VERSION = 1
@@ -103,7 +108,8 @@ export function memoryCalibrationCache(): CalibrationCache {
 
 /**
  * Choose between a fresh calibration and a remembered batch size: keep the remembered one while
- * its batch, at the per-call cost just measured, stays within STICKY_BATCH_FACTOR of the target.
+ * its batch, at the per-call cost just measured, lies between target / STICKY_BATCH_FACTOR and
+ * target × STICKY_OVERSHOOT.
  */
 export function stickyBatchSize(
   remembered: number | undefined,
@@ -113,7 +119,6 @@ export function stickyBatchSize(
 ): number {
   if (remembered === undefined) return fresh
   const batchNs = remembered * perCallNs
-  const keep =
-    batchNs >= targetBatchNs / STICKY_BATCH_FACTOR && batchNs <= targetBatchNs * STICKY_BATCH_FACTOR
+  const keep = batchNs >= targetBatchNs / STICKY_BATCH_FACTOR && batchNs <= targetBatchNs * STICKY_OVERSHOOT
   return keep ? remembered : fresh
 }

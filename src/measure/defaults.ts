@@ -17,14 +17,15 @@ export const MIN_WARMUP_NS = 10e6
 export const MAX_WARMUP_NS = 200e6
 
 /**
- * Target duration of one timed batch in `bench()`. The batch size is the power of two that first
- * reaches it. Why ~6 ms: a timer read costs ~100 ns here, so the timer is far below 0.1% of a
+ * Longest duration of one timed batch in `bench()`. The batch size is the largest power of two
+ * whose batch stays within it, so batches take 2.9–5.8 ms. Why so long: a timer read costs ~100 ns here, so the timer is far below 0.1% of a
  * batch; virtual machines switch between speeds about every millisecond (20% apart on this
  * project's machines, docs/accuracy.md), and a batch several milliseconds long averages those
  * states instead of landing in one of them, so the median of batches matches the long-run cost
  * of a call (mitata batches similarly: 4096 calls per sample). The exact value, 100 ns × 2^15.83,
  * keeps the power-of-two boundaries 7–40% away from round per-call costs (0.1, 1 and 10 µs), where
- * a boundary would make the batch size differ between processes.
+ * a boundary would make the batch size differ between processes. A call slower than half of it
+ * is its own batch.
  */
 export const TARGET_BATCH_NS = 5.82e6
 
@@ -59,7 +60,7 @@ export const COMPARE_FIRST_LOOK_ROUNDS = 12
 export const COMPARE_COPIES = 4
 
 /**
- * Target duration of one timed batch in `compare()`: much shorter than `bench()`'s, so that clear
+ * Longest duration of one timed batch in `compare()` (batches take half of it to all of it): much shorter than `bench()`'s, so that clear
  * differences are decided in tens of milliseconds. Pairing cancels what the machine does to both
  * sides of a round, so a comparison needs no averaging inside a batch; more rounds per second
  * buy it more than longer batches would (docs/accuracy.md). 180 µs is still 1800x a timer read.
@@ -67,7 +68,7 @@ export const COMPARE_COPIES = 4
 export const COMPARE_TARGET_BATCH_NS = 180e3
 
 /**
- * Batch duration at which the per-call cost is estimated during warm-up. Short, so estimating
+ * Batch duration (at least) at which the per-call cost is estimated during warm-up. Short, so estimating
  * costs little of the time budget; the estimate only has to place the batch size on a
  * power-of-two grid.
  */

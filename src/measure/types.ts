@@ -29,7 +29,8 @@ export interface BenchOptions extends BatchHooks {
   /** Upper bound on recorded batches; keeps memory bounded. @default DEFAULT_MAX_SAMPLES (20 000) */
   maxSamples?: number
   /**
-   * Calls per timed batch. Leave unset to calibrate (a power of two reaching ~180 µs per batch);
+   * Calls per timed batch. Leave unset to calibrate (the largest power of two whose batch stays
+   * within TARGET_BATCH_NS, ~6 ms, remembered across processes through `calibrationCache`);
    * set it to 1 for true per-call percentiles, or to a baseline's batch size to measure exactly
    * the same way as the baseline did.
    */

@@ -55,14 +55,15 @@ describe('compare()', () => {
   })
 
   it('comes back inconclusive, with the reason, when the time is too short to tell', async () => {
-    // 1.5x apart, but with a 49% threshold the interval would have to clear 1.49: not in 30 ms.
+    // A 4 ms cap fits fewer than the 12 rounds the first look needs, however clear the difference.
     const result = await compare(
-      () => work(300),
-      () => work(200),
-      { time: 30, by: '49%' },
+      () => work(3000),
+      () => work(100),
+      { time: 4 },
     )
-    expect(['inconclusive', 'equivalent']).toContain(result.verdict)
-    if (result.verdict === 'inconclusive') expect(result.reason).toMatch(/straddles|too few to reach/)
+    expect(result.verdict).toBe('inconclusive')
+    expect(result.rounds).toBeLessThan(12)
+    expect(result.reason).toMatch(/too few to reach the 99\.50% confidence a look needs/)
   })
 
   it('compares async functions', async () => {

@@ -7,6 +7,7 @@ import {
   fileCalibrationCache,
   memoryCalibrationCache,
   STICKY_BATCH_FACTOR,
+  STICKY_OVERSHOOT,
   stickyBatchSize,
 } from '../../src/measure/calibration-cache.js'
 
@@ -18,16 +19,19 @@ describe('stickyBatchSize', () => {
   })
 
   it('keeps a remembered size near a power-of-two boundary, where fresh calibrations flip', () => {
-    // ~88 ns per call: one process calibrates 2048, the next 4096. The remembered one stays.
-    expect(stickyBatchSize(2048, 4096, 87, target)).toBe(2048)
-    expect(stickyBatchSize(4096, 2048, 89, target)).toBe(4096)
+    // ~88 ns per call sits on the 1024/2048 boundary (180 µs / 2048 = 87.9 ns): one process
+    // calibrates 2048, the next 1024. Whichever was remembered stays, on either side.
+    expect(stickyBatchSize(1024, 2048, 87, target)).toBe(1024)
+    expect(stickyBatchSize(2048, 1024, 89, target)).toBe(2048)
   })
 
-  it(`drops a remembered size once its batch is more than ${STICKY_BATCH_FACTOR}x off the target`, () => {
+  it(`drops a remembered size once its batch leaves target / ${STICKY_BATCH_FACTOR} … target × ${STICKY_OVERSHOOT}`, () => {
     // The code got 10x slower: 2048 calls of 900 ns = 1.8 ms per batch, 10x the target.
-    expect(stickyBatchSize(2048, 256, 900, target)).toBe(256)
+    expect(stickyBatchSize(2048, 128, 900, target)).toBe(128)
     // Or 10x faster: 2048 × 9 ns = 18 µs, a tenth of the target.
-    expect(stickyBatchSize(2048, 32768, 9, target)).toBe(32768)
+    expect(stickyBatchSize(2048, 16384, 9, target)).toBe(16384)
+    // Just past the overshoot allowance: 2048 × 135 ns = 276 µs > 1.5 × 180 µs.
+    expect(stickyBatchSize(2048, 1024, 135, target)).toBe(1024)
   })
 })
 
