@@ -37,8 +37,9 @@ export function batchSizeFor(perCallNs: number, targetBatchNs: number): number {
 
 /**
  * Warm the function up through the same loops that will time it (so each loop is optimised with
- * the function inlined), growing the batch until it reaches the target, then estimate the per-call
- * cost from a few batches at that size and choose the batch size from it.
+ * the function inlined), growing the batch until it reaches CALIBRATION_BATCH_NS (or the target,
+ * if smaller), then estimate the per-call cost from seven batches of that size and choose the
+ * batch size for the target from it.
  *
  * `runs` are independently compiled copies of the same loop; warm-up rotates through all of them
  * so every copy is optimised before anything is recorded.
@@ -70,7 +71,7 @@ export async function warmUpAndCalibrate(
   if (k === 1 && lastNs >= options.targetBatchNs / 2) {
     return { batchSize: 1, perCallNs: lastNs, warmupNs: nowNs() - start, source: 'calibrated' }
   }
-  // The median of a few batches at full size is a steadier estimate than any single batch.
+  // The median of a few probe batches is a steadier estimate than any single batch.
   const perCall: number[] = []
   for (let i = 0; i < 7; i++)
     perCall.push((await runHookedBatch(copies[turn++ % copies.length]!, k, hooks)) / k)
