@@ -1,15 +1,10 @@
 /** Small statistics and formatting helpers for the self-benchmark (not part of perfgate). */
+import { quantile as quantileOfSorted } from '../src/stats/quantile.js'
+import { sortSamples } from '../src/stats/sorted-samples.js'
 
-/** Linear-interpolation quantile of unsorted values (the p of R's type 7). */
+/** Type-7 quantile of unsorted values (perfgate's own); NaN for no values, so a table shows a gap. */
 export function quantile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN
-  const sorted = [...values].sort((x, y) => x - y)
-  const index = (sorted.length - 1) * p
-  const lo = Math.floor(index)
-  const hi = Math.ceil(index)
-  const low = sorted[lo] ?? Number.NaN
-  const high = sorted[hi] ?? Number.NaN
-  return low + (high - low) * (index - lo)
+  return values.length === 0 ? Number.NaN : quantileOfSorted(sortSamples(values), p)
 }
 
 export const median = (values: readonly number[]): number => quantile(values, 0.5)
