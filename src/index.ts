@@ -35,6 +35,7 @@ export type {
   CompareOptions,
   CompareSide,
   Comparison,
+  ComparisonMethod,
   ComparisonVerdict,
   DurationInput,
   OutlierCounts,

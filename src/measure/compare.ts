@@ -123,6 +123,7 @@ export async function compare(
   const verdict: ComparisonVerdict = analysis.verdict === 'undecided' ? 'inconclusive' : analysis.verdict
   return {
     names: [sideA.name, sideB.name],
+    method: 'paired-rounds',
     ratio: analysis.ratio,
     interval: analysis.interval,
     confidence: settings.confidence,

@@ -154,9 +154,17 @@ export interface CompareOptions {
   env?: Environment
 }
 
+/**
+ * How a comparison was measured. 'paired-rounds' (compare()) interleaves a and b so drift cancels;
+ * the other two compare results measured separately, which drift can bias: they are weaker.
+ */
+export type ComparisonMethod = 'paired-rounds' | 'independent-samples' | 'summary-statistics'
+
 export interface Comparison {
   /** Names of a and b. */
   names: [string, string]
+  /** How a and b were measured and analysed; see ComparisonMethod. */
+  method: ComparisonMethod
   /** a's time per call / b's time per call (median of the paired round ratios). */
   ratio: number
   /**
