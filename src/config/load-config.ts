@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { perfgateError } from '../errors.js'
 import { formatIssues } from './format-issues.js'
@@ -47,8 +47,16 @@ export function parseConfig(raw: unknown, file = 'package.json'): PerfgateConfig
  * JSON (the underlying error is the cause); `CONFIG_INVALID` when the "perfgate" key is invalid.
  */
 export async function loadConfig(cwd: string = process.cwd()): Promise<LoadedConfig> {
+  return loadConfigSync(cwd)
+}
+
+/**
+ * {@link loadConfig}, synchronously: for matchers that must answer without a promise. Reading one
+ * small package.json per process is cheaper than the promise machinery around it.
+ */
+export function loadConfigSync(cwd: string = process.cwd()): LoadedConfig {
   const start = resolve(cwd)
-  const found = await findPackageJson(start)
+  const found = findPackageJson(start)
   if (!found) return { config: parseConfig(undefined), file: null, root: start }
   const shown = relative(start, found.file) || found.file
   let pkg: unknown
@@ -65,11 +73,11 @@ export async function loadConfig(cwd: string = process.cwd()): Promise<LoadedCon
   return { config: parseConfig(raw, shown), file: found.file, root: dirname(found.file) }
 }
 
-async function findPackageJson(start: string): Promise<{ file: string; text: string } | undefined> {
+function findPackageJson(start: string): { file: string; text: string } | undefined {
   for (let dir = start; ; dir = dirname(dir)) {
     const file = join(dir, 'package.json')
     try {
-      return { file, text: await readFile(file, 'utf8') }
+      return { file, text: readFileSync(file, 'utf8') }
     } catch (error) {
       // Only "not here" means keep walking; a package.json we cannot read must not be skipped
       // silently, or a parent's config would apply without anyone noticing.

@@ -436,6 +436,13 @@ const benchSettingsSchema = strict(
       'Confidence level of bench intervals and verdicts, above 0.5 and below 1.',
     ).optional(),
     noiseBand: percent('Relative difference below which two timings count as equivalent.').optional(),
+    inconclusive: z
+      .enum(['fail', 'warn'], { error: expected('"fail" or "warn"') })
+      .meta({
+        description:
+          "What an inconclusive verdict (noise wider than the budget's margin) does: fail the test (default) or only warn.",
+      })
+      .optional(),
   },
   'bench settings like { "time": "1s" }',
 )

@@ -1,5 +1,6 @@
 import { captureEnvironment } from '../env/capture-environment.js'
 import { perfgateError } from '../errors.js'
+import { recordResult } from '../results/result-sink.js'
 import { createBatchRunner, isThenable } from './batch-runner.js'
 import { runHookedBatch, warmUpAndCalibrate } from './calibrate.js'
 import { resolveCalibrationCache } from './calibration-cache.js'
@@ -10,6 +11,7 @@ import {
   TARGET_BATCH_NS,
   YIELD_EVERY_NS,
 } from './defaults.js'
+import { withMeasurementLock } from './measurement-lock.js'
 import { checkConfidence, checkPositiveInteger, resolveTime, resolveWarmup } from './resolve-options.js'
 import { summarizeBatches } from './summarize.js'
 import { nowNs } from './timer.js'
@@ -28,6 +30,22 @@ import type { BenchFn, BenchOptions, BenchResult } from './types.js'
  */
 export async function bench(name: string, fn: BenchFn, options: BenchOptions = {}): Promise<BenchResult> {
   const settings = resolveBenchOptions(name, fn, options)
+  // The whole timed section, warm-up included, holds the machine-wide measurement lock: two
+  // benches timing at once (parallel Vitest workers) would each measure the other's load.
+  const { value: result, waitedNs } = await withMeasurementLock(() => measure(name, fn, options, settings), {
+    label: `bench "${name}"`,
+  })
+  result.timing.lockWaitNs = waitedNs
+  recordResult({ kind: 'bench', result })
+  return result
+}
+
+async function measure(
+  name: string,
+  fn: BenchFn,
+  options: BenchOptions,
+  settings: ReturnType<typeof resolveBenchOptions>,
+): Promise<BenchResult> {
   const startedAt = new Date().toISOString()
   const start = nowNs()
   const deadline = start + settings.budgetNs
@@ -78,7 +96,7 @@ export async function bench(name: string, fn: BenchFn, options: BenchOptions = {
   }
 
   const wallNs = nowNs() - start
-  return {
+  const result: BenchResult = {
     name,
     env: options.env ?? captureEnvironment(),
     batchSize: k,
@@ -91,8 +109,11 @@ export async function bench(name: string, fn: BenchFn, options: BenchOptions = {
       warmupNs: calibration.warmupNs,
       budgetNs: settings.budgetNs,
       batchSizeSource: calibration.source,
+      endedAt: new Date().toISOString(),
+      lockWaitNs: 0,
     },
   }
+  return result
 }
 
 /** Call the function once (with its hooks) to learn whether it is async, and fail early if it throws. */

@@ -2,6 +2,7 @@ import { formatDuration } from '../budget/format.js'
 import { parsePercent } from '../budget/parse-percent.js'
 import { captureEnvironment } from '../env/capture-environment.js'
 import { perfgateError } from '../errors.js'
+import { recordResult } from '../results/result-sink.js'
 import { median } from '../stats/quantile.js'
 import { createRandom, randomIndex } from '../stats/random.js'
 import { sortSamples } from '../stats/sorted-samples.js'
@@ -18,6 +19,7 @@ import {
   DEFAULT_NOISE_BAND,
   YIELD_EVERY_NS,
 } from './defaults.js'
+import { withMeasurementLock } from './measurement-lock.js'
 import { analyzePairedLogRatios, lookSchedule, type PairedAnalysis } from './paired-verdict.js'
 import { checkConfidence, checkPositiveInteger, resolveTime, resolveWarmup } from './resolve-options.js'
 import { nowNs } from './timer.js'
@@ -44,6 +46,23 @@ export async function compare(
   const sideA = toSide(a, 'a')
   const sideB = toSide(b, 'b')
   const settings = resolveCompareOptions(options)
+  // Held for the whole comparison, warm-up included; see bench().
+  const { value: comparison, waitedNs } = await withMeasurementLock(
+    () => measure(sideA, sideB, options, settings),
+    { label: `compare "${sideA.name}" with "${sideB.name}"` },
+  )
+  comparison.lockWaitNs = waitedNs
+  recordResult({ kind: 'comparison', comparison })
+  return comparison
+}
+
+async function measure(
+  sideA: CompareSide & { name: string },
+  sideB: CompareSide & { name: string },
+  options: CompareOptions,
+  settings: CompareSettings,
+): Promise<Comparison> {
+  const startedAt = new Date().toISOString()
   const start = nowNs()
   const deadline = start + settings.budgetNs
 
@@ -121,7 +140,7 @@ export async function compare(
 
   const wallNs = nowNs() - start
   const verdict: ComparisonVerdict = analysis.verdict === 'undecided' ? 'inconclusive' : analysis.verdict
-  return {
+  const comparison: Comparison = {
     names: [sideA.name, sideB.name],
     method: 'paired-rounds',
     ratio: analysis.ratio,
@@ -144,8 +163,12 @@ export async function compare(
     logRatios,
     seed: settings.seed,
     wallNs,
+    startedAt,
+    endedAt: new Date().toISOString(),
+    lockWaitNs: 0,
     env: options.env ?? captureEnvironment(),
   }
+  return comparison
 }
 
 async function timedBatch(

@@ -105,6 +105,13 @@ export interface BenchTiming {
    * the same bench (see `calibrationCache`), or calibrated afresh.
    */
   batchSizeSource: 'calibrated' | 'remembered' | 'option'
+  /** ISO 8601 end time. With `startedAt`, shows that measurements never overlapped. */
+  endedAt: string
+  /**
+   * Time spent waiting for the machine-wide measurement lock before starting (another bench,
+   * in this process or another, was timing). Not part of `wallNs`.
+   */
+  lockWaitNs: number
 }
 
 export interface BenchResult {
@@ -192,5 +199,10 @@ export interface Comparison {
   logRatios: number[]
   seed: number
   wallNs: number
+  /** ISO 8601 start and end of the measurement; absent when comparing stored results. */
+  startedAt?: string
+  endedAt?: string
+  /** Time spent waiting for the machine-wide measurement lock before starting; see BenchTiming. */
+  lockWaitNs?: number
   env: Environment
 }

@@ -1,0 +1,49 @@
+import type { BenchBudgetInput } from '../../src/config/schema.js'
+import type { VitestBenchResult } from '../../src/measure/compare-results.js'
+import type { BenchFn, BenchResult, CompareSide } from '../../src/measure/types.js'
+import type { FasterThanOptions } from './comparison-options.js'
+import type { PerfgateTaskMeta } from './record-results.js'
+import type { MeetBudgetOptions } from './to-meet-budget.js'
+
+/** What the comparison matchers accept on either side: functions, or results of the same kind. */
+export type Comparand = BenchFn | CompareSide | BenchResult | VitestBenchResult
+
+/** perfgate's matchers, as they appear on `expect(x)`. Always await them. */
+export interface PerfgateMatchers {
+  /**
+   * Assert that a bench result (or a function, benched first) meets a budget:
+   * `await expect(result).toMeetBudget({ p95: '2ms', opsPerSec: '>= 10000' })`.
+   * Passes only when every metric's interval is within its limit.
+   */
+  toMeetBudget(budget: BenchBudgetInput, options?: MeetBudgetOptions): Promise<void>
+  /** `await expect(resultOrFn).toHavePercentileBelow(99.9, '5ms')` */
+  toHavePercentileBelow(
+    percentile: number,
+    limit: string | number,
+    options?: MeetBudgetOptions,
+  ): Promise<void>
+  /** `await expect(resultOrFn).toHaveP95Below('5ms')` */
+  toHaveP95Below(limit: string | number, options?: MeetBudgetOptions): Promise<void>
+  /**
+   * Assert that a is faster than b, from an interleaved, paired comparison of the two functions
+   * (or, weaker, from two stored results): `await expect(fnA).toBeFasterThan(fnB, { by: '20%' })`.
+   */
+  toBeFasterThan(other: Comparand, options?: FasterThanOptions): Promise<void>
+  /** The mirror of toBeFasterThan. */
+  toBeSlowerThan(other: Comparand, options?: FasterThanOptions): Promise<void>
+  /**
+   * toBeFasterThan under another name, for Vitest 5's types: Vitest 5 declares its own
+   * `toBeFasterThan(expected: BenchResult)` in a way augmentation cannot widen, so TypeScript
+   * rejects functions there even though perfgate accepts them at run time.
+   */
+  toRunFasterThan(other: Comparand, options?: FasterThanOptions): Promise<void>
+  /** toBeSlowerThan under another name, for Vitest 5's types (see toRunFasterThan). */
+  toRunSlowerThan(other: Comparand, options?: FasterThanOptions): Promise<void>
+}
+
+// No type parameters on purpose: Vitest 4 declares Matchers<T = any> and Vitest 5
+// Matchers<R = …, T = unknown>; a declaration without parameters merges with either.
+declare module 'vitest' {
+  interface Matchers extends PerfgateMatchers {}
+  interface TaskMeta extends PerfgateTaskMeta {}
+}

@@ -1,0 +1,31 @@
+/**
+ * `perfgate/vitest`: the Vitest setup file. Listing it in `setupFiles` registers perfgate's
+ * matchers (and their types), attaches every measurement and verdict to the test that made it
+ * for the reporter, and warns when coverage or a debugger would spoil timings. It also exports
+ * `perfTest`, the one-line perf test.
+ */
+import { expect } from 'vitest'
+import { recordResultsOnTasks } from './record-results.js'
+import { toBeFasterThan, toBeSlowerThan } from './to-be-faster-than.js'
+import { toHaveP95Below, toHavePercentileBelow, toMeetBudget } from './to-meet-budget.js'
+import { warnAboutInstrumentation } from './warn-instrumentation.js'
+
+expect.extend({
+  toMeetBudget,
+  toHavePercentileBelow,
+  toHaveP95Below,
+  toBeFasterThan,
+  toBeSlowerThan,
+  toRunFasterThan: toBeFasterThan,
+  toRunSlowerThan: toBeSlowerThan,
+})
+recordResultsOnTasks()
+warnAboutInstrumentation()
+
+export type { VitestBenchResult } from '../../src/measure/compare-results.js'
+export type { Comparand, PerfgateMatchers } from './augment.js'
+export type { FasterThanOptions } from './comparison-options.js'
+export type { PerfTestOptions } from './perf-test.js'
+export { DEFAULT_PERF_TEST_TIMEOUT_MS, PerfBudgetError, perfTest } from './perf-test.js'
+export type { PerfgateTaskMeta } from './record-results.js'
+export type { MeetBudgetOptions } from './to-meet-budget.js'

@@ -1,0 +1,140 @@
+import {
+  evaluateBenchBudget,
+  evaluateLimits,
+  type MetricLimit,
+} from '../../src/budget/evaluate-bench-budget.js'
+import { explainBudget, formatBudgetMessage } from '../../src/budget/explain-budget.js'
+import { parseBenchBudget } from '../../src/budget/parse-bench-budget.js'
+import type { BudgetSource, BudgetVerdict } from '../../src/budget/verdict.js'
+import type { BenchBudgetInput } from '../../src/config/schema.js'
+import { perfgateError } from '../../src/errors.js'
+import { bench } from '../../src/measure/bench.js'
+import type { BenchFn, BenchOptions, BenchResult } from '../../src/measure/types.js'
+import { type InconclusivePolicy, recordResult } from '../../src/results/result-sink.js'
+import { inconclusivePolicy, withConfigDefaults } from './bench-defaults.js'
+import {
+  hint,
+  type MatcherContext,
+  type MatcherResult,
+  toVitestPass,
+  warnInconclusive,
+} from './matcher-context.js'
+import { projectConfig } from './project-config.js'
+import { describeValue, isPerfgateBenchResult } from './received.js'
+
+/** Options of `toMeetBudget` and the percentile matchers. Bench options apply when a function is received. */
+export interface MeetBudgetOptions extends Omit<BenchOptions, 'env'> {
+  /** Name of the bench when a function is received. @default the function's name, else the test's name */
+  name?: string
+  /** What an inconclusive verdict does. @default package.json `bench.inconclusive`, else 'fail' */
+  inconclusive?: InconclusivePolicy
+  /** Where the budget came from, for the message. @default inline */
+  source?: BudgetSource
+}
+
+const ACCEPTED = 'a perfgate BenchResult (from bench()) or a function to bench'
+
+/** `expect(resultOrFn).toMeetBudget({ p95: '2ms', opsPerSec: '>= 10000' }, options?)` */
+export function toMeetBudget(
+  this: MatcherContext,
+  received: unknown,
+  budget: BenchBudgetInput,
+  options: MeetBudgetOptions = {},
+): MatcherResult | Promise<MatcherResult> {
+  const parsed = parseBenchBudget(budget, 'toMeetBudget()')
+  return checkReceived(this, 'toMeetBudget', 'budget', received, options, (result) =>
+    evaluateBenchBudget(result, parsed, options.source),
+  )
+}
+
+/** `expect(resultOrFn).toHavePercentileBelow(99.9, '5ms', options?)` */
+export function toHavePercentileBelow(
+  this: MatcherContext,
+  received: unknown,
+  percentile: number,
+  limit: string | number,
+  options: MeetBudgetOptions = {},
+): MatcherResult | Promise<MatcherResult> {
+  if (typeof percentile !== 'number' || !(percentile > 0 && percentile < 100)) {
+    throw perfgateError('MATCHER_OPTIONS_INVALID', {
+      matcher: 'toHavePercentileBelow()',
+      problem: `the percentile must be a number above 0 and below 100, received ${describeValue(percentile)}`,
+      fix: "Write toHavePercentileBelow(95, '5ms') for p95.",
+    })
+  }
+  const metric = `p${percentile}` as const
+  const parsed = parseBenchBudget({ p95: limit }, 'toHavePercentileBelow()').p95!
+  const limits: MetricLimit[] = [{ metric, bound: { op: '<=', value: parsed.ns }, text: parsed.text }]
+  return checkReceived(this, 'toHavePercentileBelow', 'limit', received, options, (result) =>
+    evaluateLimits(result, limits, options.source),
+  )
+}
+
+/** `expect(resultOrFn).toHaveP95Below('5ms', options?)` */
+export function toHaveP95Below(
+  this: MatcherContext,
+  received: unknown,
+  limit: string | number,
+  options: MeetBudgetOptions = {},
+): MatcherResult | Promise<MatcherResult> {
+  return toHavePercentileBelow.call(this, received, 95, limit, options)
+}
+
+function checkReceived(
+  context: MatcherContext,
+  matcher: string,
+  expectedLabel: string,
+  received: unknown,
+  options: MeetBudgetOptions,
+  evaluate: (result: BenchResult) => BudgetVerdict,
+): MatcherResult | Promise<MatcherResult> {
+  // A result is checked synchronously; a function must be benched first, so the matcher is async.
+  if (isPerfgateBenchResult(received)) {
+    const policy = inconclusivePolicy(options.inconclusive, projectConfig())
+    return verdictResult(context, matcher, expectedLabel, received, evaluate(received), policy)
+  }
+  if (typeof received === 'function') {
+    return (async () => {
+      const loaded = projectConfig()
+      const { name, inconclusive, source: _source, ...benchOptions } = options
+      const benchName = name ?? (received.name || context.currentTestName || 'anonymous function')
+      const result = await bench(benchName, received as BenchFn, withConfigDefaults(benchOptions, loaded))
+      return verdictResult(
+        context,
+        matcher,
+        expectedLabel,
+        result,
+        evaluate(result),
+        inconclusivePolicy(inconclusive, loaded),
+      )
+    })()
+  }
+  throw perfgateError('MATCHER_RECEIVED_INVALID', {
+    matcher: `expect(…).${matcher}()`,
+    received: describeValue(received),
+    accepted: ACCEPTED,
+  })
+}
+
+function verdictResult(
+  context: MatcherContext,
+  matcher: string,
+  expectedLabel: string,
+  result: BenchResult,
+  verdict: BudgetVerdict,
+  policy: InconclusivePolicy,
+): MatcherResult {
+  recordResult({ kind: 'budget', verdict, inconclusivePolicy: policy })
+  const outcome =
+    verdict.status === 'pass' ? 'claim' : verdict.status === 'fail' ? 'opposite' : 'inconclusive'
+  const message = () => {
+    const body = formatBudgetMessage(explainBudget(verdict, result))
+    const lead =
+      context.isNot && verdict.status === 'pass'
+        ? `Expected "${verdict.name}" not to meet its budget, but it does.\n`
+        : ''
+    return `${hint(context, matcher, expectedLabel)}\n\n${lead}${body}`
+  }
+  if (outcome === 'inconclusive' && policy === 'warn') warnInconclusive(message())
+  return { pass: toVitestPass(outcome, context.isNot, policy), message }
+}

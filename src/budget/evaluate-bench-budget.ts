@@ -1,0 +1,209 @@
+import type { BenchBudget } from '../config/schema.js'
+import type { BenchResult } from '../measure/types.js'
+import { normalQuantile } from '../stats/normal.js'
+import { quantile } from '../stats/quantile.js'
+import { quantileInterval } from '../stats/quantile-interval.js'
+import { sortSamples } from '../stats/sorted-samples.js'
+import type { Bound } from './parse-bound.js'
+import {
+  type BenchMetric,
+  type BudgetSource,
+  type BudgetStatus,
+  type BudgetVerdict,
+  type MetricVerdict,
+  worstStatus,
+} from './verdict.js'
+
+/** Budget keys in the order they are checked and reported: central first, then tails, then throughput. */
+export const BENCH_BUDGET_KEYS = [
+  'mean',
+  'median',
+  'p50',
+  'p75',
+  'p90',
+  'p95',
+  'p99',
+  'max',
+  'opsPerSec',
+] as const satisfies readonly BenchMetric[]
+
+/** One limit to check: a metric, its bound, and the bound as the user wrote it. */
+export interface MetricLimit {
+  metric: BenchMetric
+  bound: Bound
+  text: string
+}
+
+/**
+ * Check a bench result against a budget. Pure: the same result and budget give the same verdict.
+ *
+ * A metric passes only when its whole interval is within the limit, fails only when its whole
+ * interval is beyond it, and is inconclusive otherwise: the machine's noise is then wider than
+ * the budget's margin, and `settleFactor` says how many times the samples would settle it.
+ * Percentile intervals are distribution-free (order statistics); the mean's is the normal
+ * approximation, fine for the tens of batches a bench records; `max` is the observed slowest
+ * sample and has no interval.
+ *
+ * @param budget - A parsed budget (see `benchBudgetSchema`); parse inline budgets with
+ * `parseBenchBudget` first.
+ */
+export function evaluateBenchBudget(
+  result: BenchResult,
+  budget: BenchBudget,
+  source: BudgetSource = { kind: 'inline' },
+): BudgetVerdict {
+  const limits: MetricLimit[] = []
+  for (const metric of BENCH_BUDGET_KEYS) {
+    const limit = limitOf(budget, metric)
+    if (limit !== undefined) limits.push({ metric, ...limit })
+  }
+  return evaluateLimits(result, limits, source)
+}
+
+/**
+ * Check a bench result against a list of limits; {@link evaluateBenchBudget} for a whole budget,
+ * and the percentile matchers for a single `p99.9` limit, are built on it.
+ */
+export function evaluateLimits(
+  result: BenchResult,
+  limits: readonly MetricLimit[],
+  source: BudgetSource = { kind: 'inline' },
+): BudgetVerdict {
+  const confidence = result.stats.confidence
+  const metrics = limits.map(({ metric, bound, text }) => {
+    const { actual, interval } = estimate(result, metric, confidence)
+    return judge(metric, actual, interval, bound, text)
+  })
+  return {
+    kind: 'budget',
+    name: result.name,
+    status: worstStatus(metrics.map((m) => m.status)),
+    metrics,
+    source,
+    confidence,
+    samples: result.stats.samples,
+    batchSize: result.batchSize,
+    granularity: result.stats.granularity,
+    timeBudgetNs: result.timing.budgetNs,
+  }
+}
+
+function limitOf(
+  budget: BenchBudget,
+  metric: (typeof BENCH_BUDGET_KEYS)[number],
+): { bound: Bound; text: string } | undefined {
+  if (metric === 'opsPerSec') {
+    const ops = budget.opsPerSec
+    return ops === undefined ? undefined : { bound: { op: ops.op, value: ops.value }, text: ops.text }
+  }
+  const duration = budget[metric]
+  // Durations in a bench budget are upper limits: "p95 at most 2ms".
+  return duration === undefined ? undefined : { bound: { op: '<=', value: duration.ns }, text: duration.text }
+}
+
+function estimate(
+  result: BenchResult,
+  metric: BenchMetric,
+  confidence: number,
+): { actual: number; interval: [number, number] | null } {
+  const { stats } = result
+  switch (metric) {
+    case 'mean': {
+      // Normal approximation: batch means are close to normal, and a bench records ≥ 10 of them.
+      const halfWidth = normalQuantile(1 - (1 - confidence) / 2) * (stats.sdNs / Math.sqrt(stats.samples))
+      return { actual: stats.meanNs, interval: [stats.meanNs - halfWidth, stats.meanNs + halfWidth] }
+    }
+    case 'median':
+    case 'p50':
+      return { actual: stats.medianNs, interval: [...stats.medianIntervalNs] }
+    case 'p95':
+      return { actual: stats.p95Ns, interval: [...stats.p95IntervalNs] }
+    case 'max':
+      return { actual: stats.maxNs, interval: null }
+    case 'opsPerSec':
+      // Calls per second at the median: the median interval, inverted (a slower median is fewer ops).
+      return {
+        actual: stats.opsPerSec,
+        interval: [1e9 / stats.medianIntervalNs[1], 1e9 / stats.medianIntervalNs[0]],
+      }
+    default: {
+      const p = percentileOf(metric)
+      const sorted = sortSamples(result.batchTimesNs.map((t) => t / result.batchSize))
+      const ci = quantileInterval(sorted, p, confidence)
+      return { actual: quantile(sorted, p), interval: [ci.lo, ci.hi] }
+    }
+  }
+}
+
+/** `p95` → 0.95, `p99.9` → 0.999. */
+function percentileOf(metric: `p${number}`): number {
+  const p = Number(metric.slice(1)) / 100
+  if (!(p > 0 && p < 1)) throw new RangeError(`Not a percentile between 0 and 100: ${metric}`)
+  return p
+}
+
+function satisfies(value: number, bound: Bound): boolean {
+  switch (bound.op) {
+    case '<':
+      return value < bound.value
+    case '<=':
+      return value <= bound.value
+    case '>':
+      return value > bound.value
+    case '>=':
+      return value >= bound.value
+  }
+}
+
+/** Exported for tests: the three-way rule on one estimate and its interval. */
+export function judge(
+  metric: BenchMetric,
+  actual: number,
+  interval: [number, number] | null,
+  limit: Bound,
+  limitText: string,
+): MetricVerdict {
+  const upper = limit.op === '<' || limit.op === '<='
+  const margin =
+    limit.value === 0
+      ? satisfies(actual, limit)
+        ? 0
+        : -1
+      : (upper ? limit.value - actual : actual - limit.value) / limit.value
+  let status: BudgetStatus
+  if (interval === null) {
+    status = satisfies(actual, limit) ? 'pass' : 'fail'
+  } else {
+    // The whole interval must be on one side: the near end inside means the far end is too.
+    const [lo, hi] = interval
+    const worst = upper ? hi : lo
+    const best = upper ? lo : hi
+    if (satisfies(worst, limit)) status = 'pass'
+    else if (!satisfies(best, limit)) status = 'fail'
+    else status = 'inconclusive'
+  }
+  return {
+    status,
+    metric,
+    unit: metric === 'opsPerSec' ? 'ops/s' : 'ns',
+    actual,
+    interval,
+    limit,
+    limitText,
+    margin,
+    settleFactor:
+      status === 'inconclusive' && interval !== null ? settleFactor(actual, interval, limit.value) : null,
+  }
+}
+
+/**
+ * Intervals narrow with √n, so to pull the interval's end that crosses the limit back to it
+ * takes (half-width on that side / distance to the limit)² times the samples.
+ */
+function settleFactor(actual: number, [lo, hi]: [number, number], limit: number): number | null {
+  const distance = Math.abs(limit - actual)
+  if (distance === 0 || !Number.isFinite(distance)) return null
+  const halfWidth = actual < limit ? hi - actual : actual - lo
+  const factor = (halfWidth / distance) ** 2
+  return Number.isFinite(factor) ? Math.max(1, factor) : null
+}

@@ -1,0 +1,136 @@
+import { formatEnvironmentLine } from '../env/format-environment.js'
+import type { BenchResult } from '../measure/types.js'
+import { formatDuration, formatPercent } from './format.js'
+import type { BoundOp } from './parse-bound.js'
+import { type BudgetVerdict, describeSource, type MetricVerdict } from './verdict.js'
+
+/** The verdict of a budget, in the parts a matcher message is built from. */
+export interface BudgetExplanation {
+  /** One sentence per metric that decided the verdict (failing ones, or unsettled ones). */
+  headlines: string[]
+  /** `Received: p95 2.46 ms · median 1.90 ms · 412 batches × 8 calls · node 20.20.2 · …` */
+  received: string
+  /** `Expected: p95 ≤ 2.00 ms (perfgate.budgets.bench["sort 10k"] in package.json)` */
+  expected: string
+  /** What to do next, one sentence per line. */
+  advice: string[]
+}
+
+/** Above this many times the samples, a longer run is not a practical way to settle a verdict. */
+export const MAX_PRACTICAL_SETTLE_FACTOR = 100
+
+const OP_TEXT: Readonly<Record<BoundOp, string>> = { '<': '<', '<=': '≤', '>': '>', '>=': '≥' }
+const TAIL_METRICS = new Set(['p75', 'p90', 'p95', 'p99', 'max'])
+
+/**
+ * Explain a budget verdict the way a tired engineer needs it: the measured value with its
+ * interval, the budget and where it came from, how the bench was measured and on what, and
+ * what to do about it.
+ */
+export function explainBudget(verdict: BudgetVerdict, result: BenchResult): BudgetExplanation {
+  const deciding = verdict.metrics.filter((m) => m.status === verdict.status)
+  const headlines = deciding.map((m) => headline(verdict, m))
+  const { stats } = result
+  const shown = new Set(verdict.metrics.map((m) => m.metric))
+  const context = [
+    ...verdict.metrics.map((m) => `${m.metric} ${formatValue(m, m.actual)}`),
+    ...(shown.has('median') || shown.has('p50') ? [] : [`median ${formatDuration(stats.medianNs)}`]),
+    `${stats.samples} ${stats.samples === 1 ? 'batch' : 'batches'} × ${result.batchSize} ${result.batchSize === 1 ? 'call' : 'calls'}`,
+    formatEnvironmentLine(result.env),
+  ]
+  const limits = verdict.metrics.map(
+    (m) => `${m.metric} ${OP_TEXT[m.limit.op]} ${formatValue(m, m.limit.value)}`,
+  )
+  return {
+    headlines,
+    received: `Received: ${context.join(' · ')}`,
+    expected: `Expected: ${limits.join(', ')} (${describeSource(verdict.source)})`,
+    advice: advice(verdict, deciding),
+  }
+}
+
+/** The explanation as one message: headlines, a blank line, Received/Expected, a blank line, advice. */
+export function formatBudgetMessage(explanation: BudgetExplanation): string {
+  return [
+    explanation.headlines.join('\n'),
+    '',
+    explanation.received,
+    explanation.expected,
+    ...(explanation.advice.length > 0 ? ['', ...explanation.advice] : []),
+  ].join('\n')
+}
+
+function headline(verdict: BudgetVerdict, m: MetricVerdict): string {
+  const measured = `"${verdict.name}" ${m.metric} is ${formatValue(m, m.actual)}${formatInterval(verdict, m)}`
+  const budget = `its ${m.limitText === formatValue(m, m.limit.value) ? m.limitText : `${m.limitText} (${formatValue(m, m.limit.value)})`} budget`
+  const upper = m.limit.op === '<' || m.limit.op === '<='
+  switch (m.status) {
+    case 'fail':
+      return `${measured}, ${formatPercent(-m.margin)} ${upper ? 'over' : 'under'} ${budget}.`
+    case 'pass':
+      return `${measured}, within ${budget} (${formatPercent(m.margin)} headroom).`
+    case 'inconclusive':
+      return `${measured}: the interval straddles ${budget}, so this run cannot tell whether it is within.`
+  }
+}
+
+function formatInterval(verdict: BudgetVerdict, m: MetricVerdict): string {
+  if (m.interval === null) return ''
+  const confidence = formatPercent(verdict.confidence)
+  return ` (${confidence} CI ${formatValue(m, m.interval[0])}–${formatValue(m, m.interval[1])})`
+}
+
+function formatValue(m: Pick<MetricVerdict, 'unit'>, value: number): string {
+  if (m.unit === 'ns') return formatDuration(value)
+  const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2
+  return `${value.toLocaleString('en-US', { maximumFractionDigits: digits })}/s`
+}
+
+function advice(verdict: BudgetVerdict, deciding: readonly MetricVerdict[]): string[] {
+  const lines: string[] = []
+  const where = verdict.source.kind === 'inline' ? 'the inline budget' : describeSource(verdict.source)
+  if (verdict.status === 'fail') {
+    lines.push(`Make it faster; or, if the new cost is accepted, change ${where}.`)
+  } else if (verdict.status === 'inconclusive') {
+    lines.push(...settleAdvice(verdict, deciding))
+  }
+  const tails = deciding.filter((m) => TAIL_METRICS.has(m.metric)).map((m) => m.metric)
+  if (verdict.granularity === 'batch-mean' && tails.length > 0) {
+    lines.push(
+      `${tails.join(', ')} here ${tails.length === 1 ? 'is' : 'are'} of batch means (${verdict.batchSize} calls each), which smooth out per-call tails; bench with { batchSize: 1 } for per-call percentiles.`,
+    )
+  }
+  return lines
+}
+
+function settleAdvice(verdict: BudgetVerdict, deciding: readonly MetricVerdict[]): string[] {
+  const noisiest = deciding.reduce((a, b) =>
+    (a.settleFactor ?? Infinity) >= (b.settleFactor ?? Infinity) ? a : b,
+  )
+  const [lo, hi] = noisiest.interval ?? [noisiest.actual, noisiest.actual]
+  const noise = (hi - lo) / 2 / noisiest.actual
+  const factor = noisiest.settleFactor
+  const first = `The machine's noise (±${formatPercent(noise)} at ${formatPercent(verdict.confidence)}) is wider than the budget's margin (${formatPercent(Math.abs(noisiest.margin))}).`
+  const warn = `If an unsettled verdict should not fail the test, pass { inconclusive: 'warn' }.`
+  if (factor === null || factor > MAX_PRACTICAL_SETTLE_FACTOR) {
+    return [
+      `${first} The value sits too close to the budget for a longer run to settle it; move the budget away from the measured value, or quiet the machine.`,
+      warn,
+    ]
+  }
+  const suggestedNs = verdict.timeBudgetNs * factor * 1.2
+  return [
+    `${first} About ${formatFactor(factor)} the samples would settle it: try { time: '${formatTime(suggestedNs)}' } (this run: ${formatTime(verdict.timeBudgetNs)}).`,
+    warn,
+  ]
+}
+
+function formatFactor(factor: number): string {
+  return `${factor < 10 ? factor.toFixed(1) : Math.round(factor)}×`
+}
+
+/** A time budget people would type: whole milliseconds below 10 s, else seconds with one decimal. */
+function formatTime(ns: number): string {
+  const ms = Math.ceil(ns / 1e6)
+  return ms < 10_000 ? `${ms}ms` : `${(Math.ceil(ms / 100) / 10).toString()}s`
+}

@@ -1,0 +1,42 @@
+import type { BudgetVerdict } from '../budget/verdict.js'
+import type { BenchResult, Comparison } from '../measure/types.js'
+
+/**
+ * Everything a test run measures or decides, as plain JSON-serialisable data. A host adapter
+ * (the Vitest setup file) attaches each record to the test that made it, and a reporter in the
+ * host's main process collects them.
+ */
+export type PerfRecord =
+  | { kind: 'bench'; result: BenchResult }
+  | { kind: 'comparison'; comparison: Comparison }
+  | { kind: 'budget'; verdict: BudgetVerdict; inconclusivePolicy: InconclusivePolicy }
+  /** A bench declared with no budget anywhere: recorded, and listed as unguarded in summaries. */
+  | { kind: 'unguarded'; name: string }
+
+/** Whether an inconclusive verdict fails its test or only warns. */
+export type InconclusivePolicy = 'fail' | 'warn'
+
+/** Receives every record; set by a host adapter. */
+export type ResultSink = (record: PerfRecord) => void
+
+// On globalThis so that every copy of perfgate loaded in a process (bundled chunks, a second
+// install) reports to the one sink the host registered.
+const SINK_KEY = Symbol.for('perfgate.result-sink')
+type SinkHolder = { [SINK_KEY]?: ResultSink | undefined }
+
+/**
+ * Register where records go. The core keeps no host import: the Vitest setup file registers a
+ * sink that attaches records to the current test. Returns the previous sink so tests can restore it.
+ */
+export function setResultSink(sink: ResultSink | undefined): ResultSink | undefined {
+  const holder = globalThis as SinkHolder
+  const previous = holder[SINK_KEY]
+  holder[SINK_KEY] = sink
+  return previous
+}
+
+/** Hand a record to the registered sink; without one (plain scripts), records go nowhere. */
+export function recordResult(record: PerfRecord): void {
+  const sink = (globalThis as SinkHolder)[SINK_KEY]
+  if (sink !== undefined) sink(record)
+}
