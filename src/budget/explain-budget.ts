@@ -1,6 +1,6 @@
 import { formatEnvironmentLine } from '../env/format-environment.js'
 import type { BenchResult } from '../measure/types.js'
-import { formatDuration, formatPercent } from './format.js'
+import { formatDuration, formatPercent, formatRatio } from './format.js'
 import type { BoundOp } from './parse-bound.js'
 import { type BudgetVerdict, describeSource, type MetricVerdict } from './verdict.js'
 
@@ -62,10 +62,15 @@ export function formatBudgetMessage(explanation: BudgetExplanation): string {
 
 function headline(verdict: BudgetVerdict, m: MetricVerdict): string {
   const measured = `"${verdict.name}" ${m.metric} is ${formatValue(m, m.actual)}${formatInterval(verdict, m)}`
-  const budget = `its ${m.limitText === formatValue(m, m.limit.value) ? m.limitText : `${m.limitText} (${formatValue(m, m.limit.value)})`} budget`
   const upper = m.limit.op === '<' || m.limit.op === '<='
+  const strict = m.limit.op === '<' || m.limit.op === '>' ? `${OP_TEXT[m.limit.op]} ` : ''
+  const budget = `its ${strict}${formatValue(m, m.limit.value)} budget`
   switch (m.status) {
     case 'fail':
+      // Past double the budget a ratio reads better than "1900% over".
+      if (upper && m.limit.value > 0 && m.actual >= 2 * m.limit.value) {
+        return `${measured}, ${formatRatio(m.actual / m.limit.value)} ${budget}.`
+      }
       return `${measured}, ${formatPercent(-m.margin)} ${upper ? 'over' : 'under'} ${budget}.`
     case 'pass':
       return `${measured}, within ${budget} (${formatPercent(m.margin)} headroom).`
@@ -76,14 +81,21 @@ function headline(verdict: BudgetVerdict, m: MetricVerdict): string {
 
 function formatInterval(verdict: BudgetVerdict, m: MetricVerdict): string {
   if (m.interval === null) return ''
-  const confidence = formatPercent(verdict.confidence)
-  return ` (${confidence} CI ${formatValue(m, m.interval[0])}–${formatValue(m, m.interval[1])})`
+  return ` (${formatPercent(verdict.confidence)} CI ${formatRange(m, m.interval[0], m.interval[1])})`
+}
+
+/** `1.90–2.05 ms` when both ends share a unit, else `812 µs–1.02 ms`. */
+function formatRange(m: Pick<MetricVerdict, 'unit'>, lo: number, hi: number): string {
+  const [loText, hiText] = [formatValue(m, lo), formatValue(m, hi)]
+  const unit = /\s(\S+)$/.exec(hiText)?.[1]
+  if (unit !== undefined && loText.endsWith(` ${unit}`)) return `${loText.slice(0, -unit.length - 1)}–${hiText}`
+  return `${loText}–${hiText}`
 }
 
 function formatValue(m: Pick<MetricVerdict, 'unit'>, value: number): string {
   if (m.unit === 'ns') return formatDuration(value)
   const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2
-  return `${value.toLocaleString('en-US', { maximumFractionDigits: digits })}/s`
+  return `${value.toLocaleString('en-US', { maximumFractionDigits: digits })} ops/s`
 }
 
 function advice(verdict: BudgetVerdict, deciding: readonly MetricVerdict[]): string[] {
@@ -97,7 +109,7 @@ function advice(verdict: BudgetVerdict, deciding: readonly MetricVerdict[]): str
   const tails = deciding.filter((m) => TAIL_METRICS.has(m.metric)).map((m) => m.metric)
   if (verdict.granularity === 'batch-mean' && tails.length > 0) {
     lines.push(
-      `${tails.join(', ')} here ${tails.length === 1 ? 'is' : 'are'} of batch means (${verdict.batchSize} calls each), which smooth out per-call tails; bench with { batchSize: 1 } for per-call percentiles.`,
+      `${listOf(tails)} here ${tails.length === 1 ? 'is' : 'are'} taken over batch means (${verdict.batchSize} calls each), which smooth out slow single calls; bench with { batchSize: 1 } to see per-call tails.`,
     )
   }
   return lines
@@ -110,7 +122,8 @@ function settleAdvice(verdict: BudgetVerdict, deciding: readonly MetricVerdict[]
   const [lo, hi] = noisiest.interval ?? [noisiest.actual, noisiest.actual]
   const noise = (hi - lo) / 2 / noisiest.actual
   const factor = noisiest.settleFactor
-  const first = `The machine's noise (±${formatPercent(noise)} at ${formatPercent(verdict.confidence)}) is wider than the budget's margin (${formatPercent(Math.abs(noisiest.margin))}).`
+  // "Margin" would be wrong for a value just over the budget: it is the distance either way.
+  const first = `The machine's noise (±${formatPercent(noise)} at ${formatPercent(verdict.confidence)} confidence) is wider than the distance to the budget (${formatPercent(Math.abs(noisiest.margin))}).`
   const warn = `If an unsettled verdict should not fail the test, pass { inconclusive: 'warn' }.`
   if (factor === null || factor > MAX_PRACTICAL_SETTLE_FACTOR) {
     return [
@@ -118,19 +131,31 @@ function settleAdvice(verdict: BudgetVerdict, deciding: readonly MetricVerdict[]
       warn,
     ]
   }
-  const suggestedNs = verdict.timeBudgetNs * factor * 1.2
+  // 20% over the estimate: warm-up and calibration take part of the time budget too.
+  const suggestedMs = roundUpToTwoDigits((verdict.timeBudgetNs * factor * 1.2) / 1e6)
   return [
-    `${first} About ${formatFactor(factor)} the samples would settle it: try { time: '${formatTime(suggestedNs)}' } (this run: ${formatTime(verdict.timeBudgetNs)}).`,
+    `${first} About ${formatFactor(factor)} the samples would settle it: try { time: '${formatTime(suggestedMs)}' } (this run had ${formatTime(Math.round(verdict.timeBudgetNs / 1e6))}).`,
     warn,
   ]
+}
+
+/** `p95`, `p95 and max`, `p90, p95 and max`. */
+function listOf(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`
 }
 
 function formatFactor(factor: number): string {
   return `${factor < 10 ? factor.toFixed(1) : Math.round(factor)}×`
 }
 
-/** A time budget people would type: whole milliseconds below 10 s, else seconds with one decimal. */
-function formatTime(ns: number): string {
-  const ms = Math.ceil(ns / 1e6)
-  return ms < 10_000 ? `${ms}ms` : `${(Math.ceil(ms / 100) / 10).toString()}s`
+/** A suggested time is an estimate: two significant digits, rounded up (8459 → 8500), read better. */
+function roundUpToTwoDigits(ms: number): number {
+  if (!(ms > 0)) return 1
+  const step = 10 ** Math.max(0, Math.floor(Math.log10(ms)) - 1)
+  return Math.ceil(ms / step) * step
+}
+
+/** A time budget as people type it: `"850ms"` below a second, else seconds (`"8.5s"`, `"120s"`). */
+function formatTime(ms: number): string {
+  return ms < 1000 ? `${ms}ms` : `${ms / 1000}s`
 }

@@ -14,14 +14,14 @@ export function parseBenchBudget(input: unknown, where: string): BenchBudget {
   if (!parsed.success) {
     throw perfgateError(
       'BUDGET_INVALID',
-      { where, problems: formatIssues(parsed.error.issues, benchBudgetSchema) },
+      { where, problems: formatIssues(parsed.error.issues, benchBudgetSchema, 'the budget') },
       parsed.error,
     )
   }
   if (Object.values(parsed.data).every((value) => value === undefined)) {
     throw perfgateError('BUDGET_INVALID', {
       where,
-      problems: '✖ The budget is empty: it limits nothing, so it would always pass\n  → at the budget object',
+      problems: '✖ The budget is empty: it limits nothing, so it would always pass\n  → at the budget',
     })
   }
   return parsed.data

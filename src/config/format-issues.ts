@@ -7,10 +7,11 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
 /**
  * A path as a person would write it in JavaScript: dots for identifier keys, `["..."]` for other
  * strings, `[0]` for array indices: `budgets.bench["sort 10k"].p95`, `budgets.size[0].gzip`.
- * The empty path (the "perfgate" value itself) is `the "perfgate" key`.
+ * The empty path (the "perfgate" value itself) is `the "perfgate" key`, or `root` when the
+ * issues are about something else (an inline budget).
  */
-export function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return 'the "perfgate" key'
+export function formatPath(path: readonly PropertyKey[], root = 'the "perfgate" key'): string {
+  if (path.length === 0) return root
   let text = ''
   for (const key of path) {
     if (typeof key === 'number') text += `[${key}]`
@@ -32,13 +33,17 @@ export function formatPath(path: readonly PropertyKey[]): string {
  * known key is a small edit away, else the list of known keys. `schema` is the schema the issues
  * came from; it supplies the known keys.
  */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], schema?: z.core.$ZodType): string {
-  return issues.flatMap((issue) => formatIssue(issue, schema)).join('\n')
+export function formatIssues(
+  issues: readonly z.core.$ZodIssue[],
+  schema?: z.core.$ZodType,
+  root?: string,
+): string {
+  return issues.flatMap((issue) => formatIssue(issue, schema, root)).join('\n')
 }
 
 /** The lines of one issue; see {@link formatIssues}. */
-export function formatIssue(issue: z.core.$ZodIssue, schema?: z.core.$ZodType): string[] {
-  const where = `  → at ${formatPath(issue.path)}`
+export function formatIssue(issue: z.core.$ZodIssue, schema?: z.core.$ZodType, root?: string): string[] {
+  const where = `  → at ${formatPath(issue.path, root)}`
   if (issue.code !== 'unrecognized_keys') return [`✖ ${issue.message}`, where]
   const known = schema ? knownKeysAt(schema, issue.path) : undefined
   return issue.keys.flatMap((key) => [`✖ ${unknownKey(key, known)}`, where])

@@ -43,7 +43,7 @@ export function explainComparison(
         ? 'measured separately'
         : 'from summary statistics'
   const received = [
-    `ratio ${formatRatio(comparison.ratio)} (${confidence} CI ${formatRatio(lo)}–${formatRatio(hi)})`,
+    `ratio ${formatRatio(comparison.ratio)} (${confidence} CI ${formatRatio(lo).slice(0, -1)}–${formatRatio(hi)})`,
     `"${a}" ${formatDuration(comparison.medianNs[0])}, "${b}" ${formatDuration(comparison.medianNs[1])} per call`,
     rounds,
     `${comparison.batchSize[0]} + ${comparison.batchSize[1]} calls per batch`,
@@ -53,15 +53,14 @@ export function explainComparison(
   const wanted = `${claim === 'faster' ? '<' : '>'} ${formatRatio(limit)}`
   const advice: string[] = []
   if (comparison.verdict === 'inconclusive') {
-    advice.push(
-      `If an unsettled comparison should not fail the test, pass { inconclusive: 'warn' }; the detectable effect this run reached was ${formatPercent(comparison.detectableEffect)}.`,
-    )
+    // The reason already gives the detectable effect and how much more time would settle it.
+    advice.push(`If an unsettled comparison should not fail the test, pass { inconclusive: 'warn' }.`)
   }
   return {
     headline: `Expected "${a}" ${claimText}, but ${verdictText}.`,
     reason: comparison.reason,
     received: `Received: ${received.join(' · ')}`,
-    expected: `Expected: ratio ${negated ? 'not ' : ''}${wanted} (a's time / b's time; threshold ${band}${comparison.threshold === DEFAULT_NOISE_BAND ? ', the default noise band' : ''})`,
+    expected: `Expected: ratio ${negated ? 'not ' : ''}${wanted} (time of "${a}" / time of "${b}"; threshold ${band}${comparison.threshold === DEFAULT_NOISE_BAND ? ', the default noise band' : ''})`,
     advice,
   }
 }

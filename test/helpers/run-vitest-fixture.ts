@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { PerfRecord } from '../../src/results/result-sink.js'
 
@@ -66,7 +66,12 @@ export function installFixture(name: string, major: VitestMajor): string {
   }
   const tools = toolchain(major)
   const dir = mkdtempSync(join(tmpdir(), `perfgate-${name}-v${major}-`))
-  cpSync(join(FIXTURES, name), dir, { recursive: true })
+  // Files named vitest4-* or vitest5-* use what only that major has.
+  const other = major === 4 ? 'vitest5-' : 'vitest4-'
+  cpSync(join(FIXTURES, name), dir, {
+    recursive: true,
+    filter: (source) => !basename(source).startsWith(other),
+  })
   const modules = join(dir, 'node_modules')
   const own = join(modules, 'perfgate')
   mkdirSync(own, { recursive: true })
