@@ -1,5 +1,11 @@
 import { definePerfConfig } from 'perfgate/vitest/config'
 
-// One worker, one file at a time, a fresh process per file, long timeouts and perfgate's setup
-// file: definePerfConfig sets what perf tests need. Only say where the perf files are.
-export default definePerfConfig({ test: { include: ['perf/**/*.perf.ts'] } })
+// definePerfConfig sets what perf tests need: perfgate's setup file, one file at a time in one
+// worker, a fresh process per file and long timeouts. Say where the perf files are; 'verbose'
+// lists every test with its time, including the quick comparisons.
+export default definePerfConfig({
+  test: {
+    include: ['perf/**/*.perf.ts'],
+    reporters: ['verbose'],
+  },
+})

@@ -9,4 +9,6 @@ function random(): number {
 export const numbers: readonly number[] = Array.from({ length: 2_000 }, () => random())
 
 /** 50 "key=value" pairs joined by ";" (about 900 characters). */
-export const pairs = Array.from({ length: 50 }, (_, i) => `key${i}=value${Math.floor(random() * 1e6)}`).join(';')
+export const pairs = Array.from({ length: 50 }, (_, i) => `key${i}=value${Math.floor(random() * 1e6)}`).join(
+  ';',
+)
