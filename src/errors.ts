@@ -30,7 +30,7 @@ const catalogue = {
   COMPARE_RESULTS_INVALID: (p: { problem: string; fix: string }) =>
     `compareResults() received an invalid argument: ${p.problem}. ${p.fix}`,
   BUDGET_INVALID: (p: { where: string; problems: string }) =>
-    `Invalid budget in ${p.where}:\n${p.problems}\nA bench budget takes mean, median, p50, p75, p90, p95, p99 and max as durations ("2ms", "250us"; at most) and opsPerSec as a bound (">= 10000"), e.g. { p95: '2ms', opsPerSec: '>= 10000' }.`,
+    `Invalid budget in ${p.where}:\n${p.problems}\nA bench budget limits mean, median, p50, p75, p90, p95, p99 and max from above with durations ("2ms", "250us"), and opsPerSec with a bound (">= 10000"), e.g. { p95: '2ms', opsPerSec: '>= 10000' }.`,
   MATCHER_RECEIVED_INVALID: (p: { matcher: string; received: string; accepted: string }) =>
     `${p.matcher} received ${p.received}, but it accepts ${p.accepted}.`,
   MATCHER_OPTIONS_INVALID: (p: { matcher: string; problem: string; fix: string }) =>

@@ -1,14 +1,14 @@
 import type { LoadedConfig } from '../../src/config/load-config.js'
-import type { BenchOptions } from '../../src/measure/types.js'
+import type { BenchDefaults } from '../../src/measure/bench-defaults.js'
 import type { InconclusivePolicy } from '../../src/results/result-sink.js'
 
-/** Inline options over the package.json "bench" settings: inline wins, as everywhere. */
-export function withConfigDefaults(options: BenchOptions, loaded: LoadedConfig): BenchOptions {
+/** The "bench" section of package.json as defaults for every bench() and compare() in the worker. */
+export function benchDefaultsFrom(loaded: LoadedConfig): BenchDefaults {
   const settings = loaded.config.bench
   return {
     ...(settings.time !== undefined && { time: settings.time.text }),
     ...(settings.confidence !== undefined && { confidence: settings.confidence }),
-    ...options,
+    ...(settings.noiseBand !== undefined && { noiseBand: settings.noiseBand.fraction }),
   }
 }
 

@@ -45,13 +45,18 @@ export function definePerfConfig<T extends PerfConfigInput>(
   config: T = {} as T,
 ): T & { test: Record<string, unknown> } {
   const test = config.test ?? {}
-  const setupFiles = toArray(test.setupFiles)
+  const listed = toArray(test.setupFiles)
+  // Where the user placed it, it stays (their polyfill may need to run first), listed once.
+  const setupFiles = listed.includes('perfgate/vitest')
+    ? listed.filter((file, i) => file !== 'perfgate/vitest' || listed.indexOf(file) === i)
+    : ['perfgate/vitest', ...listed]
   return {
     ...config,
     test: {
-      ...PERF_TEST_DEFAULTS,
+      // A fresh copy each call: a caller mutating its config must not change the next one's defaults.
+      ...structuredClone(PERF_TEST_DEFAULTS),
       ...test,
-      setupFiles: setupFiles.includes('perfgate/vitest') ? setupFiles : ['perfgate/vitest', ...setupFiles],
+      setupFiles,
     },
   }
 }

@@ -5,6 +5,9 @@
  * `perfTest`, the one-line perf test.
  */
 import { expect } from 'vitest'
+import { setBenchDefaults } from '../../src/measure/bench-defaults.js'
+import { benchDefaultsFrom } from './bench-defaults.js'
+import { projectConfig } from './project-config.js'
 import { recordResultsOnTasks } from './record-results.js'
 import { toBeFasterThan, toBeSlowerThan } from './to-be-faster-than.js'
 import { toHaveP95Below, toHavePercentileBelow, toMeetBudget } from './to-meet-budget.js'
@@ -20,6 +23,9 @@ expect.extend({
   toRunSlowerThan: toBeSlowerThan,
 })
 recordResultsOnTasks()
+// The "bench" section of package.json applies to every bench() and compare() in the worker, so a
+// plain bench() in a test follows the project's settings just as perfTest does.
+setBenchDefaults(benchDefaultsFrom(projectConfig()))
 warnAboutInstrumentation()
 
 export type { VitestBenchResult } from '../../src/measure/compare-results.js'

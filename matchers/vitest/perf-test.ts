@@ -1,6 +1,6 @@
 import { relative } from 'node:path'
 import { test } from 'vitest'
-import { evaluateBenchBudget } from '../../src/budget/evaluate-bench-budget.js'
+import { budgetLimits, evaluateBenchBudget } from '../../src/budget/evaluate-bench-budget.js'
 import { explainBudget, formatBudgetMessage } from '../../src/budget/explain-budget.js'
 import { findBenchBudget } from '../../src/budget/find-bench-budget.js'
 import { parseBenchBudget } from '../../src/budget/parse-bench-budget.js'
@@ -10,9 +10,10 @@ import type { BenchBudget, BenchBudgetInput } from '../../src/config/schema.js'
 import { bench } from '../../src/measure/bench.js'
 import type { BenchFn, BenchOptions } from '../../src/measure/types.js'
 import { type InconclusivePolicy, recordResult } from '../../src/results/result-sink.js'
-import { inconclusivePolicy, withConfigDefaults } from './bench-defaults.js'
+import { inconclusivePolicy } from './bench-defaults.js'
 import { warnInconclusive } from './matcher-context.js'
 import { projectConfig } from './project-config.js'
+import { withSamplesToBound } from './to-meet-budget.js'
 
 /** Test timeout of a perf test unless `timeout` says otherwise: room for waiting on the measurement lock. */
 export const DEFAULT_PERF_TEST_TIMEOUT_MS = 300_000
@@ -47,7 +48,9 @@ function declarePerfTest(declare: TestDeclarer) {
       async () => {
         const loaded = projectConfig()
         const found = inline === undefined ? configBudget(name, loaded) : { budget: inline, source: INLINE }
-        const result = await bench(name, fn, withConfigDefaults(benchOptions, loaded))
+        const options =
+          found === undefined ? benchOptions : withSamplesToBound(benchOptions, budgetLimits(found.budget))
+        const result = await bench(name, fn, options)
         if (found === undefined) {
           recordResult({ kind: 'unguarded', name })
           return

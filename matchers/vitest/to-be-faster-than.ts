@@ -53,7 +53,7 @@ function claim(
   const matcher = claimed === 'faster' ? 'toBeFasterThan' : 'toBeSlowerThan'
   const loaded = projectConfig()
   const { delta, inconclusive, ...rest } = options
-  const compareOptions = withThreshold(rest, delta, claimed, matcher, loaded.config.bench.noiseBand?.fraction)
+  const compareOptions = withThreshold(rest, delta, claimed, matcher)
   const policy = inconclusivePolicy(inconclusive, loaded)
   const judge = (comparison: Comparison) => verdictResult(context, matcher, claimed, comparison, policy)
 
@@ -72,11 +72,7 @@ function claim(
     return judge(comparison)
   }
   if (isSide(received) && isSide(other)) {
-    const settings = {
-      ...(loaded.config.bench.confidence !== undefined && { confidence: loaded.config.bench.confidence }),
-      ...compareOptions,
-    }
-    return compare(received, other, settings).then(judge)
+    return compare(received, other, compareOptions).then(judge)
   }
   const bad = isSide(received) || isComparableResult(received) ? other : received
   const which = bad === received ? 'the received value' : 'the value to compare with'
@@ -112,13 +108,8 @@ function withThreshold(
   delta: number | undefined,
   claimed: ComparisonClaim,
   matcher: string,
-  configNoiseBand: number | undefined,
 ): Omit<CompareOptions, 'env'> {
-  if (delta === undefined) {
-    return options.by === undefined && configNoiseBand !== undefined
-      ? { ...options, by: configNoiseBand }
-      : options
-  }
+  if (delta === undefined) return options
   if (options.by !== undefined) {
     throw perfgateError('MATCHER_OPTIONS_INVALID', {
       matcher: `${matcher}()`,

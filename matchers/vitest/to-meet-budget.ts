@@ -1,7 +1,8 @@
 import {
-  evaluateBenchBudget,
+  budgetLimits,
   evaluateLimits,
   type MetricLimit,
+  samplesToBound,
 } from '../../src/budget/evaluate-bench-budget.js'
 import { explainBudget, formatBudgetMessage } from '../../src/budget/explain-budget.js'
 import { parseBenchBudget } from '../../src/budget/parse-bench-budget.js'
@@ -9,9 +10,11 @@ import type { BudgetSource, BudgetVerdict } from '../../src/budget/verdict.js'
 import type { BenchBudgetInput } from '../../src/config/schema.js'
 import { perfgateError } from '../../src/errors.js'
 import { bench } from '../../src/measure/bench.js'
+import { benchDefaults } from '../../src/measure/bench-defaults.js'
+import { DEFAULT_CONFIDENCE, DEFAULT_MIN_SAMPLES } from '../../src/measure/defaults.js'
 import type { BenchFn, BenchOptions, BenchResult } from '../../src/measure/types.js'
 import { type InconclusivePolicy, recordResult } from '../../src/results/result-sink.js'
-import { inconclusivePolicy, withConfigDefaults } from './bench-defaults.js'
+import { inconclusivePolicy } from './bench-defaults.js'
 import {
   hint,
   type MatcherContext,
@@ -41,10 +44,8 @@ export function toMeetBudget(
   budget: BenchBudgetInput,
   options: MeetBudgetOptions = {},
 ): MatcherResult | Promise<MatcherResult> {
-  const parsed = parseBenchBudget(budget, 'toMeetBudget()')
-  return checkReceived(this, 'toMeetBudget', 'budget', received, options, (result) =>
-    evaluateBenchBudget(result, parsed, options.source),
-  )
+  const limits = budgetLimits(parseBenchBudget(budget, 'toMeetBudget()'))
+  return checkReceived(this, 'toMeetBudget', 'budget', received, options, limits)
 }
 
 /** `expect(resultOrFn).toHavePercentileBelow(99.9, '5ms', options?)` */
@@ -55,6 +56,17 @@ export function toHavePercentileBelow(
   limit: string | number,
   options: MeetBudgetOptions = {},
 ): MatcherResult | Promise<MatcherResult> {
+  return percentileBelow(this, 'toHavePercentileBelow', received, percentile, limit, options)
+}
+
+function percentileBelow(
+  context: MatcherContext,
+  matcher: string,
+  received: unknown,
+  percentile: number,
+  limit: string | number,
+  options: MeetBudgetOptions,
+): MatcherResult | Promise<MatcherResult> {
   if (typeof percentile !== 'number' || !(percentile > 0 && percentile < 100)) {
     throw perfgateError('MATCHER_OPTIONS_INVALID', {
       matcher: 'toHavePercentileBelow()',
@@ -63,11 +75,9 @@ export function toHavePercentileBelow(
     })
   }
   const metric = `p${percentile}` as const
-  const parsed = parseBenchBudget({ p95: limit }, 'toHavePercentileBelow()').p95!
+  const parsed = parseBenchBudget({ p95: limit }, `${matcher}()`).p95!
   const limits: MetricLimit[] = [{ metric, bound: { op: '<=', value: parsed.ns }, text: parsed.text }]
-  return checkReceived(this, 'toHavePercentileBelow', 'limit', received, options, (result) =>
-    evaluateLimits(result, limits, options.source),
-  )
+  return checkReceived(context, matcher, 'limit', received, options, limits)
 }
 
 /** `expect(resultOrFn).toHaveP95Below('5ms', options?)` */
@@ -77,7 +87,7 @@ export function toHaveP95Below(
   limit: string | number,
   options: MeetBudgetOptions = {},
 ): MatcherResult | Promise<MatcherResult> {
-  return toHavePercentileBelow.call(this, received, 95, limit, options)
+  return percentileBelow(this, 'toHaveP95Below', received, 95, limit, options)
 }
 
 function checkReceived(
@@ -86,8 +96,9 @@ function checkReceived(
   expectedLabel: string,
   received: unknown,
   options: MeetBudgetOptions,
-  evaluate: (result: BenchResult) => BudgetVerdict,
+  limits: readonly MetricLimit[],
 ): MatcherResult | Promise<MatcherResult> {
+  const evaluate = (result: BenchResult) => evaluateLimits(result, limits, options.source)
   // A result is checked synchronously; a function must be benched first, so the matcher is async.
   if (isPerfgateBenchResult(received)) {
     const policy = inconclusivePolicy(options.inconclusive, projectConfig())
@@ -98,7 +109,7 @@ function checkReceived(
       const loaded = projectConfig()
       const { name, inconclusive, source: _source, ...benchOptions } = options
       const benchName = name ?? (received.name || context.currentTestName || 'anonymous function')
-      const result = await bench(benchName, received as BenchFn, withConfigDefaults(benchOptions, loaded))
+      const result = await bench(benchName, received as BenchFn, withSamplesToBound(benchOptions, limits))
       return verdictResult(
         context,
         matcher,
@@ -114,6 +125,21 @@ function checkReceived(
     received: describeValue(received),
     accepted: ACCEPTED,
   })
+}
+
+/**
+ * Bench options that record enough samples to bound every percentile of the budget (see
+ * samplesToBound), unless the user chose `minSamples`: otherwise a p95 budget checked on a slow
+ * function could only ever come back inconclusive.
+ */
+export function withSamplesToBound<T extends { minSamples?: number; confidence?: number }>(
+  options: T,
+  limits: readonly MetricLimit[],
+): T {
+  if (options.minSamples !== undefined) return options
+  const confidence = options.confidence ?? benchDefaults().confidence ?? DEFAULT_CONFIDENCE
+  const needed = samplesToBound(limits, confidence)
+  return needed > DEFAULT_MIN_SAMPLES ? { ...options, minSamples: needed } : options
 }
 
 function verdictResult(

@@ -1,5 +1,6 @@
 import type { BenchBudget } from '../config/schema.js'
 import type { BenchResult } from '../measure/types.js'
+import { binomialCdf } from '../stats/binomial.js'
 import { normalQuantile } from '../stats/normal.js'
 import { quantile } from '../stats/quantile.js'
 import { quantileInterval } from '../stats/quantile-interval.js'
@@ -52,12 +53,7 @@ export function evaluateBenchBudget(
   budget: BenchBudget,
   source: BudgetSource = { kind: 'inline' },
 ): BudgetVerdict {
-  const limits: MetricLimit[] = []
-  for (const metric of BENCH_BUDGET_KEYS) {
-    const limit = limitOf(budget, metric)
-    if (limit !== undefined) limits.push({ metric, ...limit })
-  }
-  return evaluateLimits(result, limits, source)
+  return evaluateLimits(result, budgetLimits(budget), source)
 }
 
 /**
@@ -71,8 +67,8 @@ export function evaluateLimits(
 ): BudgetVerdict {
   const confidence = result.stats.confidence
   const metrics = limits.map(({ metric, bound, text }) => {
-    const { actual, interval } = estimate(result, metric, confidence)
-    return judge(metric, actual, interval, bound, text)
+    const { actual, interval, samplesNeeded } = estimate(result, metric, confidence)
+    return judge(metric, actual, interval, bound, text, samplesNeeded)
   })
   return {
     kind: 'budget',
@@ -101,38 +97,114 @@ function limitOf(
   return duration === undefined ? undefined : { bound: { op: '<=', value: duration.ns }, text: duration.text }
 }
 
-function estimate(
-  result: BenchResult,
-  metric: BenchMetric,
-  confidence: number,
-): { actual: number; interval: [number, number] | null } {
+interface Estimate {
+  actual: number
+  interval: [number, number] | null
+  samplesNeeded: number | null
+}
+
+function estimate(result: BenchResult, metric: BenchMetric, confidence: number): Estimate {
   const { stats } = result
   switch (metric) {
     case 'mean': {
       // Normal approximation: batch means are close to normal, and a bench records ≥ 10 of them.
       const halfWidth = normalQuantile(1 - (1 - confidence) / 2) * (stats.sdNs / Math.sqrt(stats.samples))
-      return { actual: stats.meanNs, interval: [stats.meanNs - halfWidth, stats.meanNs + halfWidth] }
+      return {
+        actual: stats.meanNs,
+        interval: [stats.meanNs - halfWidth, stats.meanNs + halfWidth],
+        samplesNeeded: null,
+      }
     }
-    case 'median':
-    case 'p50':
-      return { actual: stats.medianNs, interval: [...stats.medianIntervalNs] }
-    case 'p95':
-      return { actual: stats.p95Ns, interval: [...stats.p95IntervalNs] }
     case 'max':
-      return { actual: stats.maxNs, interval: null }
-    case 'opsPerSec':
+      return { actual: stats.maxNs, interval: null, samplesNeeded: null }
+    case 'opsPerSec': {
       // Calls per second at the median: the median interval, inverted (a slower median is fewer ops).
+      const median = percentileEstimate(result, 0.5, confidence)
+      const [lo, hi] = median.interval
       return {
         actual: stats.opsPerSec,
-        interval: [1e9 / stats.medianIntervalNs[1], 1e9 / stats.medianIntervalNs[0]],
+        interval: [1e9 / hi, lo > 0 ? 1e9 / lo : Infinity],
+        samplesNeeded: median.samplesNeeded,
       }
-    default: {
-      const p = percentileOf(metric)
-      const sorted = sortSamples(result.batchTimesNs.map((t) => t / result.batchSize))
-      const ci = quantileInterval(sorted, p, confidence)
-      return { actual: quantile(sorted, p), interval: [ci.lo, ci.hi] }
+    }
+    case 'median':
+      return percentileEstimate(result, 0.5, confidence)
+    default:
+      return percentileEstimate(result, percentileOf(metric), confidence)
+  }
+}
+
+/**
+ * A percentile with its order-statistic interval. With too few samples even [min, max] covers the
+ * percentile less often than `confidence` (10 samples cover p95 by their maximum only 40% of the
+ * time), so each side is then bounded on its own, a side the data cannot reach is left open (0 or
+ * infinity), and a pass cannot rest on an open side. `samplesNeeded` says how many samples would
+ * have bounded it.
+ */
+function percentileEstimate(
+  result: BenchResult,
+  p: number,
+  confidence: number,
+): { actual: number; interval: [number, number]; samplesNeeded: number | null } {
+  const sorted = sortSamples(result.batchTimesNs.map((t) => t / result.batchSize))
+  const ci = quantileInterval(sorted, p, confidence)
+  const actual = quantile(sorted, p)
+  if (ci.coverage >= confidence) return { actual, interval: [ci.lo, ci.hi], samplesNeeded: null }
+  // Too few samples for a two-sided interval: bound each side on its own at α/2 (B, the number
+  // of samples at or below the p-quantile, is Binomial(n, p)), and leave a side open where even
+  // the extreme sample does not reach it.
+  const n = sorted.length
+  const halfAlpha = (1 - confidence) / 2
+  let lo = 0
+  for (let l = n; l >= 1; l--) {
+    // X₍l₎ ≤ ξₚ unless fewer than l samples fall at or below it: P(B ≤ l − 1).
+    if (binomialCdf(l - 1, n, p) <= halfAlpha) {
+      lo = sorted[l - 1]!
+      break
     }
   }
+  let hi = Number.POSITIVE_INFINITY
+  for (let u = 1; u <= n; u++) {
+    // X₍u₎ ≥ ξₚ unless u or more samples fall below it: P(B ≥ u).
+    if (1 - binomialCdf(u - 1, n, p) <= halfAlpha) {
+      hi = sorted[u - 1]!
+      break
+    }
+  }
+  const tail = Math.log(halfAlpha)
+  // The largest sample bounds the p-quantile from above with probability 1 − pⁿ; the smallest
+  // bounds it from below with probability 1 − (1 − p)ⁿ.
+  const needed = Math.max(
+    hi === Number.POSITIVE_INFINITY ? Math.ceil(tail / Math.log(p)) : 0,
+    lo === 0 ? Math.ceil(tail / Math.log(1 - p)) : 0,
+  )
+  return { actual, interval: [lo, hi], samplesNeeded: needed > 0 ? needed : null }
+}
+
+/**
+ * Fewest samples that can bound every percentile in `limits` from above at `confidence`: the
+ * largest sample bounds the p-quantile with probability 1 − pⁿ, so n ≥ ln(α/2) / ln p (72 for p95
+ * and 367 for p99 at 95%). A bench that will be checked against these limits should record at
+ * least this many, or its verdict on them can only be inconclusive.
+ */
+export function samplesToBound(limits: readonly Pick<MetricLimit, 'metric'>[], confidence: number): number {
+  let needed = 0
+  for (const { metric } of limits) {
+    if (metric === 'mean' || metric === 'max') continue
+    const p = metric === 'median' || metric === 'opsPerSec' ? 0.5 : percentileOf(metric)
+    needed = Math.max(needed, Math.ceil(Math.log((1 - confidence) / 2) / Math.log(Math.max(p, 0.5))))
+  }
+  return needed
+}
+
+/** The limits of a parsed budget, in report order. */
+export function budgetLimits(budget: BenchBudget): MetricLimit[] {
+  const limits: MetricLimit[] = []
+  for (const metric of BENCH_BUDGET_KEYS) {
+    const limit = limitOf(budget, metric)
+    if (limit !== undefined) limits.push({ metric, ...limit })
+  }
+  return limits
 }
 
 /** `p95` → 0.95, `p99.9` → 0.999. */
@@ -162,6 +234,7 @@ export function judge(
   interval: [number, number] | null,
   limit: Bound,
   limitText: string,
+  samplesNeeded: number | null = null,
 ): MetricVerdict {
   const upper = limit.op === '<' || limit.op === '<='
   const margin =
@@ -193,6 +266,7 @@ export function judge(
     margin,
     settleFactor:
       status === 'inconclusive' && interval !== null ? settleFactor(actual, interval, limit.value) : null,
+    samplesNeeded,
   }
 }
 

@@ -64,7 +64,8 @@ function headline(verdict: BudgetVerdict, m: MetricVerdict): string {
   const measured = `"${verdict.name}" ${m.metric} is ${formatValue(m, m.actual)}${formatInterval(verdict, m)}`
   const upper = m.limit.op === '<' || m.limit.op === '<='
   const strict = m.limit.op === '<' || m.limit.op === '>' ? `${OP_TEXT[m.limit.op]} ` : ''
-  const budget = `its ${strict}${formatValue(m, m.limit.value)} budget`
+  // A lower limit (opsPerSec) is a minimum: "17% under its 15,000 ops/s minimum".
+  const budget = `its ${strict}${formatValue(m, m.limit.value)} ${upper ? 'budget' : 'minimum'}`
   switch (m.status) {
     case 'fail':
       // Past double the budget a ratio reads better than "1900% over".
@@ -73,9 +74,12 @@ function headline(verdict: BudgetVerdict, m: MetricVerdict): string {
       }
       return `${measured}, ${formatPercent(-m.margin)} ${upper ? 'over' : 'under'} ${budget}.`
     case 'pass':
-      return `${measured}, within ${budget} (${formatPercent(m.margin)} headroom).`
+      return `${measured}, ${upper ? 'within' : 'above'} ${budget} (${formatPercent(m.margin)} headroom).`
     case 'inconclusive':
-      return `${measured}: the interval straddles ${budget}, so this run cannot tell whether it is within.`
+      if (m.samplesNeeded !== null) {
+        return `${measured}: ${verdict.samples} samples cannot bound ${m.metric} at ${formatPercent(verdict.confidence)} confidence, so this run cannot tell whether it is within ${budget}.`
+      }
+      return `${measured}: the interval straddles ${budget}, so this run cannot tell whether it is ${upper ? 'within' : 'above'}.`
   }
 }
 
@@ -86,9 +90,12 @@ function formatInterval(verdict: BudgetVerdict, m: MetricVerdict): string {
 
 /** `1.90–2.05 ms` when both ends share a unit, else `812 µs–1.02 ms`. */
 function formatRange(m: Pick<MetricVerdict, 'unit'>, lo: number, hi: number): string {
+  // An open side (too few samples to bound it) reads as ∞, or 0 below.
+  if (hi === Number.POSITIVE_INFINITY) return `${formatValue(m, lo)}–∞`
   const [loText, hiText] = [formatValue(m, lo), formatValue(m, hi)]
   const unit = /\s(\S+)$/.exec(hiText)?.[1]
-  if (unit !== undefined && loText.endsWith(` ${unit}`)) return `${loText.slice(0, -unit.length - 1)}–${hiText}`
+  if (unit !== undefined && loText.endsWith(` ${unit}`))
+    return `${loText.slice(0, -unit.length - 1)}–${hiText}`
   return `${loText}–${hiText}`
 }
 
@@ -116,6 +123,15 @@ function advice(verdict: BudgetVerdict, deciding: readonly MetricVerdict[]): str
 }
 
 function settleAdvice(verdict: BudgetVerdict, deciding: readonly MetricVerdict[]): string[] {
+  const starved = deciding.filter((m) => m.samplesNeeded !== null)
+  if (starved.length > 0) {
+    // Too few samples is a different problem from noise: more of them is the only fix.
+    const needed = Math.max(...starved.map((m) => m.samplesNeeded!))
+    return [
+      `${listOf(starved.map((m) => m.metric))} ${starved.length === 1 ? 'needs' : 'need'} at least ${needed} samples for an interval at ${formatPercent(verdict.confidence)} confidence; this run had ${verdict.samples}. Give it { minSamples: ${needed} }, or more time.`,
+      `If an unsettled verdict should not fail the test, pass { inconclusive: 'warn' }.`,
+    ]
+  }
   const noisiest = deciding.reduce((a, b) =>
     (a.settleFactor ?? Infinity) >= (b.settleFactor ?? Infinity) ? a : b,
   )

@@ -44,6 +44,12 @@ export interface MetricVerdict {
    * the limit, or when the verdict is not inconclusive.
    */
   settleFactor: number | null
+  /**
+   * Samples this percentile needs before its interval can be bounded at the verdict's confidence
+   * (p95 needs 72 at 95%); null when this run had enough. With fewer, the interval is open-ended
+   * and a pass is impossible.
+   */
+  samplesNeeded: number | null
 }
 
 /** The verdict on a whole bench budget: the worst of its metrics (fail > inconclusive > pass). */

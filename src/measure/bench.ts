@@ -2,6 +2,7 @@ import { captureEnvironment } from '../env/capture-environment.js'
 import { perfgateError } from '../errors.js'
 import { recordResult } from '../results/result-sink.js'
 import { createBatchRunner, isThenable } from './batch-runner.js'
+import { benchDefaults } from './bench-defaults.js'
 import { runHookedBatch, warmUpAndCalibrate } from './calibrate.js'
 import { resolveCalibrationCache } from './calibration-cache.js'
 import {
@@ -28,7 +29,13 @@ import type { BenchFn, BenchOptions, BenchResult } from './types.js'
  * @throws PerfgateError BENCH_FAILED when the function throws (the error is kept as `cause`);
  *   BENCH_OPTIONS_INVALID / DURATION_INVALID for bad options.
  */
-export async function bench(name: string, fn: BenchFn, options: BenchOptions = {}): Promise<BenchResult> {
+export async function bench(name: string, fn: BenchFn, inline: BenchOptions = {}): Promise<BenchResult> {
+  const defaults = benchDefaults()
+  const options: BenchOptions = {
+    ...(defaults.time !== undefined && { time: defaults.time }),
+    ...(defaults.confidence !== undefined && { confidence: defaults.confidence }),
+    ...inline,
+  }
   const settings = resolveBenchOptions(name, fn, options)
   // The whole timed section, warm-up included, holds the machine-wide measurement lock: two
   // benches timing at once (parallel Vitest workers) would each measure the other's load.

@@ -7,6 +7,7 @@ import { normalQuantile } from '../stats/normal.js'
 import { median } from '../stats/quantile.js'
 import { rankShiftInterval } from '../stats/rank-shift-interval.js'
 import { sortSamples } from '../stats/sorted-samples.js'
+import { benchDefaults } from './bench-defaults.js'
 import { DEFAULT_NOISE_BAND } from './defaults.js'
 import { checkConfidence } from './resolve-options.js'
 import type { BenchResult, Comparison, ComparisonMethod, ComparisonVerdict } from './types.js'
@@ -84,10 +85,13 @@ export function compareResults(
 ): Comparison {
   const sideA = toSide(a, 'a')
   const sideB = toSide(b, 'b')
-  const confidence = checkConfidence(options.confidence)
+  const defaults = benchDefaults()
+  const confidence = checkConfidence(options.confidence ?? defaults.confidence)
   if (typeof confidence !== 'number') throw invalidArgument(confidence.problem, confidence.fix)
   const threshold =
-    options.by === undefined ? DEFAULT_NOISE_BAND : parsePercent(options.by, 'compareResults() option "by"')
+    options.by === undefined
+      ? (defaults.noiseBand ?? DEFAULT_NOISE_BAND)
+      : parsePercent(options.by, 'compareResults() option "by"')
 
   const names: [string, string] = [sideA.name, sideB.name]
   const estimate =

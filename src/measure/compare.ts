@@ -8,6 +8,7 @@ import { createRandom, randomIndex } from '../stats/random.js'
 import { sortSamples } from '../stats/sorted-samples.js'
 import { type BatchRunner, createBatchRunner } from './batch-runner.js'
 import { detectAsync } from './bench.js'
+import { benchDefaults } from './bench-defaults.js'
 import { runHookedBatch, warmUpAndCalibrate } from './calibrate.js'
 import {
   COMPARE_COPIES,
@@ -41,10 +42,16 @@ import type { BenchFn, CompareOptions, CompareSide, Comparison, ComparisonVerdic
 export async function compare(
   a: BenchFn | CompareSide,
   b: BenchFn | CompareSide,
-  options: CompareOptions = {},
+  inline: CompareOptions = {},
 ): Promise<Comparison> {
   const sideA = toSide(a, 'a')
   const sideB = toSide(b, 'b')
+  const defaults = benchDefaults()
+  const options: CompareOptions = {
+    ...(defaults.confidence !== undefined && { confidence: defaults.confidence }),
+    ...(defaults.noiseBand !== undefined && { by: defaults.noiseBand }),
+    ...inline,
+  }
   const settings = resolveCompareOptions(options)
   // Held for the whole comparison, warm-up included; see bench().
   const { value: comparison, waitedNs } = await withMeasurementLock(
@@ -227,6 +234,19 @@ function moreTimeHint(analysis: PairedAnalysis, threshold: number): string {
   return `About ${factor}× the time (the \`time\` option) would likely settle it.`
 }
 
+/** Longest source text used as a name for an anonymous function. */
+const MAX_LABEL_LENGTH = 40
+
+/**
+ * A readable name for a compared function: its own name, else its source when short
+ * (`() => sortNumbers(data)` reads better in a verdict than "a"), else its source cut short.
+ */
+export function functionLabel(fn: BenchFn): string {
+  if (fn.name) return fn.name
+  const source = Function.prototype.toString.call(fn).replace(/\s+/g, ' ').trim()
+  return source.length <= MAX_LABEL_LENGTH ? source : `${source.slice(0, MAX_LABEL_LENGTH - 1)}…`
+}
+
 interface CompareSettings {
   budgetNs: number
   warmupNs: number
@@ -238,9 +258,9 @@ interface CompareSettings {
 }
 
 function toSide(value: BenchFn | CompareSide, fallbackName: string): CompareSide & { name: string } {
-  if (typeof value === 'function') return { fn: value, name: value.name || fallbackName }
+  if (typeof value === 'function') return { fn: value, name: functionLabel(value) }
   if (value && typeof value === 'object' && typeof value.fn === 'function') {
-    return { ...value, name: value.name ?? (value.fn.name || fallbackName) }
+    return { ...value, name: value.name ?? functionLabel(value.fn) }
   }
   throw perfgateError('COMPARE_OPTIONS_INVALID', {
     problem: `"${fallbackName}" must be a function or { name, fn }, received ${value === null ? 'null' : typeof value}`,

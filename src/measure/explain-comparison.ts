@@ -46,7 +46,7 @@ export function explainComparison(
     `ratio ${formatRatio(comparison.ratio)} (${confidence} CI ${formatRatio(lo).slice(0, -1)}–${formatRatio(hi)})`,
     `"${a}" ${formatDuration(comparison.medianNs[0])}, "${b}" ${formatDuration(comparison.medianNs[1])} per call`,
     rounds,
-    `${comparison.batchSize[0]} + ${comparison.batchSize[1]} calls per batch`,
+    `calls per batch: "${a}" ${comparison.batchSize[0]}, "${b}" ${comparison.batchSize[1]}`,
     formatEnvironmentLine(comparison.env),
   ]
   const limit = claim === 'faster' ? 1 / (1 + comparison.threshold) : 1 + comparison.threshold

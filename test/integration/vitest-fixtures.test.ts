@@ -145,7 +145,7 @@ describe.each(MAJORS)('Vitest %i', (major) => {
         'Expected "tenfold" to be faster than "onefold" by more than 2%, but it is slower.',
       )
       expect(message).toMatch(
-        /Received: ratio [\d.]+× \(95% CI [\d.]+×–[\d.]+×\) · "tenfold" [\d.]+ µs, "onefold" [\d.]+ ns per call/,
+        /Received: ratio [\d.]+× \(95% CI [\d.]+–[\d.]+×\) · "tenfold" [\d.]+ µs, "onefold" [\d.]+ ns per call/,
       )
     })
 
