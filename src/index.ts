@@ -4,12 +4,33 @@
  * in their own entry points.
  */
 
+export type { MetricLimit } from './budget/evaluate-bench-budget.js'
+export {
+  BENCH_BUDGET_KEYS,
+  budgetLimits,
+  evaluateBenchBudget,
+  evaluateLimits,
+  samplesToBound,
+} from './budget/evaluate-bench-budget.js'
+export type { BudgetExplanation } from './budget/explain-budget.js'
+export { explainBudget, formatBudgetMessage } from './budget/explain-budget.js'
+export type { FoundBudget } from './budget/find-bench-budget.js'
+export { findBenchBudget, globMatches } from './budget/find-bench-budget.js'
 export { formatDuration, formatPercent, formatSize } from './budget/format.js'
+export { parseBenchBudget } from './budget/parse-bench-budget.js'
 export { parseDuration } from './budget/parse-duration.js'
 export { parsePercent } from './budget/parse-percent.js'
 export { parseSize } from './budget/parse-size.js'
+export type {
+  BenchMetric,
+  BudgetSource,
+  BudgetStatus,
+  BudgetVerdict,
+  MetricVerdict,
+} from './budget/verdict.js'
 export type { LoadedConfig } from './config/load-config.js'
 export { loadConfig, loadConfigSync, parseConfig } from './config/load-config.js'
+export type { BenchBudget, BenchBudgetInput, PerfgateConfig, PerfgateConfigInput } from './config/schema.js'
 export { captureEnvironment } from './env/capture-environment.js'
 export type { EnvironmentDifference } from './env/differences.js'
 export { environmentDifferences } from './env/differences.js'
@@ -19,8 +40,21 @@ export type { Environment, EnvironmentWarning } from './env/types.js'
 export type { ErrorCode } from './errors.js'
 export { isPerfgateError, PerfgateError } from './errors.js'
 export { bench } from './measure/bench.js'
-export { compare } from './measure/compare.js'
+export type { BenchDefaults } from './measure/bench-defaults.js'
+export { benchDefaults, setBenchDefaults } from './measure/bench-defaults.js'
+export { compare, functionLabel } from './measure/compare.js'
+export type { ComparableResult, CompareResultsOptions, VitestBenchResult } from './measure/compare-results.js'
+export { compareResults } from './measure/compare-results.js'
 export * from './measure/defaults.js'
+export type { ComparisonClaim, ComparisonExplanation } from './measure/explain-comparison.js'
+export { explainComparison, formatComparisonMessage } from './measure/explain-comparison.js'
+export type { LockOwner, LockTiming, MeasurementLockOptions } from './measure/measurement-lock.js'
+export {
+  defaultLockDir,
+  LOCK_STALE_MS,
+  measurementLockDisabled,
+  withMeasurementLock,
+} from './measure/measurement-lock.js'
 export type { LookVerdict, PairedAnalysis, PairedOptions } from './measure/paired-verdict.js'
 export { analyzePairedLogRatios, lookSchedule } from './measure/paired-verdict.js'
 export { summarizeBatches } from './measure/summarize.js'
@@ -41,3 +75,5 @@ export type {
   DurationInput,
   OutlierCounts,
 } from './measure/types.js'
+export type { InconclusivePolicy, PerfRecord, ResultSink } from './results/result-sink.js'
+export { recordResult, setResultSink } from './results/result-sink.js'
