@@ -1,5 +1,5 @@
 import { normalCdf, normalQuantile } from './normal.js'
-import { createRandom, DEFAULT_SEED } from './random.js'
+import { SortedSumSelector } from './sorted-sum-selector.js'
 
 /**
  * Largest cost, in additions (min(m, n) × m·n / 2), at which the exact null distribution of the
@@ -209,91 +209,4 @@ function sortedFinite(values: readonly number[], name: string): Float64Array {
 function midpoint(a: number, b: number): number {
   const sum = a + b
   return Number.isFinite(sum) ? sum / 2 : a / 2 + b / 2
-}
-
-/**
- * Selects the k-th smallest of the sums x[i] + z[j] of two ascending arrays: a matrix sorted along
- * rows and columns, of which row i's remaining candidates are columns [left[i], right[i]).
- * Floating-point addition is monotone, so the computed sums keep that order exactly.
- */
-class SortedSumSelector {
-  private readonly x: Float64Array
-  private readonly z: Float64Array
-  private readonly random = createRandom(DEFAULT_SEED)
-
-  constructor(x: Float64Array, z: Float64Array) {
-    this.x = x
-    this.z = z
-  }
-
-  select(k: number): number {
-    const { x, z } = this
-    const m = x.length
-    const n = z.length
-    const left = new Float64Array(m)
-    const right = new Float64Array(m).fill(n)
-    const lessEdge = new Float64Array(m)
-    const greaterEdge = new Float64Array(m)
-    let below = 0 // sums known to rank below every remaining candidate
-    let remaining = m * n
-    // Once few candidates remain, sorting them is cheaper than more O(m + n) passes.
-    while (remaining > m + n) {
-      const pivot = this.randomCandidate(left, right, remaining)
-      // For each row, the first column whose sum is ≥ pivot and the first whose sum is > pivot.
-      // Both move left as x[i] grows: two pointers, O(m + n) per pass.
-      let ge = n
-      let gt = n
-      let less = 0
-      let lessOrEqual = 0
-      for (let i = 0; i < m; i++) {
-        const xi = x[i]!
-        while (ge > 0 && xi + z[ge - 1]! >= pivot) ge--
-        while (gt > 0 && xi + z[gt - 1]! > pivot) gt--
-        const lo = left[i]!
-        const hi = right[i]!
-        const a = Math.min(Math.max(ge, lo), hi)
-        const b = Math.min(Math.max(gt, lo), hi)
-        lessEdge[i] = a
-        greaterEdge[i] = b
-        less += a - lo
-        lessOrEqual += b - lo
-      }
-      const rank = k - below
-      if (rank <= less) {
-        right.set(lessEdge)
-        remaining = less
-      } else if (rank <= lessOrEqual) {
-        return pivot
-      } else {
-        left.set(greaterEdge)
-        below += lessOrEqual
-        remaining -= lessOrEqual
-      }
-    }
-    const rest = new Float64Array(remaining)
-    let count = 0
-    for (let i = 0; i < m; i++) {
-      for (let j = left[i]!; j < right[i]!; j++) rest[count++] = x[i]! + z[j]!
-    }
-    rest.sort()
-    return rest[k - below - 1]!
-  }
-
-  /** A uniformly chosen remaining candidate sum. */
-  private randomCandidate(left: Float64Array, right: Float64Array, remaining: number): number {
-    let target = Math.floor(this.random() * remaining)
-    const m = this.x.length
-    for (let i = 0; i < m; i++) {
-      const width = right[i]! - left[i]!
-      if (width > 0) {
-        if (target < width) return this.x[i]! + this.z[left[i]! + target]!
-        target -= width
-      }
-    }
-    // Unreachable while `remaining` matches the rows; fall back to the last candidate.
-    for (let i = m - 1; i >= 0; i--) {
-      if (right[i]! > left[i]!) return this.x[i]! + this.z[right[i]! - 1]!
-    }
-    throw new Error('rankShiftInterval: no candidates left (internal error)')
-  }
 }
