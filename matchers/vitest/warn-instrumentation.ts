@@ -15,7 +15,7 @@ export function warnAboutInstrumentation(): void {
   const spoilers = captureEnvironment().warnings.filter((w) => w.code === 'coverage' || w.code === 'debugger')
   for (const warning of spoilers) {
     console.warn(
-      `perfgate: ${warning.message} Run perf tests in their own Vitest project without it (see definePerfConfig).`,
+      `perfgate: ${warning.message} Give perf tests their own Vitest config (definePerfConfig) and run it on its own.`,
     )
   }
 }

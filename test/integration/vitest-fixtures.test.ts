@@ -199,6 +199,20 @@ describe.each(MAJORS)('Vitest %i', (major) => {
     }
   })
 
+  test('warns once per worker when a debugger is attached', { timeout: 120_000 }, async () => {
+    // One test file, so one worker.
+    const dir = installFixture('budgets', major)
+    const vitest = join(dir, 'node_modules/vitest/vitest.mjs')
+    const run = await runIn(dir, major, [vitest, 'run', '--inspect=127.0.0.1:0', '-t', 'fast sum'])
+    const warnings = (run.stdout + run.stderr)
+      .split('\n')
+      .filter((line) => line.startsWith('perfgate: The inspector is active'))
+    expect(warnings, run.stdout + run.stderr).toHaveLength(1)
+    expect(warnings[0]).toContain(
+      'Give perf tests their own Vitest config (definePerfConfig) and run it on its own.',
+    )
+  })
+
   test('matcher types compile, and fail without perfgate/vitest in "types"', {
     timeout: 120_000,
   }, async () => {
