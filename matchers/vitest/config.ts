@@ -9,6 +9,8 @@ export const PERF_TEST_DEFAULTS = {
   include: ['**/*.perf.{ts,mts,cts,js,mjs,cjs}'],
   // Registers the matchers and attaches results to tests for the reporter.
   setupFiles: ['perfgate/vitest'],
+  // Vitest's own output, then perfgate's summary of every bench, comparison and verdict.
+  reporters: ['default', 'perfgate/reporter'],
   // Two files measuring at once on a small machine corrupt each other's timings; the measurement
   // lock serialises them anyway, but then workers only wait, so do not start them.
   fileParallelism: false,

@@ -150,7 +150,12 @@ function verdictResult(
   verdict: BudgetVerdict,
   policy: InconclusivePolicy,
 ): MatcherResult {
-  recordResult({ kind: 'budget', verdict, inconclusivePolicy: policy })
+  recordResult({
+    kind: 'budget',
+    verdict,
+    inconclusivePolicy: policy,
+    ...(context.isNot && { negated: true }),
+  })
   const outcome =
     verdict.status === 'pass' ? 'claim' : verdict.status === 'fail' ? 'opposite' : 'inconclusive'
   const message = () => {

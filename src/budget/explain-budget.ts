@@ -1,6 +1,6 @@
 import { formatEnvironmentLine } from '../env/format-environment.js'
 import type { BenchResult } from '../measure/types.js'
-import { formatDuration, formatPercent, formatRatio } from './format.js'
+import { formatDuration, formatPercent, formatRange, formatRatio } from './format.js'
 import type { BoundOp } from './parse-bound.js'
 import { type BudgetVerdict, describeSource, type MetricVerdict } from './verdict.js'
 
@@ -85,18 +85,7 @@ function headline(verdict: BudgetVerdict, m: MetricVerdict): string {
 
 function formatInterval(verdict: BudgetVerdict, m: MetricVerdict): string {
   if (m.interval === null) return ''
-  return ` (${formatPercent(verdict.confidence)} CI ${formatRange(m, m.interval[0], m.interval[1])})`
-}
-
-/** `1.90–2.05 ms` when both ends share a unit, else `812 µs–1.02 ms`. */
-function formatRange(m: Pick<MetricVerdict, 'unit'>, lo: number, hi: number): string {
-  // An open side (too few samples to bound it) reads as ∞, or 0 below.
-  if (hi === Number.POSITIVE_INFINITY) return `${formatValue(m, lo)}–∞`
-  const [loText, hiText] = [formatValue(m, lo), formatValue(m, hi)]
-  const unit = /\s(\S+)$/.exec(hiText)?.[1]
-  if (unit !== undefined && loText.endsWith(` ${unit}`))
-    return `${loText.slice(0, -unit.length - 1)}–${hiText}`
-  return `${loText}–${hiText}`
+  return ` (${formatPercent(verdict.confidence)} CI ${formatRange(m.interval[0], m.interval[1], (v) => formatValue(m, v))})`
 }
 
 function formatValue(m: Pick<MetricVerdict, 'unit'>, value: number): string {

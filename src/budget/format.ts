@@ -96,6 +96,24 @@ export function formatRatio(ratio: number): string {
   return `${threeSignificant(ratio) ?? Math.round(ratio)}×`
 }
 
+/**
+ * A range whose ends share their unit once: `"1.90–2.05 ms"`, `"0.950–1.02×"`, but
+ * `"812 µs–1.02 ms"` when the units differ. An infinite upper end reads `"1.07 ms–∞"`.
+ *
+ * @param format - The formatter of one value, such as formatDuration or formatRatio.
+ */
+export function formatRange(lo: number, hi: number, format: (value: number) => string): string {
+  const loText = format(lo)
+  if (hi === Number.POSITIVE_INFINITY) return `${loText}–∞`
+  const hiText = format(hi)
+  // The unit is what follows the last digit: " ms", " ops/s", "×".
+  const unit = /[\d.,]([^\d.,]*)$/.exec(hiText)?.[1] ?? ''
+  if (unit !== '' && loText.endsWith(unit) && /\d$/.test(loText.slice(0, -unit.length))) {
+    return `${loText.slice(0, -unit.length)}–${hiText}`
+  }
+  return `${loText}–${hiText}`
+}
+
 /** `value` (> 0) with 3 significant digits, or undefined when that needs 4 digits or more. */
 function threeSignificant(value: number): string | undefined {
   if (value >= 999.5) return undefined

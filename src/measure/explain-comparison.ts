@@ -1,4 +1,4 @@
-import { formatDuration, formatPercent, formatRatio } from '../budget/format.js'
+import { formatDuration, formatPercent, formatRange, formatRatio } from '../budget/format.js'
 import { formatEnvironmentLine } from '../env/format-environment.js'
 import { DEFAULT_NOISE_BAND } from './defaults.js'
 import type { Comparison } from './types.js'
@@ -43,7 +43,7 @@ export function explainComparison(
         ? 'measured separately'
         : 'from summary statistics'
   const received = [
-    `ratio ${formatRatio(comparison.ratio)} (${confidence} CI ${formatRatio(lo).slice(0, -1)}–${formatRatio(hi)})`,
+    `ratio ${formatRatio(comparison.ratio)} (${confidence} CI ${formatRange(lo, hi, formatRatio)})`,
     `"${a}" ${formatDuration(comparison.medianNs[0])}, "${b}" ${formatDuration(comparison.medianNs[1])} per call`,
     rounds,
     `calls per batch: "${a}" ${comparison.batchSize[0]}, "${b}" ${comparison.batchSize[1]}`,

@@ -9,7 +9,13 @@ import type { BenchResult, Comparison } from '../measure/types.js'
 export type PerfRecord =
   | { kind: 'bench'; result: BenchResult }
   | { kind: 'comparison'; comparison: Comparison }
-  | { kind: 'budget'; verdict: BudgetVerdict; inconclusivePolicy: InconclusivePolicy }
+  | {
+      kind: 'budget'
+      verdict: BudgetVerdict
+      inconclusivePolicy: InconclusivePolicy
+      /** True for `expect(…).not.toMeetBudget(…)`: the test expected the budget to be broken. */
+      negated?: boolean
+    }
   /** A bench declared with no budget anywhere: recorded, and listed as unguarded in summaries. */
   | { kind: 'unguarded'; name: string }
 

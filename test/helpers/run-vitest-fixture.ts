@@ -159,6 +159,7 @@ export async function runVitestFixture(
       'run',
       '--reporter=default',
       '--reporter=json',
+      '--reporter=perfgate/reporter',
       `--outputFile.json=${report}`,
       ...(options.args ?? []),
     ],

@@ -107,6 +107,16 @@ describe.each(MAJORS)('Vitest %i', (major) => {
       expect(run.test('not.toMeetBudget holds for a clear miss').status).toBe('passed')
     })
 
+    test('the reporter prints a summary: every bench, its verdict, and the unguarded ones by name', () => {
+      const summary = run.stdout.slice(run.stdout.indexOf('perfgate summary'))
+      expect(summary).toMatch(/^bench +median \(95% CI\) +p95 +batches × calls +budget +verdict$/m)
+      expect(summary).toMatch(/^fast sum +[\d.]+ ns .*median ≤ 10\.0 ms, p95 ≤ 20\.0 ms +✓ pass$/m)
+      expect(summary).toMatch(/^slow parse +.*median ≤ 100 µs +✗ fail$/m)
+      expect(summary).toContain('Unguarded (no budget checked them): "no budget anywhere".')
+      expect(summary).toMatch(/^not\.toMeetBudget holds for a clear miss .* ✗ fail \(as \.not expected\)$/m)
+      expect(summary).toMatch(/^7 benches: 2 pass, 4 fail, 1 unguarded$/m)
+    })
+
     test('a budget with a typo fails before measuring, with a suggestion', () => {
       const t = run.test('a budget with a typo fails before measuring')
       expect(t.status).toBe('failed')

@@ -1,0 +1,183 @@
+import { formatDuration, formatRange, formatRatio } from '../src/budget/format.js'
+import type { BudgetStatus, BudgetVerdict } from '../src/budget/verdict.js'
+import type { BenchResult, Comparison } from '../src/measure/types.js'
+import type { TestRecords } from './collect-records.js'
+
+/** A bench's line in the summary: its numbers and what its budget said. */
+export interface BenchRow {
+  name: string
+  file: string
+  test: string
+  medianNs: number
+  medianIntervalNs: [number, number]
+  p95Ns: number
+  samples: number
+  batchSize: number
+  /** The budget's limits as text (`p95 ≤ 2.00 ms`), or null when nothing checked this bench. */
+  budget: string | null
+  /** The budget verdict, or 'unguarded' when no budget checked this bench. */
+  status: BudgetStatus | 'unguarded'
+  /** The test asserted the opposite (`.not.toMeetBudget`), so a 'fail' here was expected. */
+  negated: boolean
+}
+
+export interface ComparisonRow {
+  names: [string, string]
+  method: Comparison['method']
+  ratio: number
+  interval: [number, number]
+  verdict: Comparison['verdict']
+  test: string
+}
+
+export interface RunSummary {
+  benches: BenchRow[]
+  comparisons: ComparisonRow[]
+}
+
+const OP_TEXT: Readonly<Record<string, string>> = { '<': '<', '<=': '≤', '>': '>', '>=': '≥' }
+
+/**
+ * The run in rows: every bench with the verdict of the budget checked against it in the same
+ * test (the worst, if several were), and every comparison. A bench no budget checked is
+ * 'unguarded': it was measured, but nothing would have failed had it been ten times slower.
+ */
+export function summarizeRun(entries: readonly TestRecords[]): RunSummary {
+  const benches: BenchRow[] = []
+  const comparisons: ComparisonRow[] = []
+  for (const entry of entries) {
+    const verdicts = entry.records.flatMap((r) =>
+      r.kind === 'budget' ? [{ ...r.verdict, negated: r.negated === true }] : [],
+    )
+    for (const record of entry.records) {
+      if (record.kind === 'bench') benches.push(benchRow(record.result, verdicts, entry))
+      if (record.kind === 'comparison') comparisons.push(comparisonRow(record.comparison, entry))
+    }
+  }
+  return { benches, comparisons }
+}
+
+function benchRow(
+  result: BenchResult,
+  verdicts: readonly (BudgetVerdict & { negated: boolean })[],
+  entry: TestRecords,
+): BenchRow {
+  const own = verdicts.filter((v) => v.name === result.name)
+  const status = own.length === 0 ? 'unguarded' : worst(own.map((v) => v.status))
+  const limits = own.flatMap((v) =>
+    v.metrics.map((m) => `${m.metric} ${OP_TEXT[m.limit.op]} ${formatLimit(m.unit, m.limit.value)}`),
+  )
+  return {
+    name: result.name,
+    file: entry.file,
+    test: entry.test,
+    medianNs: result.stats.medianNs,
+    medianIntervalNs: result.stats.medianIntervalNs,
+    p95Ns: result.stats.p95Ns,
+    samples: result.stats.samples,
+    batchSize: result.batchSize,
+    budget: limits.length === 0 ? null : [...new Set(limits)].join(', '),
+    status,
+    negated: own.length > 0 && own.every((v) => v.negated),
+  }
+}
+
+function comparisonRow(comparison: Comparison, entry: TestRecords): ComparisonRow {
+  return {
+    names: comparison.names,
+    method: comparison.method,
+    ratio: comparison.ratio,
+    interval: comparison.interval,
+    verdict: comparison.verdict,
+    test: entry.test,
+  }
+}
+
+function worst(statuses: readonly BudgetStatus[]): BudgetStatus {
+  if (statuses.includes('fail')) return 'fail'
+  if (statuses.includes('inconclusive')) return 'inconclusive'
+  return 'pass'
+}
+
+function formatLimit(unit: 'ns' | 'ops/s', value: number): string {
+  return unit === 'ns' ? formatDuration(value) : `${value.toLocaleString('en-US')} ops/s`
+}
+
+const STATUS_TEXT: Readonly<Record<BenchRow['status'], string>> = {
+  pass: '✓ pass',
+  fail: '✗ fail',
+  inconclusive: '? inconclusive',
+  unguarded: '– unguarded',
+}
+
+/**
+ * The summary as a plain-text table for the end of a run, then the comparisons, then the
+ * unguarded benches by name so they are hard to miss.
+ */
+export function formatRunSummary(summary: RunSummary): string {
+  if (summary.benches.length === 0 && summary.comparisons.length === 0) return ''
+  const lines: string[] = ['', 'perfgate summary', '']
+  if (summary.benches.length > 0) {
+    const rows = summary.benches.map((b) => [
+      b.name,
+      `${formatDuration(b.medianNs)} (${formatRange(b.medianIntervalNs[0], b.medianIntervalNs[1], formatDuration)})`,
+      formatDuration(b.p95Ns),
+      `${b.samples} × ${b.batchSize}`,
+      b.budget ?? '—',
+      `${STATUS_TEXT[b.status]}${b.negated ? ' (as .not expected)' : ''}`,
+    ])
+    lines.push(...table(['bench', 'median (95% CI)', 'p95', 'batches × calls', 'budget', 'verdict'], rows))
+  }
+  if (summary.comparisons.length > 0) {
+    lines.push('')
+    const rows = summary.comparisons.map((c) => [
+      `${c.names[0]} vs ${c.names[1]}`,
+      `${formatRatio(c.ratio)} (${formatRange(c.interval[0], c.interval[1], formatRatio)})`,
+      c.verdict,
+      c.method === 'paired-rounds' ? 'paired' : 'separate runs',
+    ])
+    lines.push(...table(['comparison (a vs b)', 'a/b time (95% CI)', 'verdict', 'measured'], rows))
+  }
+  const unguarded = summary.benches.filter((b) => b.status === 'unguarded')
+  if (unguarded.length > 0) {
+    lines.push(
+      '',
+      `Unguarded (no budget checked them): ${unguarded.map((b) => `"${b.name}"`).join(', ')}. Add budgets in package.json under perfgate.budgets.bench, or inline.`,
+    )
+  }
+  const counts = countBy(summary.benches.map((b) => b.status))
+  lines.push(
+    '',
+    `${summary.benches.length} ${summary.benches.length === 1 ? 'bench' : 'benches'}: ${(
+      ['pass', 'fail', 'inconclusive', 'unguarded'] as const
+    )
+      .filter((s) => counts[s] > 0)
+      .map((s) => `${counts[s]} ${s}`)
+      .join(
+        ', ',
+      )}${summary.comparisons.length > 0 ? ` · ${summary.comparisons.length} ${summary.comparisons.length === 1 ? 'comparison' : 'comparisons'}` : ''}`,
+  )
+  return lines.join('\n')
+}
+
+function countBy(statuses: readonly BenchRow['status'][]): Record<BenchRow['status'], number> {
+  const counts = { pass: 0, fail: 0, inconclusive: 0, unguarded: 0 }
+  for (const status of statuses) counts[status]++
+  return counts
+}
+
+/** Left-aligned columns separated by two spaces, with a rule under the header. */
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))))
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c + ' '.repeat(widths[i]! - width(c)))
+      .join('  ')
+      .trimEnd()
+  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)]
+}
+
+/** Display width: code points, which is right for the text perfgate prints (no wide CJK). */
+function width(text: string): number {
+  return [...text].length
+}

@@ -1,0 +1,524 @@
+import { z } from 'zod'
+import type { BudgetVerdict } from '../budget/verdict.js'
+import { formatIssues } from '../config/format-issues.js'
+import { showValue } from '../config/issue-messages.js'
+import type { Environment } from '../env/types.js'
+import type { BenchResult, Comparison } from '../measure/types.js'
+import type { InconclusivePolicy, PerfRecord } from '../results/result-sink.js'
+
+/*
+ * One event of the [VERIFY] log: a JSON object on one line of a JSONL file, for people who grep
+ * and for tools that jq. Every line has the same leading keys, in the same order:
+ *
+ *   v, ts, runId, type, name, metric, value, unit, budget, verdict, baseline, delta, confidence
+ *
+ * with null where a key does not apply (a run-start has no metric), then the keys of its type.
+ * Numbers that are not finite (the Infinity of an open-ended interval, a NaN median) are written
+ * as null: JSON has no Infinity, and JSON.stringify would turn it into null without saying so.
+ */
+
+/**
+ * Version of the event schema, written as `v` on every line. New keys may be added within a
+ * version; a change that breaks readers (renamed or retyped keys) bumps it.
+ */
+export const VERIFY_SCHEMA_VERSION = 1
+
+/** A measured number: null where the measurement was not finite (Infinity, NaN). */
+const measured = z.number().nullable()
+/** An interval [lower, upper]; an open end is null. */
+const interval = z.tuple([measured, measured])
+const count = z.number().int().nonnegative()
+
+const budgetStatus = z.enum(['pass', 'fail', 'inconclusive'])
+const comparisonVerdict = z.enum(['faster', 'slower', 'equivalent', 'inconclusive'])
+const regressionVerdict = z.enum(['regressed', 'improved', 'unchanged', 'inconclusive', 'environment-changed'])
+
+/** Every verdict an event can carry, in the order run-end counts list them. */
+export const VERIFY_VERDICTS = [
+  'pass',
+  'fail',
+  'inconclusive',
+  'faster',
+  'slower',
+  'equivalent',
+  'regressed',
+  'improved',
+  'unchanged',
+  'environment-changed',
+] as const
+export type VerifyVerdict = (typeof VERIFY_VERDICTS)[number]
+
+/**
+ * The Environment type as a schema. Reading is tolerant: enumerations (platform, warning codes)
+ * are plain strings so that a log from a newer perfgate still reads, and computed numbers are
+ * nullable because a non-finite one is written as null.
+ */
+export const environmentSchema = z.object({
+  capturedAt: z.string(),
+  perfgateVersion: z.string(),
+  runtime: z.object({
+    name: z.string(),
+    version: z.string(),
+    v8: z.string(),
+    execArgv: z.array(z.string()),
+    nodeOptions: z.string().nullable(),
+  }),
+  os: z.object({ platform: z.string(), release: z.string(), kernel: z.string(), arch: z.string() }),
+  cpu: z.object({
+    model: z.string(),
+    count,
+    speedMHz: measured,
+    governor: z.string().nullable(),
+    quotaCores: measured,
+  }),
+  memory: z.object({ totalBytes: measured, freeBytes: measured }),
+  load: z.object({ avg1: measured, avg5: measured, avg15: measured }),
+  ci: z.object({ name: z.string() }).nullable(),
+  git: z.object({ commit: z.string(), branch: z.string().nullable(), dirty: z.boolean() }).nullable(),
+  timer: z.object({ resolutionNs: measured, costNs: measured }),
+  warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+})
+
+/** A budget limit: the measured value must satisfy `value <op> budget.value`; `text` as written. */
+const budgetSchema = z.object({ op: z.enum(['<', '<=', '>', '>=']), value: z.number(), text: z.string() })
+
+const budgetSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('inline') }),
+  z.object({ kind: z.literal('config'), file: z.string(), key: z.string() }),
+])
+
+const verdictCountsSchema = z.object({
+  pass: count,
+  fail: count,
+  inconclusive: count,
+  faster: count,
+  slower: count,
+  equivalent: count,
+  regressed: count,
+  improved: count,
+  unchanged: count,
+  'environment-changed': count,
+})
+/** How many events of a run carried each verdict (every key present, 0 when none). */
+export type VerdictCounts = z.output<typeof verdictCountsSchema>
+
+const head = {
+  v: z.literal(VERIFY_SCHEMA_VERSION),
+  /** ISO 8601 time the event was made. */
+  ts: z.iso.datetime(),
+  /** The run the event belongs to; every process of one run writes the same id (see newRunId). */
+  runId: z.string().min(1),
+}
+
+/** The common keys, all null: for events about the run rather than one measurement. */
+const noMeasurement = {
+  name: z.null(),
+  metric: z.null(),
+  value: z.null(),
+  unit: z.null(),
+  budget: z.null(),
+  verdict: z.null(),
+  baseline: z.null(),
+  delta: z.null(),
+  confidence: z.null(),
+}
+
+const runStartSchema = z.object({
+  ...head,
+  type: z.literal('run-start'),
+  ...noMeasurement,
+  env: environmentSchema,
+  /** A summary of the settings the run used (any JSON object), or null. */
+  config: z.record(z.string(), z.json()).nullable(),
+})
+
+/** A bench result in brief: its summary, never the raw batch times, so the log stays small. */
+const benchSchema = z.object({
+  ...head,
+  type: z.literal('bench'),
+  name: z.string(),
+  metric: z.literal('median'),
+  /** The median time per call (= medianNs), so `value` means the same on every bench line. */
+  value: measured,
+  unit: z.literal('ns'),
+  budget: z.null(),
+  verdict: z.null(),
+  baseline: z.null(),
+  delta: z.null(),
+  confidence: measured,
+  batchSize: count,
+  samples: count,
+  medianNs: measured,
+  medianIntervalNs: interval,
+  p95Ns: measured,
+  meanNs: measured,
+  opsPerSec: measured,
+  granularity: z.enum(['call', 'batch-mean']),
+})
+
+/** The verdict on one metric of a bench budget; a budget on three metrics makes three events. */
+const budgetEventSchema = z.object({
+  ...head,
+  type: z.literal('budget'),
+  name: z.string(),
+  metric: z.string(),
+  value: measured,
+  /** 'ns' for times per call, 'ops/s' for opsPerSec. */
+  unit: z.string(),
+  budget: budgetSchema,
+  verdict: budgetStatus,
+  baseline: z.null(),
+  delta: z.null(),
+  confidence: measured,
+  /** Interval of `value` at `confidence`; null for `max`, which has none. */
+  interval: interval.nullable(),
+  source: budgetSourceSchema,
+  /** Whether an inconclusive verdict failed its test or only warned. */
+  inconclusivePolicy: z.enum(['fail', 'warn']),
+})
+
+/** a against b. `name` is a's name; `value` is a's time / b's; `delta` is value − 1. */
+const comparisonSchema = z.object({
+  ...head,
+  type: z.literal('comparison'),
+  name: z.string(),
+  metric: z.literal('ratio'),
+  value: measured,
+  unit: z.null(),
+  budget: z.null(),
+  verdict: comparisonVerdict,
+  baseline: z.null(),
+  delta: measured,
+  confidence: measured,
+  names: z.tuple([z.string(), z.string()]),
+  method: z.enum(['paired-rounds', 'independent-samples', 'summary-statistics']),
+  interval,
+  /** The practical threshold (relative, 0.02 = 2%). */
+  threshold: measured,
+})
+
+/** A metric against its baseline. `delta` is relative: (value − baseline) / baseline. */
+const regressionSchema = z.object({
+  ...head,
+  type: z.literal('regression'),
+  name: z.string(),
+  metric: z.string(),
+  value: measured,
+  unit: z.string().nullable(),
+  budget: z.null(),
+  verdict: regressionVerdict,
+  baseline: measured,
+  delta: measured,
+  confidence: measured,
+  /** Interval of `delta` at `confidence`. */
+  interval,
+  /** The regression threshold (relative, 0.05 = 5%). */
+  threshold: measured,
+  /** p-value of the change, and the same adjusted for the number of metrics tested; null when not computed. */
+  pValue: measured,
+  adjustedP: measured,
+})
+
+/** A bench that ran with no budget anywhere. */
+const unguardedSchema = z.object({
+  ...head,
+  type: z.literal('unguarded'),
+  name: z.string(),
+  metric: z.null(),
+  value: z.null(),
+  unit: z.null(),
+  budget: z.null(),
+  verdict: z.null(),
+  baseline: z.null(),
+  delta: z.null(),
+  confidence: z.null(),
+})
+
+const runEndSchema = z.object({
+  ...head,
+  type: z.literal('run-end'),
+  ...noMeasurement,
+  counts: verdictCountsSchema,
+  exitCode: z.number().int(),
+})
+
+/** The event types, in the order a run writes them. */
+export const VERIFY_EVENT_TYPES = [
+  'run-start',
+  'bench',
+  'budget',
+  'comparison',
+  'regression',
+  'unguarded',
+  'run-end',
+] as const
+
+/** One line of the [VERIFY] log. The order of each object's keys is the order they are written in. */
+export const verifyEventSchema = z.discriminatedUnion(
+  'type',
+  [
+    runStartSchema,
+    benchSchema,
+    budgetEventSchema,
+    comparisonSchema,
+    regressionSchema,
+    unguardedSchema,
+    runEndSchema,
+  ],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? `Expected an event type (${VERIFY_EVENT_TYPES.join(', ')}), received ${showValue((issue.input as { type?: unknown }).type)}`
+        : undefined,
+  },
+)
+
+export type VerifyEvent = z.output<typeof verifyEventSchema>
+export type VerifyEventType = VerifyEvent['type']
+/** The event of one type, e.g. `VerifyEventOf<'budget'>`. */
+export type VerifyEventOf<T extends VerifyEventType> = Extract<VerifyEvent, { type: T }>
+
+/** What every event of a run shares. */
+export interface EventContext {
+  runId: string
+  /** ISO 8601 time of the event. */
+  ts: string
+}
+
+function eventHead(context: EventContext) {
+  return { v: VERIFY_SCHEMA_VERSION, ts: context.ts, runId: context.runId } as const
+}
+
+const NO_MEASUREMENT = {
+  name: null,
+  metric: null,
+  value: null,
+  unit: null,
+  budget: null,
+  verdict: null,
+  baseline: null,
+  delta: null,
+  confidence: null,
+} as const
+
+/** The first event of a run: where it ran, and optionally a summary of its settings. */
+export function runStartEvent(
+  context: EventContext,
+  env: Environment,
+  config: Record<string, z.core.util.JSONType> | null = null,
+): VerifyEventOf<'run-start'> {
+  return { ...eventHead(context), type: 'run-start', ...NO_MEASUREMENT, env, config }
+}
+
+/** The events of a record: one per bench, comparison or unguarded bench, one per budget metric. */
+export function eventsFromRecord(record: PerfRecord, context: EventContext): VerifyEvent[] {
+  switch (record.kind) {
+    case 'bench':
+      return [benchEvent(record.result, context)]
+    case 'budget':
+      return budgetEvents(record.verdict, record.inconclusivePolicy, context)
+    case 'comparison':
+      return [comparisonEvent(record.comparison, context)]
+    case 'unguarded':
+      return [{ ...eventHead(context), type: 'unguarded', ...NO_MEASUREMENT, name: record.name }]
+  }
+}
+
+function benchEvent(result: BenchResult, context: EventContext): VerifyEventOf<'bench'> {
+  const { stats } = result
+  return {
+    ...eventHead(context),
+    type: 'bench',
+    name: result.name,
+    metric: 'median',
+    value: stats.medianNs,
+    unit: 'ns',
+    budget: null,
+    verdict: null,
+    baseline: null,
+    delta: null,
+    confidence: stats.confidence,
+    batchSize: result.batchSize,
+    samples: stats.samples,
+    medianNs: stats.medianNs,
+    medianIntervalNs: [...stats.medianIntervalNs],
+    p95Ns: stats.p95Ns,
+    meanNs: stats.meanNs,
+    opsPerSec: stats.opsPerSec,
+    granularity: stats.granularity,
+  }
+}
+
+function budgetEvents(
+  verdict: BudgetVerdict,
+  inconclusivePolicy: InconclusivePolicy,
+  context: EventContext,
+): VerifyEventOf<'budget'>[] {
+  return verdict.metrics.map((m) => ({
+    ...eventHead(context),
+    type: 'budget',
+    name: verdict.name,
+    metric: m.metric,
+    value: m.actual,
+    unit: m.unit,
+    budget: { op: m.limit.op, value: m.limit.value, text: m.limitText },
+    verdict: m.status,
+    baseline: null,
+    delta: null,
+    confidence: verdict.confidence,
+    interval: m.interval === null ? null : [...m.interval],
+    source: { ...verdict.source },
+    inconclusivePolicy,
+  }))
+}
+
+function comparisonEvent(comparison: Comparison, context: EventContext): VerifyEventOf<'comparison'> {
+  return {
+    ...eventHead(context),
+    type: 'comparison',
+    name: comparison.names[0],
+    metric: 'ratio',
+    value: comparison.ratio,
+    unit: null,
+    budget: null,
+    verdict: comparison.verdict,
+    baseline: null,
+    delta: comparison.ratio - 1,
+    confidence: comparison.confidence,
+    names: [...comparison.names],
+    method: comparison.method,
+    interval: [...comparison.interval],
+    threshold: comparison.threshold,
+  }
+}
+
+/** What a regression check decided about one metric; see {@link regressionEvent}. */
+export interface RegressionInput {
+  name: string
+  metric: string
+  /** Unit of `value` and `baseline` ('ns', 'ops/s', 'bytes'); null for dimensionless metrics. */
+  unit: string | null
+  value: number
+  baseline: number
+  /** Relative change, (value − baseline) / baseline. */
+  delta: number
+  /** Interval of `delta` at `confidence`. */
+  interval: [number, number]
+  verdict: VerifyEventOf<'regression'>['verdict']
+  threshold: number
+  confidence: number
+  pValue?: number
+  /** `pValue` adjusted for the number of metrics tested in the run. */
+  adjustedP?: number
+}
+
+/** The event of a regression check. */
+export function regressionEvent(input: RegressionInput, context: EventContext): VerifyEventOf<'regression'> {
+  return {
+    ...eventHead(context),
+    type: 'regression',
+    name: input.name,
+    metric: input.metric,
+    value: input.value,
+    unit: input.unit,
+    budget: null,
+    verdict: input.verdict,
+    baseline: input.baseline,
+    delta: input.delta,
+    confidence: input.confidence,
+    interval: [...input.interval],
+    threshold: input.threshold,
+    pValue: input.pValue ?? null,
+    adjustedP: input.adjustedP ?? null,
+  }
+}
+
+/** How many of `events` carry each verdict; every verdict is listed, 0 when absent. */
+export function countVerdicts(events: readonly VerifyEvent[]): VerdictCounts {
+  const counts = Object.fromEntries(VERIFY_VERDICTS.map((verdict) => [verdict, 0])) as VerdictCounts
+  for (const event of events) if (event.verdict !== null) counts[event.verdict]++
+  return counts
+}
+
+/** The last event of a run: its verdict counts (missing ones are 0) and the exit code it ends with. */
+export function runEndEvent(
+  context: EventContext,
+  counts: Partial<VerdictCounts>,
+  exitCode: number,
+): VerifyEventOf<'run-end'> {
+  const all = Object.fromEntries(VERIFY_VERDICTS.map((verdict) => [verdict, counts[verdict] ?? 0]))
+  return { ...eventHead(context), type: 'run-end', ...NO_MEASUREMENT, counts: all as VerdictCounts, exitCode }
+}
+
+/**
+ * The event as one line of JSON, without a line break at the end: keys in schema order, every
+ * non-finite number written as null, and U+2028/U+2029 escaped (JSON allows them raw, but some
+ * line readers, Python's `str.splitlines` among them, split on them).
+ *
+ * @throws Error for an event that does not match the schema (a bug in whoever built it).
+ */
+export function serializeEvent(event: VerifyEvent): string {
+  // Parsing orders the keys as the schema lists them (nested ones too) and drops unknown ones.
+  const checked = verifyEventSchema.safeParse(finiteOrNull(event))
+  if (!checked.success) {
+    throw verifyEventInvalid('the event given to serializeEvent()', formatIssues(checked.error.issues, undefined, 'the event'))
+  }
+  return JSON.stringify(checked.data).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`)
+}
+
+/** A copy of `value` with every non-finite number replaced by null. */
+function finiteOrNull(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null
+  if (Array.isArray(value)) return value.map(finiteOrNull)
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, finiteOrNull(item)]))
+  }
+  return value
+}
+
+/** A line checked against the schema: the event, or the problems as `✖ … → at …` lines. */
+export type CheckedLine = { ok: true; event: VerifyEvent } | { ok: false; problems: string; cause?: unknown }
+
+/** Check one line of a log (without its line break); never throws. */
+export function checkEventLine(line: string): CheckedLine {
+  let json: unknown
+  try {
+    json = JSON.parse(line)
+  } catch (error) {
+    // V8's wording of JSON syntax errors changes between Node versions: keep it as the cause.
+    return { ok: false, problems: '✖ Not a complete JSON object: cut short, or not written by perfgate', cause: error }
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    return { ok: false, problems: `✖ Expected a JSON object, received ${showValue(json)}` }
+  }
+  const { v } = json as { v?: unknown }
+  if (typeof v === 'number' && v > VERIFY_SCHEMA_VERSION) {
+    return {
+      ok: false,
+      problems: `✖ Written in [VERIFY] schema version ${v}, newer than this perfgate reads (${VERIFY_SCHEMA_VERSION}); upgrade perfgate to read it\n  → at v`,
+    }
+  }
+  const checked = verifyEventSchema.safeParse(json)
+  if (checked.success) return { ok: true, event: checked.data }
+  return { ok: false, problems: formatIssues(checked.error.issues, undefined, 'the event') }
+}
+
+/**
+ * Parse one line of a log (without its line break) into an event.
+ *
+ * @param where - Where the line is, named in the error, e.g. `logs/perfgate.jsonl:12`.
+ * @throws Error (VERIFY_EVENT_INVALID) naming `where` and each problem, the JSON syntax error as cause.
+ */
+export function parseEventLine(line: string, where: string): VerifyEvent {
+  const checked = checkEventLine(line)
+  if (checked.ok) return checked.event
+  throw verifyEventInvalid(where, checked.problems, checked.cause)
+}
+
+// TODO(errors.ts): VERIFY_EVENT_INVALID (p: { where: string; problems: string }).
+function verifyEventInvalid(where: string, problems: string, cause?: unknown): Error {
+  return new Error(
+    `perfgate: Invalid [VERIFY] event at ${where}:\n${problems}\nEach line of a [VERIFY] log is one JSON object in the event schema of perfgate (version ${VERIFY_SCHEMA_VERSION}); a line that is not was edited, or written by another tool.`,
+    cause === undefined ? undefined : { cause },
+  )
+}

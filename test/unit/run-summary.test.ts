@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest'
+import { collectRecords, type ReportedModule } from '../../reporters/collect-records.js'
+import { formatRunSummary, summarizeRun } from '../../reporters/run-summary.js'
+import { evaluateBenchBudget } from '../../src/budget/evaluate-bench-budget.js'
+import { formatDuration, formatRange, formatRatio } from '../../src/budget/format.js'
+import { parseBenchBudget } from '../../src/budget/parse-bench-budget.js'
+import type { PerfRecord } from '../../src/results/result-sink.js'
+import { benchResult, uniformTimes } from '../fixtures/bench-results.js'
+
+const sort = benchResult({ name: 'sort 10k', perCallNs: uniformTimes(2.4e6, 0.1, 200) })
+const parse = benchResult({ name: 'parse', perCallNs: uniformTimes(80e3, 0.1, 200) })
+const budget = (input: object) => parseBenchBudget(input, 'test')
+
+function module(id: string, tests: { name: string; state: string; records: PerfRecord[] }[]): ReportedModule {
+  return {
+    moduleId: id,
+    children: {
+      allTests: () =>
+        tests.map((t) => ({
+          fullName: t.name,
+          meta: () => ({ perfgate: t.records }),
+          result: () => ({ state: t.state }),
+        })),
+    },
+  }
+}
+
+describe('collectRecords', () => {
+  it('keeps tests with records, with their file relative to the root', () => {
+    const entries = collectRecords(
+      [
+        module('/project/perf/sort.perf.ts', [
+          { name: 'sort', state: 'passed', records: [{ kind: 'bench', result: sort }] },
+          { name: 'unit test', state: 'passed', records: [] },
+        ]),
+      ],
+      '/project',
+    )
+    expect(entries).toEqual([
+      {
+        test: 'sort',
+        file: 'perf/sort.perf.ts',
+        state: 'passed',
+        records: [{ kind: 'bench', result: sort }],
+      },
+    ])
+  })
+})
+
+describe('formatRunSummary', () => {
+  it('tables benches with their budget verdict, comparisons, and names the unguarded', () => {
+    const failing = evaluateBenchBudget(sort, budget({ p95: '2ms' }), {
+      kind: 'config',
+      file: 'package.json',
+      key: 'budgets.bench["sort 10k"]',
+    })
+    const summary = summarizeRun([
+      {
+        test: 'sort',
+        file: 'perf/sort.perf.ts',
+        state: 'failed',
+        records: [
+          { kind: 'bench', result: sort },
+          { kind: 'budget', verdict: failing, inconclusivePolicy: 'fail' },
+        ],
+      },
+      {
+        test: 'parse',
+        file: 'perf/parse.perf.ts',
+        state: 'passed',
+        records: [
+          { kind: 'bench', result: parse },
+          { kind: 'unguarded', name: 'parse' },
+        ],
+      },
+    ])
+    expect(summary.benches.map((b) => [b.name, b.status])).toEqual([
+      ['sort 10k', 'fail'],
+      ['parse', 'unguarded'],
+    ])
+    expect(formatRunSummary(summary)).toMatchInlineSnapshot(`
+      "
+      perfgate summary
+
+      bench     median (95% CI)         p95      batches × calls  budget         verdict
+      ────────  ──────────────────────  ───────  ───────────────  ─────────────  ───────────
+      sort 10k  2.41 ms (2.38–2.45 ms)  2.62 ms  200 × 1          p95 ≤ 2.00 ms  ✗ fail
+      parse     80.2 µs (79.4–81.6 µs)  87.4 µs  200 × 1          —              – unguarded
+
+      Unguarded (no budget checked them): "parse". Add budgets in package.json under perfgate.budgets.bench, or inline.
+
+      2 benches: 1 fail, 1 unguarded"
+    `)
+  })
+
+  it('prints nothing for a run without perf records', () => {
+    expect(formatRunSummary({ benches: [], comparisons: [] })).toBe('')
+  })
+})
+
+describe('formatRange', () => {
+  it('writes a shared unit once, different units twice, and ∞ for an open end', () => {
+    expect(formatRange(1.9e6, 2.05e6, formatDuration)).toBe('1.90–2.05 ms')
+    expect(formatRange(812e3, 1.02e6, formatDuration)).toBe('812 µs–1.02 ms')
+    expect(formatRange(0.95, 1.02, formatRatio)).toBe('0.950–1.02×')
+    expect(formatRange(1.07e6, Number.POSITIVE_INFINITY, formatDuration)).toBe('1.07 ms–∞')
+  })
+})
