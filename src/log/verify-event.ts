@@ -305,7 +305,7 @@ const NO_MEASUREMENT = {
 export function runStartEvent(
   context: EventContext,
   env: Environment,
-  config: Record<string, z.core.util.JSONType> | null = null,
+  config: VerifyEventOf<'run-start'>['config'] = null,
 ): VerifyEventOf<'run-start'> {
   return { ...eventHead(context), type: 'run-start', ...NO_MEASUREMENT, env, config }
 }
