@@ -35,6 +35,12 @@ const catalogue = {
     `${p.matcher} received ${p.received}, but it accepts ${p.accepted}.`,
   MATCHER_OPTIONS_INVALID: (p: { matcher: string; problem: string; fix: string }) =>
     `${p.matcher} has an invalid option: ${p.problem}. ${p.fix}`,
+  VERIFY_EVENT_INVALID: (p: { where: string; problems: string; version: number }) =>
+    `Invalid [VERIFY] event at ${p.where}:\n${p.problems}\nEach line of a [VERIFY] log is one JSON object in the event schema of perfgate (version ${p.version}); a line that is not was edited, or written by another tool.`,
+  VERIFY_LOG_UNREADABLE: (p: { file: string; reason: string; defaultFile: string }) =>
+    `Could not read the [VERIFY] log ${p.file}: ${p.reason}. perfgate writes it during a run, at "output.log" in the "perfgate" section of package.json (default "${p.defaultFile}"); check the path.`,
+  VERIFY_LOG_UNWRITABLE: (p: { file: string; reason: string }) =>
+    `Could not append to the [VERIFY] log ${p.file}: ${p.reason}. Make its folder writable, or move the log with "output.log" in the "perfgate" section of package.json.`,
   PEER_MISSING: (p: { pkg: string; feature: string }) =>
     `${p.feature} need the "${p.pkg}" package. Install it: pnpm add -D ${p.pkg}`,
 } as const

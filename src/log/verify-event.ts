@@ -3,6 +3,7 @@ import type { BudgetVerdict } from '../budget/verdict.js'
 import { formatIssues } from '../config/format-issues.js'
 import { showValue } from '../config/issue-messages.js'
 import type { Environment } from '../env/types.js'
+import { perfgateError } from '../errors.js'
 import type { BenchResult, Comparison } from '../measure/types.js'
 import type { InconclusivePolicy, PerfRecord } from '../results/result-sink.js'
 
@@ -31,7 +32,13 @@ const count = z.number().int().nonnegative()
 
 const budgetStatus = z.enum(['pass', 'fail', 'inconclusive'])
 const comparisonVerdict = z.enum(['faster', 'slower', 'equivalent', 'inconclusive'])
-const regressionVerdict = z.enum(['regressed', 'improved', 'unchanged', 'inconclusive', 'environment-changed'])
+const regressionVerdict = z.enum([
+  'regressed',
+  'improved',
+  'unchanged',
+  'inconclusive',
+  'environment-changed',
+])
 
 /** Every verdict an event can carry, in the order run-end counts list them. */
 export const VERIFY_VERDICTS = [
@@ -175,6 +182,8 @@ const budgetEventSchema = z.object({
   source: budgetSourceSchema,
   /** Whether an inconclusive verdict failed its test or only warned. */
   inconclusivePolicy: z.enum(['fail', 'warn']),
+  /** True for `expect(…).not.toMeetBudget(…)`: the test expected the budget to be broken. */
+  negated: z.boolean(),
 })
 
 /** a against b. `name` is a's name; `value` is a's time / b's; `delta` is value − 1. */
@@ -316,7 +325,7 @@ export function eventsFromRecord(record: PerfRecord, context: EventContext): Ver
     case 'bench':
       return [benchEvent(record.result, context)]
     case 'budget':
-      return budgetEvents(record.verdict, record.inconclusivePolicy, context)
+      return budgetEvents(record.verdict, record.inconclusivePolicy, record.negated ?? false, context)
     case 'comparison':
       return [comparisonEvent(record.comparison, context)]
     case 'unguarded':
@@ -352,6 +361,7 @@ function benchEvent(result: BenchResult, context: EventContext): VerifyEventOf<'
 function budgetEvents(
   verdict: BudgetVerdict,
   inconclusivePolicy: InconclusivePolicy,
+  negated: boolean,
   context: EventContext,
 ): VerifyEventOf<'budget'>[] {
   return verdict.metrics.map((m) => ({
@@ -369,6 +379,7 @@ function budgetEvents(
     interval: m.interval === null ? null : [...m.interval],
     source: { ...verdict.source },
     inconclusivePolicy,
+    negated,
   }))
 }
 
@@ -461,7 +472,10 @@ export function serializeEvent(event: VerifyEvent): string {
   // Parsing orders the keys as the schema lists them (nested ones too) and drops unknown ones.
   const checked = verifyEventSchema.safeParse(finiteOrNull(event))
   if (!checked.success) {
-    throw verifyEventInvalid('the event given to serializeEvent()', formatIssues(checked.error.issues, undefined, 'the event'))
+    throw verifyEventInvalid(
+      'the event given to serializeEvent()',
+      formatIssues(checked.error.issues, undefined, 'the event'),
+    )
   }
   return JSON.stringify(checked.data).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`)
 }
@@ -486,7 +500,11 @@ export function checkEventLine(line: string): CheckedLine {
     json = JSON.parse(line)
   } catch (error) {
     // V8's wording of JSON syntax errors changes between Node versions: keep it as the cause.
-    return { ok: false, problems: '✖ Not a complete JSON object: cut short, or not written by perfgate', cause: error }
+    return {
+      ok: false,
+      problems: '✖ Not a complete JSON object: cut short, or not written by perfgate',
+      cause: error,
+    }
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     return { ok: false, problems: `✖ Expected a JSON object, received ${showValue(json)}` }
@@ -515,10 +533,6 @@ export function parseEventLine(line: string, where: string): VerifyEvent {
   throw verifyEventInvalid(where, checked.problems, checked.cause)
 }
 
-// TODO(errors.ts): VERIFY_EVENT_INVALID (p: { where: string; problems: string }).
 function verifyEventInvalid(where: string, problems: string, cause?: unknown): Error {
-  return new Error(
-    `perfgate: Invalid [VERIFY] event at ${where}:\n${problems}\nEach line of a [VERIFY] log is one JSON object in the event schema of perfgate (version ${VERIFY_SCHEMA_VERSION}); a line that is not was edited, or written by another tool.`,
-    cause === undefined ? undefined : { cause },
-  )
+  return perfgateError('VERIFY_EVENT_INVALID', { where, problems, version: VERIFY_SCHEMA_VERSION }, cause)
 }
