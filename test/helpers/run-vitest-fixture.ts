@@ -108,6 +108,8 @@ export function runIn(
         PERFGATE_LOCK_DIR: join(dir, '.lock'),
         NO_COLOR: '1',
         FORCE_COLOR: '0',
+        // The outer run may be in CI; a fixture is only in CI when a test says so.
+        CI: '',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

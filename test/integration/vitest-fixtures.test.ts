@@ -1,6 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
+import { readEvents } from '../../src/log/verify-log.js'
 import type { PerfRecord } from '../../src/results/result-sink.js'
 import {
   type FixtureRun,
@@ -29,7 +30,7 @@ describe.each(MAJORS)('Vitest %i', (major) => {
   describe('budgets fixture', () => {
     let run: FixtureRun
     test('runs', { timeout: 120_000 }, async () => {
-      run = await runVitestFixture('budgets', major)
+      run = await runVitestFixture('budgets', major, { env: { CI: '1' } })
       expect(run.exitCode).toBe(1)
       expect(run.stdout).toContain(`v${major}.`)
     })
@@ -115,6 +116,20 @@ describe.each(MAJORS)('Vitest %i', (major) => {
       expect(summary).toContain('Unguarded (no budget checked them): "no budget anywhere".')
       expect(summary).toMatch(/^not\.toMeetBudget holds for a clear miss .* ✗ fail \(as \.not expected\)$/m)
       expect(summary).toMatch(/^7 benches: 2 pass, 4 fail, 1 unguarded$/m)
+    })
+
+    test('the reporter appends every event to the [VERIFY] log, and echoes it in CI', () => {
+      const { events, problems } = readEvents(join(run.dir, 'logs/perfgate.jsonl'))
+      expect(problems).toEqual([])
+      expect(events[0]?.type).toBe('run-start')
+      expect(events.at(-1)).toMatchObject({ type: 'run-end', exitCode: 1 })
+      expect(new Set(events.map((e) => e.runId)).size).toBe(1)
+      const slow = events.find((e) => e.type === 'budget' && e.name === 'slow parse')
+      expect(slow).toMatchObject({ metric: 'median', verdict: 'fail', unit: 'ns', confidence: 0.95 })
+      expect(events.filter((e) => e.type === 'bench')).toHaveLength(7)
+      expect(events.some((e) => e.type === 'unguarded' && e.name === 'no budget anywhere')).toBe(true)
+      const echoed = run.stdout.split('\n').filter((line) => line.startsWith('[VERIFY] {'))
+      expect(echoed).toHaveLength(events.length)
     })
 
     test('a budget with a typo fails before measuring, with a suggestion', () => {
