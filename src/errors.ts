@@ -41,6 +41,24 @@ const catalogue = {
     `Could not read the [VERIFY] log ${p.file}: ${p.reason}. perfgate writes it during a run, at "output.log" in the "perfgate" section of package.json (default "${p.defaultFile}"); check the path.`,
   VERIFY_LOG_UNWRITABLE: (p: { file: string; reason: string }) =>
     `Could not append to the [VERIFY] log ${p.file}: ${p.reason}. Make its folder writable, or move the log with "output.log" in the "perfgate" section of package.json.`,
+  BASELINE_NAME_INVALID: (p: { name: string; problem: string; maxLength: number }) =>
+    `Invalid baseline name ${show(p.name)}: ${p.problem}. A baseline name is any text of up to ${p.maxLength} characters without control characters or "." and ".." path segments, such as "main" or "ci/linux-x64".`,
+  BASELINE_UNREADABLE: (p: { file: string; reason: string }) =>
+    `Could not read the baseline ${p.file}: ${p.reason}. Check the file's permissions, or record a new baseline with \`perfgate baseline accept\`.`,
+  BASELINE_NOT_JSON: (p: { file: string; problem: string; line: number; column: number }) =>
+    `The baseline ${p.file} is not valid JSON: ${p.problem} at ${p.file}:${p.line}:${p.column}. Restore it from version control (git checkout -- ${p.file}) or record a new one with \`perfgate baseline accept\`.`,
+  BASELINE_TOO_NEW: (p: { file: string; version: number; supported: number }) =>
+    `The baseline ${p.file} has schemaVersion ${p.version}, but this perfgate reads schemaVersion ${p.supported} and older. A newer perfgate wrote it: upgrade perfgate (pnpm add -D perfgate@latest), or record a new baseline with this version.`,
+  BASELINE_INVALID: (p: { file: string; problems: string }) =>
+    `Invalid baseline ${p.file}:\n${p.problems}\nperfgate writes baselines itself; if this one was edited by hand or merged by git, restore it from version control or record a new one with \`perfgate baseline accept\`.`,
+  BASELINE_UNWRITABLE: (p: { file: string; reason: string }) =>
+    `Could not write the baseline ${p.file}: ${p.reason}. Check that its folder can be created and written to; the previous baseline, if any, is unchanged.`,
+  BASELINE_RESULTS_INVALID: (p: { problem: string; fix: string }) =>
+    `baselineFromResults() received an invalid argument: ${p.problem}. ${p.fix}`,
+  REGRESSION_OPTIONS_INVALID: (p: { problem: string; fix: string }) =>
+    `checkRegression() has an invalid option: ${p.problem}. ${p.fix}`,
+  SUITE_ADJUST_OPTIONS_INVALID: (p: { problem: string; fix: string }) =>
+    `adjustForSuite() has an invalid option: ${p.problem}. ${p.fix}`,
   PEER_MISSING: (p: { pkg: string; feature: string }) =>
     `${p.feature} need the "${p.pkg}" package. Install it: pnpm add -D ${p.pkg}`,
 } as const

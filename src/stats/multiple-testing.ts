@@ -45,7 +45,8 @@ export function benjaminiHochbergAdjust(pValues: readonly number[]): number[] {
   let running = 1
   for (let rank = m - 1; rank >= 0; rank--) {
     const index = order[rank]!
-    running = Math.min(running, (m * pValues[index]!) / (rank + 1))
+    // (m / i)·p, in the order R's p.adjust computes it (m · p / i can round differently).
+    running = Math.min(running, (m / (rank + 1)) * pValues[index]!)
     adjusted[index] = running
   }
   return adjusted
