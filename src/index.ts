@@ -4,6 +4,32 @@
  * in their own entry points.
  */
 
+export type {
+  BaselineBench,
+  BaselineBudget,
+  BaselineFile,
+  BaselineFromResultsOptions,
+  BudgetToStore,
+} from './baseline/baseline-file.js'
+export {
+  BASELINE_SCHEMA_VERSION,
+  baselineFileName,
+  baselineFromResults,
+  baselinePath,
+  DEFAULT_BASELINE_NAME,
+  parseBaseline,
+  readBaseline,
+  serializeBaseline,
+  writeBaselineAtomic,
+} from './baseline/baseline-file.js'
+export type {
+  RegressionOptions,
+  RegressionStatus,
+  RegressionVerdict,
+  SuiteAdjustMethod,
+  SuiteAdjustOptions,
+} from './baseline/regression.js'
+export { adjustForSuite, checkRegression, mergeRemeasured, needsRemeasure } from './baseline/regression.js'
 export type { MetricLimit } from './budget/evaluate-bench-budget.js'
 export {
   BENCH_BUDGET_KEYS,
@@ -39,6 +65,16 @@ export { formatEnvironment, formatEnvironmentLine } from './env/format-environme
 export type { Environment, EnvironmentWarning } from './env/types.js'
 export type { ErrorCode } from './errors.js'
 export { isPerfgateError, PerfgateError } from './errors.js'
+export type { VerifyEvent, VerifyEventOf, VerifyEventType } from './log/verify-event.js'
+export {
+  eventsFromRecord,
+  parseEventLine,
+  serializeEvent,
+  VERIFY_SCHEMA_VERSION,
+  verifyEventSchema,
+} from './log/verify-event.js'
+export type { AppendEventsOptions, ReadEventsResult } from './log/verify-log.js'
+export { appendEvents, newRunId, readEvents } from './log/verify-log.js'
 export { bench } from './measure/bench.js'
 export type { BenchDefaults } from './measure/bench-defaults.js'
 export { benchDefaults, setBenchDefaults } from './measure/bench-defaults.js'
@@ -77,3 +113,4 @@ export type {
 } from './measure/types.js'
 export type { InconclusivePolicy, PerfRecord, ResultSink } from './results/result-sink.js'
 export { recordResult, setResultSink } from './results/result-sink.js'
+export { benjaminiHochbergAdjust, holmAdjust } from './stats/multiple-testing.js'
