@@ -1,9 +1,8 @@
-import { type ChildProcessByStdio, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Readable, Writable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -15,6 +14,7 @@ import {
   withMeasurementLock,
 } from '../../src/measure/measurement-lock.js'
 import type { ChildConfig, ChildSection } from '../fixtures/measurement-lock-child.js'
+import { type PipedChild, waitForLine } from '../helpers/wait-for-line.js'
 
 // Real processes and a real file system; assertions are about order and overlap, which hold
 // whatever the load, never about how long anything took (except bounds a stall cannot reach).
@@ -32,7 +32,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-type Child = ChildProcessByStdio<Writable, Readable, null>
+type Child = PipedChild
 
 function startChild(config: ChildConfig): { child: Child; exited: Promise<number | null> } {
   const env = { ...process.env }
@@ -47,22 +47,6 @@ function startChild(config: ChildConfig): { child: Child; exited: Promise<number
     child.once('exit', resolve)
   })
   return { child, exited }
-}
-
-/** Resolves when the child prints `line`; rejects if it exits first. */
-function waitForLine(child: Child, line: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = ''
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString()
-      if (seen.split('\n').includes(line)) {
-        child.stdout.off('data', onData)
-        resolve()
-      }
-    }
-    child.stdout.on('data', onData)
-    child.once('exit', (code) => reject(new Error(`child exited (${code}) before printing "${line}"`)))
-  })
 }
 
 /** The pid of a process that has come and gone. */

@@ -1,9 +1,8 @@
-import { type ChildProcessByStdio, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Readable, Writable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -22,6 +21,7 @@ import {
   readEvents,
 } from '../../src/log/verify-log.js'
 import { eventName, type VerifyChildConfig } from '../fixtures/verify-log-child.js'
+import { type PipedChild, waitForLine } from '../helpers/wait-for-line.js'
 
 // Real processes and a real file system. Assertions are about what the file holds, never about
 // how long anything took.
@@ -39,7 +39,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-type Child = ChildProcessByStdio<Writable, Readable, null>
+type Child = PipedChild
 
 function startChild(config: VerifyChildConfig): { child: Child; exited: Promise<NodeJS.Signals | number> } {
   const child = spawn(process.execPath, ['--import', 'tsx', childScript, JSON.stringify(config)], {
@@ -51,22 +51,6 @@ function startChild(config: VerifyChildConfig): { child: Child; exited: Promise<
     child.once('exit', (code, signal) => resolve(signal ?? code ?? -1))
   })
   return { child, exited }
-}
-
-/** Resolves when the child prints `line`; rejects if it exits first. */
-function waitForLine(child: Child, line: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = ''
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString()
-      if (seen.split('\n').includes(line)) {
-        child.stdout.off('data', onData)
-        resolve()
-      }
-    }
-    child.stdout.on('data', onData)
-    child.once('exit', (code) => reject(new Error(`child exited (${code}) before printing "${line}"`)))
-  })
 }
 
 /** Everything a child prints, once it has exited. */
