@@ -1,5 +1,6 @@
+import { formatLimit } from '../src/budget/explain-budget.js'
 import { formatDuration, formatRange, formatRatio } from '../src/budget/format.js'
-import type { BudgetStatus, BudgetVerdict } from '../src/budget/verdict.js'
+import { type BudgetStatus, type BudgetVerdict, worstStatus } from '../src/budget/verdict.js'
 import type { BenchResult, Comparison } from '../src/measure/types.js'
 import type { TestRecords } from './collect-records.js'
 
@@ -35,8 +36,6 @@ export interface RunSummary {
   comparisons: ComparisonRow[]
 }
 
-const OP_TEXT: Readonly<Record<string, string>> = { '<': '<', '<=': '≤', '>': '>', '>=': '≥' }
-
 /**
  * The run in rows: every bench with the verdict of the budget checked against it in the same
  * test (the worst, if several were), and every comparison. A bench no budget checked is
@@ -63,10 +62,8 @@ function benchRow(
   entry: TestRecords,
 ): BenchRow {
   const own = verdicts.filter((v) => v.name === result.name)
-  const status = own.length === 0 ? 'unguarded' : worst(own.map((v) => v.status))
-  const limits = own.flatMap((v) =>
-    v.metrics.map((m) => `${m.metric} ${OP_TEXT[m.limit.op]} ${formatLimit(m.unit, m.limit.value)}`),
-  )
+  const status = own.length === 0 ? 'unguarded' : worstStatus(own.map((v) => v.status))
+  const limits = own.flatMap((v) => v.metrics.map(formatLimit))
   return {
     name: result.name,
     file: entry.file,
@@ -91,16 +88,6 @@ function comparisonRow(comparison: Comparison, entry: TestRecords): ComparisonRo
     verdict: comparison.verdict,
     test: entry.test,
   }
-}
-
-function worst(statuses: readonly BudgetStatus[]): BudgetStatus {
-  if (statuses.includes('fail')) return 'fail'
-  if (statuses.includes('inconclusive')) return 'inconclusive'
-  return 'pass'
-}
-
-function formatLimit(unit: 'ns' | 'ops/s', value: number): string {
-  return unit === 'ns' ? formatDuration(value) : `${value.toLocaleString('en-US')} ops/s`
 }
 
 const STATUS_TEXT: Readonly<Record<BenchRow['status'], string>> = {

@@ -1,22 +1,8 @@
-import type { BenchResult } from '../../src/measure/types.js'
-
-/** A perfgate BenchResult, recognised by the fields its checks rely on. */
-export function isPerfgateBenchResult(value: unknown): value is BenchResult {
-  if (typeof value !== 'object' || value === null) return false
-  const candidate = value as Partial<BenchResult>
-  return (
-    Array.isArray(candidate.batchTimesNs) &&
-    typeof candidate.batchSize === 'number' &&
-    typeof candidate.stats?.medianNs === 'number'
-  )
-}
-
-/** A Vitest 5 bench result (tinybench-shaped), recognised the way Vitest itself does. */
-export function isVitestBenchResult(value: unknown): value is { name?: string; latency: { mean: number } } {
-  if (typeof value !== 'object' || value === null || !('latency' in value)) return false
-  const latency = (value as { latency?: { mean?: unknown } }).latency
-  return typeof latency?.mean === 'number'
-}
+// The core recognises results (compareResults needs the same test); re-exported for the matchers.
+export {
+  isBenchResult as isPerfgateBenchResult,
+  isVitestBenchResult,
+} from '../../src/measure/compare-results.js'
 
 /** A short description of an unexpected value for error messages: `a string ("fast")`, `null`, `an array`. */
 export function describeValue(value: unknown): string {

@@ -4,7 +4,7 @@ import { binomialCdf } from '../stats/binomial.js'
 import { normalQuantile } from '../stats/normal.js'
 import { quantile } from '../stats/quantile.js'
 import { quantileInterval } from '../stats/quantile-interval.js'
-import { sortSamples } from '../stats/sorted-samples.js'
+import { type SortedSamples, sortSamples } from '../stats/sorted-samples.js'
 import type { Bound } from './parse-bound.js'
 import {
   type BenchMetric,
@@ -66,8 +66,14 @@ export function evaluateLimits(
   source: BudgetSource = { kind: 'inline' },
 ): BudgetVerdict {
   const confidence = result.stats.confidence
+  // Sorted once for every percentile of the budget; up to 20 000 samples each time otherwise.
+  let sorted: SortedSamples | undefined
+  const perCall = () => {
+    sorted ??= sortSamples(result.batchTimesNs.map((t) => t / result.batchSize))
+    return sorted
+  }
   const metrics = limits.map(({ metric, bound, text }) => {
-    const { actual, interval, samplesNeeded } = estimate(result, metric, confidence)
+    const { actual, interval, samplesNeeded } = estimate(result, metric, confidence, perCall)
     return judge(metric, actual, interval, bound, text, samplesNeeded)
   })
   return {
@@ -103,7 +109,12 @@ interface Estimate {
   samplesNeeded: number | null
 }
 
-function estimate(result: BenchResult, metric: BenchMetric, confidence: number): Estimate {
+function estimate(
+  result: BenchResult,
+  metric: BenchMetric,
+  confidence: number,
+  perCall: () => SortedSamples,
+): Estimate {
   const { stats } = result
   switch (metric) {
     case 'mean': {
@@ -119,7 +130,7 @@ function estimate(result: BenchResult, metric: BenchMetric, confidence: number):
       return { actual: stats.maxNs, interval: null, samplesNeeded: null }
     case 'opsPerSec': {
       // Calls per second at the median: the median interval, inverted (a slower median is fewer ops).
-      const median = percentileEstimate(result, 0.5, confidence)
+      const median = percentileEstimate(perCall(), 0.5, confidence)
       const [lo, hi] = median.interval
       return {
         actual: stats.opsPerSec,
@@ -128,9 +139,9 @@ function estimate(result: BenchResult, metric: BenchMetric, confidence: number):
       }
     }
     case 'median':
-      return percentileEstimate(result, 0.5, confidence)
+      return percentileEstimate(perCall(), 0.5, confidence)
     default:
-      return percentileEstimate(result, percentileOf(metric), confidence)
+      return percentileEstimate(perCall(), percentileOf(metric), confidence)
   }
 }
 
@@ -142,11 +153,10 @@ function estimate(result: BenchResult, metric: BenchMetric, confidence: number):
  * have bounded it.
  */
 function percentileEstimate(
-  result: BenchResult,
+  sorted: SortedSamples,
   p: number,
   confidence: number,
 ): { actual: number; interval: [number, number]; samplesNeeded: number | null } {
-  const sorted = sortSamples(result.batchTimesNs.map((t) => t / result.batchSize))
   const ci = quantileInterval(sorted, p, confidence)
   const actual = quantile(sorted, p)
   if (ci.coverage >= confidence) return { actual, interval: [ci.lo, ci.hi], samplesNeeded: null }

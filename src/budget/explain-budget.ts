@@ -38,9 +38,7 @@ export function explainBudget(verdict: BudgetVerdict, result: BenchResult): Budg
     `${stats.samples} ${stats.samples === 1 ? 'batch' : 'batches'} × ${result.batchSize} ${result.batchSize === 1 ? 'call' : 'calls'}`,
     formatEnvironmentLine(result.env),
   ]
-  const limits = verdict.metrics.map(
-    (m) => `${m.metric} ${OP_TEXT[m.limit.op]} ${formatValue(m, m.limit.value)}`,
-  )
+  const limits = verdict.metrics.map(formatLimit)
   return {
     headlines,
     received: `Received: ${context.join(' · ')}`,
@@ -88,7 +86,13 @@ function formatInterval(verdict: BudgetVerdict, m: MetricVerdict): string {
   return ` (${formatPercent(verdict.confidence)} CI ${formatRange(m.interval[0], m.interval[1], (v) => formatValue(m, v))})`
 }
 
-function formatValue(m: Pick<MetricVerdict, 'unit'>, value: number): string {
+/** A metric's limit as people read it: `p95 ≤ 2.00 ms`, `opsPerSec ≥ 10,000 ops/s`. */
+export function formatLimit(m: Pick<MetricVerdict, 'metric' | 'unit' | 'limit'>): string {
+  return `${m.metric} ${OP_TEXT[m.limit.op]} ${formatValue(m, m.limit.value)}`
+}
+
+/** A value in a metric's unit: `2.46 ms`, `12,465 ops/s`. */
+export function formatValue(m: Pick<MetricVerdict, 'unit'>, value: number): string {
   if (m.unit === 'ns') return formatDuration(value)
   const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2
   return `${value.toLocaleString('en-US', { maximumFractionDigits: digits })} ops/s`

@@ -232,15 +232,9 @@ const regressionSchema = z.object({
 const unguardedSchema = z.object({
   ...head,
   type: z.literal('unguarded'),
+  // Overriding a spread key keeps its place, so `name` stays first of the common keys.
+  ...noMeasurement,
   name: z.string(),
-  metric: z.null(),
-  value: z.null(),
-  unit: z.null(),
-  budget: z.null(),
-  verdict: z.null(),
-  baseline: z.null(),
-  delta: z.null(),
-  confidence: z.null(),
 })
 
 const runEndSchema = z.object({

@@ -224,7 +224,8 @@ function toSide(value: unknown, argument: 'a' | 'b'): Side {
   )
 }
 
-function isBenchResult(value: unknown): value is BenchResult {
+/** A perfgate BenchResult, recognised by the fields a comparison or budget check reads. */
+export function isBenchResult(value: unknown): value is BenchResult {
   if (typeof value !== 'object' || value === null) return false
   const v = value as Partial<BenchResult>
   return (
@@ -237,7 +238,7 @@ function isBenchResult(value: unknown): value is BenchResult {
 }
 
 /** Vitest's own test for a bench result, in its toBeFasterThan. */
-function isVitestBenchResult(value: unknown): value is VitestBenchResult {
+export function isVitestBenchResult(value: unknown): value is VitestBenchResult {
   return (
     typeof value === 'object' &&
     value !== null &&
