@@ -30,6 +30,8 @@ export const BASELINE_SCHEMA_VERSION = 1
 export const DEFAULT_BASELINE_NAME = 'default'
 /** Folder under `output.dir` that holds one file per baseline name. */
 export const BASELINES_FOLDER = 'baselines'
+/** Folder (inside `output.dir`) of each run's results, waiting to be accepted as a baseline. */
+export const CANDIDATES_FOLDER = 'candidates'
 /** Longest baseline name, in characters; keeps the encoded file name within 255 bytes. */
 export const MAX_BASELINE_NAME_LENGTH = 80
 
@@ -139,6 +141,22 @@ export function baselineNameOf(fileName: string): string | undefined {
  */
 export function baselinePath(dir: string, name: string = DEFAULT_BASELINE_NAME): string {
   return join(dir, BASELINES_FOLDER, baselineFileName(name))
+}
+
+/**
+ * Where the last run's results for baseline `name` wait to be accepted:
+ * `<dir>/candidates/<encoded name>.json`, the same format as a baseline. A sharded run
+ * (`shard` given) writes one file per shard, `<encoded name>.shard-2-of-4.json`, for
+ * `perfgate merge` to combine.
+ */
+export function candidatePath(
+  dir: string,
+  name: string = DEFAULT_BASELINE_NAME,
+  shard?: { index: number; count: number },
+): string {
+  const file = baselineFileName(name)
+  const shardSuffix = shard === undefined ? '' : `.shard-${shard.index}-of-${shard.count}`
+  return join(dir, CANDIDATES_FOLDER, `${file.slice(0, -'.json'.length)}${shardSuffix}.json`)
 }
 
 function baselineNameProblem(name: string): string | undefined {

@@ -397,11 +397,16 @@ const regressionSchema = strict(
     confidence: confidence('Confidence a regression must reach to fail, above 0.5 and below 1.').default(
       DEFAULT_REGRESSION_CONFIDENCE,
     ),
-    /** Fail, rather than warn, when the baseline came from another environment. @default DEFAULT_FAIL_ON_ENVIRONMENT_CHANGE */
+    /**
+     * Compare with a baseline measured in another environment (CPU model, Node.js major, arch, OS)
+     * anyway, so that a regression fails the run; off, such a comparison only warns.
+     * @default DEFAULT_FAIL_ON_ENVIRONMENT_CHANGE
+     */
     failOnEnvironmentChange: z
       .boolean({ error: expected('true or false') })
       .meta({
-        description: 'Fail, rather than warn, when the baseline was measured in a different environment.',
+        description:
+          'Compare with a baseline measured in another environment (CPU model, Node.js major, arch, OS) anyway, so a regression fails the run; off, it only warns.',
       })
       .default(DEFAULT_FAIL_ON_ENVIRONMENT_CHANGE),
   },
@@ -415,11 +420,15 @@ const outputSchema = strict(
       "Folder for perfgate's files, relative to package.json.",
       'a folder path like ".perfgate"',
     ).default(DEFAULT_OUTPUT_DIR),
-    /** Baseline JSON file, relative to package.json. */
+    /**
+     * Name of the baseline runs are compared with and accepted into:
+     * `<dir>/baselines/<name>.json`. The `PERFGATE_BASELINE` environment variable overrides it
+     * (one baseline per branch or per machine type). @default DEFAULT_BASELINE_NAME ("default")
+     */
     baseline: text(
-      'Baseline JSON file, relative to package.json.',
-      'a file path like "perf/baseline.json"',
-    ).optional(),
+      'Name of the baseline runs are compared with; the file is <dir>/baselines/<name>.json.',
+      'a baseline name like "main" or "ci-linux"',
+    ).default('default'),
     /** The [VERIFY] JSONL event log, relative to package.json. @default DEFAULT_LOG_FILE */
     log: text(
       'The [VERIFY] JSONL event log, relative to package.json.',

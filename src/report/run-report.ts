@@ -1,0 +1,180 @@
+import type { BudgetStatus } from '../budget/verdict.js'
+import type { Environment } from '../env/types.js'
+import type { VerdictCounts, VerifyEvent, VerifyEventOf } from '../log/verify-event.js'
+
+/*
+ * One run as the reports see it, rebuilt from its [VERIFY] events alone. The reporter renders
+ * the run it just wrote through this model, and `perfgate report` renders old runs from the log
+ * through it too, so a PR comment and a report read later never disagree.
+ */
+
+/** The regression check of one bench against its baseline. */
+export interface ReportRegression {
+  /** 'regressed' | 'improved' | 'unchanged' | 'inconclusive' | 'environment-changed'. */
+  status: VerifyEventOf<'regression'>['verdict']
+  /** The baseline's median per call (ns). */
+  baselineMedianNs: number
+  /** Relative change of the median-like location: +0.12 is 12% slower. */
+  delta: number
+  /** Interval of `delta` at `confidence`. */
+  deltaInterval: [number, number]
+  confidence: number
+  /** The regression threshold (relative, 0.05 = 5%). */
+  threshold: number
+  /** p-value adjusted across the suite, when computed. */
+  adjustedP: number | null
+}
+
+/** A bench's line: its numbers, its budget verdict and its regression check. */
+export interface ReportBench {
+  name: string
+  medianNs: number
+  medianIntervalNs: [number, number]
+  p95Ns: number
+  samples: number
+  batchSize: number
+  granularity: 'call' | 'batch-mean'
+  /** The budget's limits as text (`p95 ≤ 2 ms, median ≤ 1 ms`), or null when none was checked. */
+  budget: string | null
+  /** The worst budget verdict, or 'unguarded' when no budget checked this bench. */
+  budgetStatus: BudgetStatus | 'unguarded'
+  /** Every budget event on this bench was for `.not.toMeetBudget`: a 'fail' was expected. */
+  negated: boolean
+  /** The regression check, or null when the bench had no baseline (or none was compared). */
+  regression: ReportRegression | null
+}
+
+/** A comparison of two functions made in the run. */
+export interface ReportComparison {
+  names: [string, string]
+  method: VerifyEventOf<'comparison'>['method']
+  ratio: number
+  interval: [number, number]
+  verdict: VerifyEventOf<'comparison'>['verdict']
+}
+
+/** One run of the suite. */
+export interface RunReport {
+  runId: string
+  /** ISO time of the run-start event (or of the first event, if run-start is missing). */
+  startedAt: string
+  /** The environment of run-start; null when the log lost that line. */
+  env: Environment | null
+  benches: ReportBench[]
+  comparisons: ReportComparison[]
+  /** Names of benches no budget checked. */
+  unguarded: string[]
+  /** From run-end; null when the run never finished writing (it crashed or is still running). */
+  counts: VerdictCounts | null
+  exitCode: number | null
+}
+
+const STATUS_RANK: Readonly<Record<BudgetStatus, number>> = { pass: 0, inconclusive: 1, fail: 2 }
+
+/**
+ * Group events into runs by run id, in the order each run first appears, and rebuild each run.
+ * Events of one run may be interleaved with another's (two suites appending to one log): the run
+ * id keeps them apart. A bench measured twice in one run (a re-measurement) keeps its last result.
+ */
+export function runsFromEvents(events: readonly VerifyEvent[]): RunReport[] {
+  const byRun = new Map<string, VerifyEvent[]>()
+  for (const event of events) {
+    const list = byRun.get(event.runId)
+    if (list === undefined) byRun.set(event.runId, [event])
+    else list.push(event)
+  }
+  return [...byRun.entries()].map(([runId, runEvents]) => runFromEvents(runId, runEvents))
+}
+
+function runFromEvents(runId: string, events: readonly VerifyEvent[]): RunReport {
+  const start = events.find((e): e is VerifyEventOf<'run-start'> => e.type === 'run-start')
+  const end = events.findLast((e): e is VerifyEventOf<'run-end'> => e.type === 'run-end')
+  const benches = new Map<string, ReportBench>()
+  const budgets = new Map<string, VerifyEventOf<'budget'>[]>()
+  const comparisons: ReportComparison[] = []
+  const unguarded = new Set<string>()
+  for (const event of events) {
+    switch (event.type) {
+      case 'bench':
+        benches.set(event.name, benchFromEvent(event))
+        break
+      case 'budget': {
+        const list = budgets.get(event.name)
+        if (list === undefined) budgets.set(event.name, [event])
+        else list.push(event)
+        break
+      }
+      case 'comparison':
+        comparisons.push({
+          names: event.names,
+          method: event.method,
+          ratio: event.value ?? Number.NaN,
+          interval: event.interval.map((x) => x ?? Number.NaN) as [number, number],
+          verdict: event.verdict,
+        })
+        break
+      case 'unguarded':
+        unguarded.add(event.name)
+        break
+      default:
+        break
+    }
+  }
+  for (const event of events) {
+    if (event.type !== 'regression' || event.metric !== 'median') continue
+    const bench = benches.get(event.name)
+    if (bench === undefined) continue
+    bench.regression = {
+      status: event.verdict,
+      baselineMedianNs: event.baseline ?? Number.NaN,
+      delta: event.delta ?? Number.NaN,
+      deltaInterval: event.interval.map((x) => x ?? Number.NaN) as [number, number],
+      confidence: event.confidence ?? Number.NaN,
+      threshold: event.threshold ?? Number.NaN,
+      adjustedP: event.adjustedP,
+    }
+  }
+  for (const [name, list] of budgets) {
+    const bench = benches.get(name)
+    if (bench === undefined) continue
+    bench.budgetStatus = list.reduce<BudgetStatus>(
+      (worst, e) => (STATUS_RANK[e.verdict] > STATUS_RANK[worst] ? e.verdict : worst),
+      'pass',
+    )
+    bench.budget = [...new Set(list.map((e) => `${e.metric} ${opText(e.budget.op)} ${e.budget.text}`))].join(
+      ', ',
+    )
+    bench.negated = list.every((e) => e.negated)
+  }
+  for (const bench of benches.values()) if (bench.budget === null) unguarded.add(bench.name)
+  return {
+    runId,
+    startedAt: start?.ts ?? events[0]?.ts ?? '',
+    env: (start?.env as Environment | undefined) ?? null,
+    benches: [...benches.values()],
+    comparisons,
+    unguarded: [...unguarded],
+    counts: end?.counts ?? null,
+    exitCode: end?.exitCode ?? null,
+  }
+}
+
+function benchFromEvent(event: VerifyEventOf<'bench'>): ReportBench {
+  return {
+    name: event.name,
+    medianNs: event.medianNs ?? Number.NaN,
+    medianIntervalNs: event.medianIntervalNs.map((x) => x ?? Number.NaN) as [number, number],
+    p95Ns: event.p95Ns ?? Number.NaN,
+    samples: event.samples,
+    batchSize: event.batchSize,
+    granularity: event.granularity,
+    budget: null,
+    budgetStatus: 'unguarded',
+    negated: false,
+    regression: null,
+  }
+}
+
+function opText(op: '<' | '<=' | '>' | '>='): string {
+  return op === '<=' ? '≤' : op === '>=' ? '≥' : op
+}
