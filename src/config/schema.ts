@@ -63,6 +63,8 @@ export const DEFAULT_REGRESSION_THRESHOLD = '5%'
 export const DEFAULT_REGRESSION_CONFIDENCE = 0.95
 /** Whether comparing against a baseline from a different environment fails the run. */
 export const DEFAULT_FAIL_ON_ENVIRONMENT_CHANGE = false
+/** How false alarms are controlled across the benches of a run. */
+export const DEFAULT_REGRESSION_CORRECTION = 'holm'
 /** Folder for perfgate's files, relative to the package.json that holds the config. */
 export const DEFAULT_OUTPUT_DIR = '.perfgate'
 /** The [VERIFY] JSONL event log, relative to the package.json that holds the config. */
@@ -409,6 +411,18 @@ const regressionSchema = strict(
           'Compare with a baseline measured in another environment (CPU model, Node.js major, arch, OS) anyway, so a regression fails the run; off, it only warns.',
       })
       .default(DEFAULT_FAIL_ON_ENVIRONMENT_CHANGE),
+    /**
+     * How false alarms are controlled across the benches of a run: "holm" bounds the chance of any
+     * false regression; "benjamini-hochberg" the expected share of false ones among those reported.
+     * @default DEFAULT_REGRESSION_CORRECTION
+     */
+    correction: z
+      .enum(['holm', 'benjamini-hochberg'], { error: expected('"holm" or "benjamini-hochberg"') })
+      .meta({
+        description:
+          'How false alarms are controlled across the benches of a run: "holm" bounds the chance of any false regression, "benjamini-hochberg" the expected share of false ones among those reported.',
+      })
+      .default(DEFAULT_REGRESSION_CORRECTION),
   },
   'regression settings like { "threshold": "5%" }',
 )
