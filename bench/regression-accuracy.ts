@@ -1,0 +1,613 @@
+/**
+ * How often the regression guard cries wolf, and how often it catches a real regression.
+ *
+ *   node --expose-gc --import tsx bench/regression-accuracy.ts [options]
+ *
+ * The guard is checkSuite() (src/baseline/check-suite.ts), the function the Vitest reporter
+ * runs: every bench against its baseline, Holm across the suite, a suspected regression
+ * re-measured once in a fresh process and failed only when that confirms it. This script runs it
+ * on the 20 benches of bench/regression-suite.ts:
+ *
+ * - a baseline from one fresh process (baselineFromResults, as `perfgate baseline accept` does);
+ * - A/A trials: a fresh process measures the unchanged suite, checkSuite() compares it with the
+ *   baseline, and its `remeasure` spawns another fresh process for the suspects. Any bench that
+ *   ends 'regressed' is a false alarm (target: at most 1 run in 20);
+ * - regression trials: the same, with one bench doing 10% more work (22 repetitions of its unit
+ *   instead of 20), in the first measurement and in the re-measurement, as a real regression
+ *   would. Trial i slows bench i mod 20, so 20 trials slow each bench once. Caught when that
+ *   bench ends 'regressed' (target: at least 95%).
+ *
+ * Nothing is measured in this process: every measurement is a fresh child process (`--child`),
+ * because the state a process's JIT settles into is part of what a baseline and a later run
+ * differ by. All processes of a run share one calibration cache in a fresh temporary folder, as
+ * the processes of one checkout share node_modules/.cache/perfgate.
+ *
+ * Prints Markdown to stdout and progress to stderr; `--json <file>` keeps every trial's verdicts.
+ */
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { loadavg, tmpdir } from 'node:os'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs, promisify } from 'node:util'
+import { baselineFromResults } from '../src/baseline/baseline-file.js'
+import { checkSuite, type RemeasureRequest } from '../src/baseline/check-suite.js'
+import type { RegressionVerdict } from '../src/baseline/regression.js'
+import { captureEnvironment, formatEnvironmentLine } from '../src/index.js'
+import { bench } from '../src/measure/bench.js'
+import type { BenchOptions, BenchResult } from '../src/measure/types.js'
+import { formatNs, formatRange, formatRatio, formatShare, maxOf, median, minOf } from './numbers.js'
+import { BASE_REPS, benchRandom, suite } from './regression-suite.js'
+import { markdownTable, status } from './table.js'
+
+const run = promisify(execFile)
+const benchDir = dirname(fileURLToPath(import.meta.url))
+const repoRoot = resolve(benchDir, '..')
+const scriptPath = fileURLToPath(import.meta.url)
+
+/** The targets of the issue. */
+const MAX_FALSE_ALARM_RUNS = 1 / 20
+const MIN_DETECTION_RATE = 0.95
+/** The true slowdown of the regression trials: 22 repetitions of the unit instead of 20. */
+const DEFAULT_FACTOR = 1.1
+const DEFAULT_TRIALS = 20
+const DEFAULT_SEED = 1
+/** A child that takes longer has hung (or waits on another process's measurement lock for too long). */
+const CHILD_TIMEOUT_MS = 10 * 60_000
+
+const HELP = `Usage: node --expose-gc --import tsx bench/regression-accuracy.ts [options]
+
+Error rates of the regression guard (checkSuite: interval against a 5% threshold, Holm across
+the suite, re-measurement of suspects in a fresh process) on a suite of ${suite.length} benches.
+
+Options:
+  --trials <n>          trials of each kind (default ${DEFAULT_TRIALS})
+  --time <duration>     bench() time per bench, e.g. 500ms or 1s (default: bench()'s own, 500 ms)
+  --seed <n>            seed of the benches' inputs (default ${DEFAULT_SEED})
+  --only <kind>         aa (unchanged suite) or regression (one bench ${Math.round((DEFAULT_FACTOR - 1) * 100)}% slower); default both
+  --factor <x>          how much more work the slowed bench does (default ${DEFAULT_FACTOR}); x × ${BASE_REPS} must be whole
+  --baseline-runs <n>   fresh processes pooled into the baseline (default 1)
+  --json <file>         write every trial's verdicts there
+  --help                this text
+
+A full default run takes ~12 minutes on a 2-core machine.
+
+Child mode (run by the parent, one fresh process per measurement):
+  --child --out <file> [--time <d>] [--seed <n>] [--slow <name>=<factor>] [--request <name>=<batchSize> ...]
+`
+
+const { values } = parseArgs({
+  options: {
+    help: { type: 'boolean', default: false },
+    child: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    slow: { type: 'string' },
+    request: { type: 'string', multiple: true },
+    trials: { type: 'string' },
+    time: { type: 'string' },
+    seed: { type: 'string' },
+    only: { type: 'string' },
+    factor: { type: 'string' },
+    'baseline-runs': { type: 'string' },
+    json: { type: 'string' },
+  },
+})
+
+function fail(message: string): never {
+  console.error(`regression-accuracy: ${message}`)
+  process.exit(2)
+}
+
+function positiveInteger(text: string | undefined, fallback: number, option: string): number {
+  if (text === undefined) return fallback
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < 1) fail(`${option} takes a whole number above 0, received "${text}".`)
+  return n
+}
+
+/** Repetitions per call that make `factor` × the work of an unchanged bench; whole, or an error. */
+function slowReps(factor: number): number {
+  const reps = BASE_REPS * factor
+  if (!(factor > 0) || Math.abs(reps - Math.round(reps)) > 1e-9) {
+    fail(`a factor must make a whole number of repetitions: ${factor} × ${BASE_REPS} = ${reps}.`)
+  }
+  return Math.round(reps)
+}
+
+/** "name=value", split at the last "=" so a bench name may hold one. */
+function splitPair(text: string, option: string): [string, number] {
+  const at = text.lastIndexOf('=')
+  const value = Number(text.slice(at + 1))
+  if (at <= 0 || !Number.isFinite(value)) fail(`${option} takes <name>=<number>, received "${text}".`)
+  return [text.slice(0, at), value]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child: one fresh process measures the suite, or the requested part of it
+
+interface ChildOutput {
+  results: BenchResult[]
+  /** The slowed bench and its repetitions per call, when one was slowed. */
+  slow: { name: string; reps: number } | null
+}
+
+async function runChild(): Promise<void> {
+  const out = values.out ?? fail('--child needs --out <file>.')
+  const seed = positiveInteger(values.seed, DEFAULT_SEED, '--seed')
+  const [slowName, factor] = values.slow === undefined ? [undefined, 1] : splitPair(values.slow, '--slow')
+  if (slowName !== undefined && !suite.some((b) => b.name === slowName))
+    fail(`no bench is called "${slowName}".`)
+  // A re-measurement asks for some benches, each with the batch size of its baseline.
+  const requested = new Map((values.request ?? []).map((r) => splitPair(r, '--request')))
+  const results: BenchResult[] = []
+  for (const [index, entry] of suite.entries()) {
+    if (requested.size > 0 && !requested.has(entry.name)) continue
+    const reps = entry.name === slowName ? slowReps(factor) : BASE_REPS
+    const options: BenchOptions = {
+      ...(values.time !== undefined && { time: values.time }),
+      ...(requested.has(entry.name) && { batchSize: requested.get(entry.name)! }),
+    }
+    results.push(await bench(entry.name, entry.make(benchRandom(seed, index), reps), options))
+  }
+  const output: ChildOutput = {
+    results,
+    slow: slowName === undefined ? null : { name: slowName, reps: slowReps(factor) },
+  }
+  await writeFile(out, JSON.stringify(output))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parent: baseline, trials, checkSuite, tables
+
+interface ChildRequest {
+  slow?: string | undefined
+  requests?: readonly RemeasureRequest[]
+}
+
+interface Context {
+  tmp: string
+  cacheDir: string
+  seed: number
+  time: string | undefined
+  factor: number
+  childCount: number
+  lockWaitNs: number
+}
+
+async function spawnChild(context: Context, request: ChildRequest): Promise<ChildOutput> {
+  const out = join(context.tmp, `child-${++context.childCount}.json`)
+  const args = [
+    '--expose-gc',
+    '--import',
+    'tsx',
+    scriptPath,
+    '--child',
+    '--out',
+    out,
+    '--seed',
+    String(context.seed),
+    ...(context.time === undefined ? [] : ['--time', context.time]),
+    ...(request.slow === undefined ? [] : ['--slow', `${request.slow}=${context.factor}`]),
+    ...(request.requests ?? []).flatMap((r) => ['--request', `${r.name}=${r.batchSize}`]),
+  ]
+  try {
+    await run(process.execPath, args, {
+      cwd: repoRoot,
+      timeout: CHILD_TIMEOUT_MS,
+      env: { ...process.env, PERFGATE_CACHE_DIR: context.cacheDir },
+    })
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? ''
+    throw new Error(`a measuring process failed: ${stderr.trim().split('\n').slice(-5).join(' / ')}`, {
+      cause: error,
+    })
+  }
+  const output = JSON.parse(await readFile(out, 'utf8')) as ChildOutput
+  for (const result of output.results) context.lockWaitNs += result.timing.lockWaitNs
+  return output
+}
+
+type Kind = 'aa' | 'regression'
+
+/** What one bench's verdict was, kept per trial. */
+interface VerdictRecord {
+  name: string
+  status: RegressionVerdict['status']
+  ratio: number
+  interval: [number, number]
+  pValue: number
+  adjustedPValue: number | null
+  /** 'regressed' or 'improved' before Holm demoted it to 'inconclusive'. */
+  demotedFrom: 'regressed' | 'improved' | null
+  /** The first measurement of a re-measured suspect. */
+  first: { ratio: number; interval: [number, number]; pValue: number } | null
+  confirmed: boolean | null
+  medianNs: [number, number]
+  batchSize: [number, number]
+  samples: [number, number]
+}
+
+interface TrialRecord {
+  kind: Kind
+  trial: number
+  /** The bench doing `factor` × the work, in a regression trial. */
+  slowed: string | null
+  /** 1-minute load average before and after the trial. */
+  load: [number, number]
+  wallNs: number
+  /** Benches re-measured, in one fresh process. */
+  remeasured: string[]
+  remeasureError: string | null
+  verdicts: VerdictRecord[]
+  /** Set when the trial's first measuring process failed; the trial is then not counted. */
+  error?: string
+}
+
+function toRecord(v: RegressionVerdict): VerdictRecord {
+  return {
+    name: v.name,
+    status: v.status,
+    ratio: v.ratio,
+    interval: v.interval,
+    pValue: v.pValue,
+    adjustedPValue: v.adjustment?.adjustedPValue ?? null,
+    demotedFrom: v.adjustment?.demotedFrom ?? null,
+    first: v.remeasured
+      ? {
+          ratio: v.remeasured.first.ratio,
+          interval: v.remeasured.first.interval,
+          pValue: v.remeasured.first.pValue,
+        }
+      : null,
+    confirmed: v.remeasured?.confirmed ?? null,
+    medianNs: v.medianNs,
+    batchSize: v.batchSize,
+    samples: v.samples,
+  }
+}
+
+/** Regression before Holm: what the per-bench interval alone said. */
+const rawRegressed = (v: VerdictRecord) =>
+  v.demotedFrom === 'regressed' || v.first !== null || v.status === 'regressed'
+/** Regression after Holm, before re-measurement: what was sent to be re-measured. */
+const suspected = (v: VerdictRecord) => v.first !== null || v.status === 'regressed'
+const finalRegressed = (v: VerdictRecord) => v.status === 'regressed'
+const rawImproved = (v: VerdictRecord) => v.demotedFrom === 'improved' || v.status === 'improved'
+const finalImproved = (v: VerdictRecord) => v.status === 'improved'
+/** Ratio of the first measurement: the one a check without re-measurement would have reported. */
+const firstRatio = (v: VerdictRecord) => v.first?.ratio ?? v.ratio
+
+async function runTrial(
+  context: Context,
+  baseline: ReturnType<typeof baselineFromResults>,
+  kind: Kind,
+  trial: number,
+): Promise<TrialRecord> {
+  const slowed = kind === 'regression' ? suite[trial % suite.length]!.name : null
+  const loadBefore = loadavg()[0] ?? Number.NaN
+  const start = process.hrtime.bigint()
+  const remeasured: string[] = []
+  const base = { kind, trial, slowed, remeasured, remeasureError: null, verdicts: [] }
+  let first: ChildOutput
+  try {
+    first = await spawnChild(context, { slow: slowed ?? undefined })
+  } catch (error) {
+    const wallNs = Number(process.hrtime.bigint() - start)
+    return { ...base, load: [loadBefore, loadavg()[0] ?? Number.NaN], wallNs, error: String(error) }
+  }
+  // The re-measurement runs the same code as the first measurement: a slowed bench stays slowed.
+  const check = await checkSuite(first.results, baseline, {}, async (requests) => {
+    remeasured.push(...requests.map((r) => r.name))
+    return (await spawnChild(context, { slow: slowed ?? undefined, requests })).results
+  })
+  return {
+    ...base,
+    load: [loadBefore, loadavg()[0] ?? Number.NaN],
+    wallNs: Number(process.hrtime.bigint() - start),
+    remeasureError: check.remeasureError,
+    verdicts: check.verdicts.map(toRecord),
+  }
+}
+
+function progressLine(record: TrialRecord, total: number): string {
+  const head = `${record.kind} ${record.trial + 1}/${total}`
+  if (record.error !== undefined) return `${head}: FAILED ${record.error}`
+  const flag = (v: VerdictRecord) =>
+    `${v.name} ${formatRatio(firstRatio(v))}${v.first ? ` → ${formatRatio(v.ratio)}` : ''} ${v.status}`
+  const notable = record.verdicts.filter((v) => rawRegressed(v) || rawImproved(v) || v.name === record.slowed)
+  return `${head} (${(record.wallNs / 1e9).toFixed(0)} s, load ${record.load[1].toFixed(2)}): ${
+    notable.length === 0 ? 'nothing flagged' : notable.map(flag).join('; ')
+  }`
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+
+const runsWith = (trials: readonly TrialRecord[], test: (v: VerdictRecord, t: TrialRecord) => boolean) =>
+  trials.filter((t) => t.verdicts.some((v) => test(v, t))).length
+const verdictsWith = (trials: readonly TrialRecord[], test: (v: VerdictRecord, t: TrialRecord) => boolean) =>
+  trials.reduce((n, t) => n + t.verdicts.filter((v) => test(v, t)).length, 0)
+const seconds = (ns: number) => `${(ns / 1e9).toFixed(1)} s`
+
+function summaryTable(aa: readonly TrialRecord[], slow: readonly TrialRecord[], factor: number): string {
+  const rows: (string | number)[][] = []
+  const percent = Math.round((factor - 1) * 100)
+  if (aa.length > 0) {
+    const n = aa.length
+    const falseRuns = runsWith(aa, finalRegressed)
+    rows.push(
+      [
+        'Unchanged suite: runs with any bench failed as regressed',
+        formatShare(falseRuns, n),
+        '≤ 1 in 20',
+        status(falseRuns / n <= MAX_FALSE_ALARM_RUNS),
+      ],
+      [
+        '… suspected after Holm, before re-measurement (runs; benches)',
+        `${formatShare(runsWith(aa, suspected), n)}; ${verdictsWith(aa, suspected)}`,
+        '',
+        '',
+      ],
+      [
+        '… regressed by its own interval, before Holm (runs; benches)',
+        `${formatShare(runsWith(aa, rawRegressed), n)}; ${verdictsWith(aa, rawRegressed)}`,
+        '',
+        '',
+      ],
+      [
+        'Unchanged suite: runs with any bench reported improved (runs; benches)',
+        `${formatShare(runsWith(aa, finalImproved), n)}; ${verdictsWith(aa, finalImproved)}`,
+        'information (not re-measured)',
+        '',
+      ],
+      [
+        'Unchanged suite: inconclusive verdicts',
+        formatShare(
+          verdictsWith(aa, (v) => v.status === 'inconclusive'),
+          verdictsWith(aa, () => true),
+        ),
+        '',
+        '',
+      ],
+      ['Unchanged suite: wall time per trial, median', seconds(median(aa.map((t) => t.wallNs))), '', ''],
+    )
+  }
+  if (slow.length > 0) {
+    const n = slow.length
+    const slowedVerdict = (t: TrialRecord) => t.verdicts.find((v) => v.name === t.slowed)
+    const caught = slow.filter((t) => slowedVerdict(t)?.status === 'regressed').length
+    const ratios = slow.map((t) => slowedVerdict(t)).flatMap((v) => (v ? [firstRatio(v)] : []))
+    rows.push(
+      [
+        `One bench ${percent}% slower: caught (that bench failed as regressed)`,
+        formatShare(caught, n),
+        '≥ 95%',
+        status(caught / n >= MIN_DETECTION_RATE),
+      ],
+      [
+        '… suspected after Holm, before re-measurement',
+        formatShare(slow.filter((t) => slowedVerdict(t) && suspected(slowedVerdict(t)!)).length, n),
+        '',
+        '',
+      ],
+      [
+        '… regressed by its own interval, before Holm',
+        formatShare(slow.filter((t) => slowedVerdict(t) && rawRegressed(slowedVerdict(t)!)).length, n),
+        '',
+        '',
+      ],
+      [
+        `One bench ${percent}% slower: runs with another bench failed as regressed`,
+        formatShare(
+          runsWith(slow, (v, t) => v.name !== t.slowed && finalRegressed(v)),
+          n,
+        ),
+        '',
+        '',
+      ],
+      [
+        `One bench ${percent}% slower: runs with any bench reported improved`,
+        formatShare(runsWith(slow, finalImproved), n),
+        '',
+        '',
+      ],
+      [
+        'Slowed bench, measured ratio to the baseline: median (range)',
+        `${formatRatio(median(ratios))} (${formatRange(ratios)})`,
+        `${formatRatio(factor)} of the work`,
+        '',
+      ],
+      [
+        `One bench ${percent}% slower: wall time per trial, median`,
+        seconds(median(slow.map((t) => t.wallNs))),
+        '',
+        '',
+      ],
+    )
+  }
+  return markdownTable(['measure', 'result', 'target', 'status'], rows)
+}
+
+function perBenchTable(
+  baseline: ReturnType<typeof baselineFromResults>,
+  aa: readonly TrialRecord[],
+  slow: readonly TrialRecord[],
+): string {
+  const rows = suite.map((entry) => {
+    const b = baseline.benches[entry.name]
+    const aaVerdicts = aa.flatMap((t) => t.verdicts.filter((v) => v.name === entry.name))
+    const aaRatios = aaVerdicts.map(firstRatio)
+    const slowed = slow.flatMap((t) =>
+      t.slowed === entry.name ? t.verdicts.filter((v) => v.name === entry.name) : [],
+    )
+    const count = (test: (v: VerdictRecord) => boolean) => aaVerdicts.filter(test).length
+    const slowCell = slowed
+      .map(
+        (v) =>
+          `${formatRatio(firstRatio(v))}${v.first ? ` → ${formatRatio(v.ratio)}` : ''} ${v.status}` +
+          (median(aaRatios) > 0 ? ` (÷ A/A median: ${formatRatio(firstRatio(v) / median(aaRatios))})` : ''),
+      )
+      .join('; ')
+    return [
+      entry.name,
+      b ? formatNs(b.stats.medianNs) : '–',
+      b ? `${b.batchSize} × ${b.batchTimesNs.length}` : '–',
+      aaRatios.length > 0 ? `${formatRatio(median(aaRatios))} (${formatRange(aaRatios)})` : '–',
+      aaVerdicts.length > 0 ? `${count(rawRegressed)} / ${count(suspected)} / ${count(finalRegressed)}` : '–',
+      aaVerdicts.length > 0 ? `${count(rawImproved)} / ${count(finalImproved)}` : '–',
+      slowCell || '–',
+    ]
+  })
+  return markdownTable(
+    [
+      'bench',
+      'baseline median per call',
+      'batch size × batches',
+      'unchanged: ratio to baseline, median (range)',
+      'unchanged: regressed before Holm / suspected / failed',
+      'unchanged: improved before Holm / reported',
+      'slowed: ratio (→ re-measured) final status',
+    ],
+    rows,
+  )
+}
+
+function flaggedList(trials: readonly TrialRecord[]): string {
+  const lines = trials.flatMap((t) =>
+    t.verdicts
+      .filter((v) => rawRegressed(v) || rawImproved(v))
+      .map((v) => {
+        const what = v.name === t.slowed ? ' (the slowed bench)' : ''
+        const firstPart = v.first
+          ? `first ${formatRatio(v.first.ratio)} [${formatRange(v.first.interval)}], re-measured ${formatRatio(v.ratio)} [${formatRange(v.interval)}]`
+          : `${formatRatio(v.ratio)} [${formatRange(v.interval)}]`
+        const holm = v.adjustedPValue === null ? '' : `, Holm p ${v.adjustedPValue.toPrecision(2)}`
+        return `- ${t.kind} trial ${t.trial + 1}, "${v.name}"${what}: ${firstPart}${holm} → ${v.status}`
+      }),
+  )
+  return lines.length === 0 ? '- none' : lines.join('\n')
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function runParent(): Promise<void> {
+  const trials = positiveInteger(values.trials, DEFAULT_TRIALS, '--trials')
+  const seed = positiveInteger(values.seed, DEFAULT_SEED, '--seed')
+  const baselineRuns = positiveInteger(values['baseline-runs'], 1, '--baseline-runs')
+  const factor = values.factor === undefined ? DEFAULT_FACTOR : Number(values.factor)
+  slowReps(factor)
+  if (values.only !== undefined && values.only !== 'aa' && values.only !== 'regression') {
+    fail(`--only takes aa or regression, received "${values.only}".`)
+  }
+  const kinds: Kind[] = values.only === undefined ? ['aa', 'regression'] : [values.only as Kind]
+
+  const startEnv = captureEnvironment()
+  const startedAt = new Date()
+  const start = process.hrtime.bigint()
+  const tmp = await mkdtemp(join(tmpdir(), 'perfgate-regression-accuracy-'))
+  const context: Context = {
+    tmp,
+    cacheDir: join(tmp, 'cache'),
+    seed,
+    time: values.time,
+    factor,
+    childCount: 0,
+    lockWaitNs: 0,
+  }
+  const records: TrialRecord[] = []
+  let baseline: ReturnType<typeof baselineFromResults>
+  try {
+    console.error(`regression-accuracy: baseline from ${baselineRuns} fresh process(es)…`)
+    const baselineResults: BenchResult[] = []
+    for (let i = 0; i < baselineRuns; i++) baselineResults.push(...(await spawnChild(context, {})).results)
+    baseline = baselineFromResults('regression-accuracy', baselineResults)
+    for (const kind of kinds) {
+      for (let trial = 0; trial < trials; trial++) {
+        const record = await runTrial(context, baseline, kind, trial)
+        records.push(record)
+        console.error(`regression-accuracy: ${progressLine(record, trials)}`)
+      }
+    }
+  } finally {
+    await rm(tmp, { recursive: true, force: true })
+  }
+  const wallNs = Number(process.hrtime.bigint() - start)
+  const endEnv = captureEnvironment()
+
+  const failed = records.filter((t) => t.error !== undefined)
+  const aa = records.filter((t) => t.kind === 'aa' && t.error === undefined)
+  const slow = records.filter((t) => t.kind === 'regression' && t.error === undefined)
+  const loads = records.flatMap((t) => t.load)
+  const command = [
+    'node --expose-gc --import tsx bench/regression-accuracy.ts',
+    ...process.argv.slice(2),
+  ].join(' ')
+  const markdown = [
+    `Command: \`${command}\`  `,
+    `${startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} · ${formatEnvironmentLine(startEnv)}  `,
+    `CPU: ${startEnv.cpu.model}, ${startEnv.cpu.count} cores · Node ${startEnv.runtime.version} · ` +
+      `load average (1 min) ${startEnv.load.avg1.toFixed(2)} at the start, ${endEnv.load.avg1.toFixed(2)} at the end, ` +
+      `${minOf(loads).toFixed(2)}–${maxOf(loads).toFixed(2)} around the trials · ` +
+      `${(wallNs / 60e9).toFixed(1)} min, ${context.childCount} fresh processes` +
+      (context.lockWaitNs > 1e9 ? `, ${seconds(context.lockWaitNs)} waiting for the measurement lock` : ''),
+    '',
+    `Settings: ${suite.length} benches, bench() at ${values.time === undefined ? 'its default time (500 ms)' : `time ${values.time}`}; ` +
+      `checkSuite() defaults (threshold 5%, confidence 0.95, Holm); baseline from ${baselineRuns} fresh process${baselineRuns === 1 ? '' : 'es'}; ` +
+      `${trials} trials of each kind; the slowed bench does ${factor}× the work (${slowReps(factor)} repetitions instead of ${BASE_REPS}); seed ${seed}.` +
+      (failed.length > 0 ? ` ${failed.length} trial(s) failed to measure and are not counted.` : ''),
+    '',
+    summaryTable(aa, slow, factor),
+    '',
+    '#### Per bench',
+    '',
+    "Ratios are the first measurement's time per call over the baseline's (Hodges–Lehmann, as checkSuite computes them); \"→\" gives the re-measurement's when there was one.",
+    '',
+    perBenchTable(baseline, aa, slow),
+    '',
+    '#### Every bench flagged before Holm',
+    '',
+    flaggedList([...aa, ...slow]),
+    '',
+  ].join('\n')
+  console.log(markdown)
+  if (values.json !== undefined) {
+    await writeFile(
+      values.json,
+      `${JSON.stringify(
+        {
+          command,
+          startedAt: startedAt.toISOString(),
+          wallNs,
+          env: { start: startEnv, end: endEnv },
+          settings: {
+            trials,
+            seed,
+            time: values.time ?? null,
+            factor,
+            baselineRuns,
+            benches: suite.map((b) => b.name),
+          },
+          baseline: Object.fromEntries(
+            Object.entries(baseline.benches).map(([name, b]) => [
+              name,
+              { medianNs: b.stats.medianNs, batchSize: b.batchSize, batches: b.batchTimesNs.length },
+            ]),
+          ),
+          trials: records,
+        },
+        null,
+        1,
+      )}\n`,
+    )
+    console.error(`regression-accuracy: wrote ${relative(process.cwd(), resolve(values.json))}`)
+  }
+  console.error(`regression-accuracy: done in ${(wallNs / 60e9).toFixed(1)} min`)
+}
+
+if (values.help) {
+  console.log(HELP)
+} else if (values.child) {
+  await runChild()
+} else {
+  await runParent()
+}
