@@ -61,6 +61,23 @@ const catalogue = {
     `adjustForSuite() has an invalid option: ${p.problem}. ${p.fix}`,
   PEER_MISSING: (p: { pkg: string; feature: string }) =>
     `${p.feature} need the "${p.pkg}" package. Install it: pnpm add -D ${p.pkg}`,
+  CLI_USAGE: (p: { problem: string; fix: string; usage: string }) => `${p.problem}. ${p.fix}\n\n${p.usage}`,
+  BASELINE_MISSING: (p: { name: string; file: string }) =>
+    `There is no baseline "${p.name}" at ${p.file}. Record it from a perf run (pnpm test:perf) with \`perfgate baseline accept --name ${p.name}\`, or see the baselines there with \`perfgate baseline list\`.`,
+  COMPARE_INPUT_MISSING: (p: { given: string; tried: string }) =>
+    `Cannot find ${show(p.given)}: there is no ${p.tried}. Pass the path of a baseline or candidate JSON file, or the name of a baseline listed by \`perfgate baseline list\`.`,
+  CANDIDATE_MISSING: (p: { name: string; file: string }) =>
+    `There is no candidate at ${p.file} to accept as baseline "${p.name}": run the perf suite first (pnpm test:perf; perfgate/reporter writes the candidate), or pass the file to accept with --from <file>.`,
+  CANDIDATE_SHARDED: (p: { name: string; file: string; problem: string; command: string }) =>
+    `The candidate for baseline "${p.name}" at ${p.file} is incomplete: ${p.problem}. Merge the shards first: ${p.command}`,
+  MERGE_CONFLICT: (p: { bench: string; first: string; second: string }) =>
+    `Bench "${p.bench}" is in both ${p.first} and ${p.second}, so one result would be lost. Each bench must run in exactly one shard: merge the files of one sharded run only, or give the bench a unique name.`,
+  MERGE_INPUT_MISSING: (p: { file: string }) =>
+    `There is no file at ${p.file} to merge. Pass the files a sharded run wrote: its candidates (<output.dir>/candidates/<name>.shard-<i>-of-<n>.json) or its [VERIFY] logs (.jsonl).`,
+  VERIFY_LOG_EMPTY: (p: { file: string }) =>
+    `The [VERIFY] log ${p.file} has no events. Run the perf suite (pnpm test:perf) with "perfgate/reporter" among its reporters, which appends to it, or pass another log with --log <file>.`,
+  CLI_OUTPUT_UNWRITABLE: (p: { file: string; reason: string }) =>
+    `Could not write ${p.file}: ${p.reason}. Check that its folder can be created and written to, or choose another path with --out.`,
 } as const
 
 export type ErrorCode = keyof typeof catalogue

@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises'
+import { isAbsolute, relative, resolve } from 'node:path'
+import { type BaselineFile, baselineFileName, parseBaseline } from '../baseline/baseline-file.js'
+import { loadConfigSync } from '../config/load-config.js'
+import type { RegressionConfig } from '../config/schema.js'
+import { perfgateError } from '../errors.js'
+import type { CliIo } from './command.js'
+
+/** Environment variable that picks the baseline name, over `output.baseline` in package.json. */
+export const BASELINE_NAME_VARIABLE = 'PERFGATE_BASELINE'
+
+/** The config as the commands use it: absolute paths, the baseline name decided. */
+export interface CliSettings {
+  /** Folder of the package.json the config came from (else the cwd); config paths resolve against it. */
+  root: string
+  /** `output.dir`, absolute. */
+  dir: string
+  /** `output.log`, absolute. */
+  logFile: string
+  /** The baseline name: `--name`, else PERFGATE_BASELINE, else `output.baseline`. */
+  baselineName: string
+  regression: RegressionConfig
+}
+
+/**
+ * Load the config for the CLI's cwd and decide the baseline name (see {@link CliSettings}).
+ *
+ * @throws PerfgateError CONFIG_* for a bad config, BASELINE_NAME_INVALID for a bad name.
+ */
+export function loadCliSettings(io: CliIo, nameOption?: string): CliSettings {
+  const { config, root } = loadConfigSync(io.cwd)
+  const fromEnv = io.env[BASELINE_NAME_VARIABLE]
+  const baselineName =
+    nameOption ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : config.output.baseline)
+  baselineFileName(baselineName)
+  return {
+    root,
+    dir: resolve(root, config.output.dir),
+    logFile: resolve(root, config.output.log),
+    baselineName,
+    regression: config.regression,
+  }
+}
+
+/** A path as the user should see it: relative to the cwd when inside it, else absolute. */
+export function displayPath(io: CliIo, path: string): string {
+  const shown = relative(io.cwd, path)
+  return shown === '' || shown.startsWith('..') || isAbsolute(shown) ? path : shown
+}
+
+/** A path from the command line, absolute. */
+export function argumentPath(io: CliIo, path: string): string {
+  return resolve(io.cwd, path)
+}
+
+/** A baseline-format file as read: its parsed content and its exact text. */
+export interface ReadBaselineFile {
+  file: BaselineFile
+  text: string
+}
+
+/**
+ * Read and validate a baseline or candidate file, naming it in errors as the user sees it;
+ * undefined when there is no file.
+ *
+ * @throws PerfgateError BASELINE_UNREADABLE, BASELINE_NOT_JSON, BASELINE_TOO_NEW, BASELINE_INVALID.
+ */
+export async function readBaselineFile(io: CliIo, path: string): Promise<ReadBaselineFile | undefined> {
+  const shown = displayPath(io, path)
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw perfgateError('BASELINE_UNREADABLE', { file: shown, reason: reasonOf(error) }, error)
+  }
+  return { file: parseBaseline(text, shown), text }
+}
+
+/** An error's message as a reason inside a sentence. */
+export function reasonOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, '')
+}
