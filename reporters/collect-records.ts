@@ -4,8 +4,12 @@ import type { PerfRecord } from '../src/results/result-sink.js'
 export interface TestRecords {
   /** The test's full name (suite names and title). */
   test: string
+  /** Suite names and the test's title, outermost first: what Vitest's `-t` filter matches. */
+  names: string[]
   /** The test file, relative to the project root where possible. */
   file: string
+  /** The test file's absolute path. */
+  path: string
   /** Vitest's outcome of the test. */
   state: 'passed' | 'failed' | 'skipped' | 'pending'
   records: PerfRecord[]
@@ -19,8 +23,20 @@ export interface ReportedModule {
 
 export interface ReportedTest {
   fullName: string
+  name: string
+  parent: ReportedParent
   meta(): { perfgate?: PerfRecord[] }
   result(): { state: string }
+}
+
+/** A test's parent: a suite (which has a parent) or the module. */
+export type ReportedParent = { type: 'suite'; name: string; parent: ReportedParent } | { type: 'module' }
+
+/** Suite names and the test's title, outermost first. */
+function namePath(test: ReportedTest): string[] {
+  const names = [test.name]
+  for (let parent = test.parent; parent.type === 'suite'; parent = parent.parent) names.unshift(parent.name)
+  return names
 }
 
 /** Gather every test's `task.meta.perfgate` records, in file and test order. */
@@ -36,7 +52,9 @@ export function collectRecords(modules: ReadonlyArray<ReportedModule>, root: str
       const state = test.result().state
       collected.push({
         test: test.fullName,
+        names: namePath(test),
         file,
+        path: module.moduleId,
         state: state === 'passed' || state === 'failed' || state === 'skipped' ? state : 'pending',
         records,
       })

@@ -1,5 +1,6 @@
+import type { RegressionVerdict } from '../src/baseline/regression.js'
 import { formatLimit } from '../src/budget/explain-budget.js'
-import { formatDuration, formatRange, formatRatio } from '../src/budget/format.js'
+import { formatDuration, formatPercent, formatRange, formatRatio } from '../src/budget/format.js'
 import { type BudgetStatus, type BudgetVerdict, worstStatus } from '../src/budget/verdict.js'
 import type { BenchResult, Comparison } from '../src/measure/types.js'
 import type { TestRecords } from './collect-records.js'
@@ -20,6 +21,8 @@ export interface BenchRow {
   status: BudgetStatus | 'unguarded'
   /** The test asserted the opposite (`.not.toMeetBudget`), so a 'fail' here was expected. */
   negated: boolean
+  /** The check against the baseline, or null when there was none for this bench. */
+  regression: RegressionVerdict | null
 }
 
 export interface ComparisonRow {
@@ -41,7 +44,11 @@ export interface RunSummary {
  * test (the worst, if several were), and every comparison. A bench no budget checked is
  * 'unguarded': it was measured, but nothing would have failed had it been ten times slower.
  */
-export function summarizeRun(entries: readonly TestRecords[]): RunSummary {
+export function summarizeRun(
+  entries: readonly TestRecords[],
+  regressions: readonly RegressionVerdict[] = [],
+): RunSummary {
+  const byName = new Map(regressions.map((v) => [v.name, v]))
   const benches: BenchRow[] = []
   const comparisons: ComparisonRow[] = []
   for (const entry of entries) {
@@ -49,7 +56,12 @@ export function summarizeRun(entries: readonly TestRecords[]): RunSummary {
       r.kind === 'budget' ? [{ ...r.verdict, negated: r.negated === true }] : [],
     )
     for (const record of entry.records) {
-      if (record.kind === 'bench') benches.push(benchRow(record.result, verdicts, entry))
+      if (record.kind === 'bench') {
+        benches.push({
+          ...benchRow(record.result, verdicts, entry),
+          regression: byName.get(record.result.name) ?? null,
+        })
+      }
       if (record.kind === 'comparison') comparisons.push(comparisonRow(record.comparison, entry))
     }
   }
@@ -60,7 +72,7 @@ function benchRow(
   result: BenchResult,
   verdicts: readonly (BudgetVerdict & { negated: boolean })[],
   entry: TestRecords,
-): BenchRow {
+): Omit<BenchRow, 'regression'> {
   const own = verdicts.filter((v) => v.name === result.name)
   const status = own.length === 0 ? 'unguarded' : worstStatus(own.map((v) => v.status))
   const limits = own.flatMap((v) => v.metrics.map(formatLimit))
@@ -105,15 +117,20 @@ export function formatRunSummary(summary: RunSummary): string {
   if (summary.benches.length === 0 && summary.comparisons.length === 0) return ''
   const lines: string[] = ['', 'perfgate summary', '']
   if (summary.benches.length > 0) {
+    // The baseline column appears once any bench was compared, so a suite without a baseline
+    // keeps a narrow table.
+    const compared = summary.benches.some((b) => b.regression !== null)
     const rows = summary.benches.map((b) => [
       b.name,
       `${formatDuration(b.medianNs)} (${formatRange(b.medianIntervalNs[0], b.medianIntervalNs[1], formatDuration)})`,
       formatDuration(b.p95Ns),
       `${b.samples} × ${b.batchSize}`,
       b.budget ?? '—',
+      ...(compared ? [b.regression === null ? 'no baseline' : formatBaselineDelta(b.regression)] : []),
       `${STATUS_TEXT[b.status]}${b.negated ? ' (as .not expected)' : ''}`,
     ])
-    lines.push(...table(['bench', 'median (95% CI)', 'p95', 'batches × calls', 'budget', 'verdict'], rows))
+    const header = ['bench', 'median (95% CI)', 'p95', 'batches × calls', 'budget']
+    lines.push(...table([...header, ...(compared ? ['vs baseline (95% CI)'] : []), 'verdict'], rows))
   }
   if (summary.comparisons.length > 0) {
     lines.push('')
@@ -145,6 +162,16 @@ export function formatRunSummary(summary: RunSummary): string {
       )}${summary.comparisons.length > 0 ? ` · ${summary.comparisons.length} ${summary.comparisons.length === 1 ? 'comparison' : 'comparisons'}` : ''}`,
   )
   return lines.join('\n')
+}
+
+/** `▲ +31.2% (+27.0% … +35.8%) regressed`: ▲ slower, ▼ faster, then the regression verdict. */
+export function formatBaselineDelta(v: RegressionVerdict): string {
+  const arrow = v.delta > 0 ? '▲' : v.delta < 0 ? '▼' : '='
+  const signed = (d: number) => formatPercent(d, { sign: true })
+  const interval = Number.isFinite(v.interval[1])
+    ? ` (${signed(v.interval[0] - 1)} … ${signed(v.interval[1] - 1)})`
+    : ''
+  return `${arrow} ${signed(v.delta)}${interval} ${v.status}`
 }
 
 function countBy(statuses: readonly BenchRow['status'][]): Record<BenchRow['status'], number> {

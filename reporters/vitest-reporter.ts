@@ -1,12 +1,23 @@
+import { writeFileSync } from 'node:fs'
 import { loadConfigSync } from '../src/config/load-config.js'
 import { isPerfgateError } from '../src/errors.js'
-import { collectRecords, type ReportedModule } from './collect-records.js'
+import {
+  benchResults,
+  failingRegressions,
+  formatGuard,
+  type GuardOutcome,
+  guardRun,
+  guardSettings,
+  type VitestRunConfig,
+} from './baseline-guard.js'
+import { collectRecords, type ReportedModule, type TestRecords } from './collect-records.js'
+import { REMEASURE_OUT_ENV, remeasureInChild } from './remeasure-in-child.js'
 import { formatRunSummary, summarizeRun } from './run-summary.js'
 import { runEvents, verifyLogSettings, writeVerifyLog } from './write-verify-log.js'
 
 /** The parts of Vitest's reporter context this reporter uses; the same in Vitest 4 and 5. */
 interface VitestContext {
-  config: { root: string }
+  config: { root: string; config?: string | undefined } & VitestRunConfig
   logger: { log(...messages: unknown[]): void; error(...messages: unknown[]): void }
 }
 
@@ -23,9 +34,14 @@ export interface PerfgateReporterOptions {
 
 /**
  * `perfgate/reporter`: collects every measurement and verdict perfgate attached to tests (in
- * any worker, through `task.meta.perfgate`), appends them to the [VERIFY] JSONL log, and prints
- * a summary table at the end of the run: per bench its median with interval, p95, budget and
- * verdict; comparisons; unguarded benches.
+ * any worker, through `task.meta.perfgate`), then
+ * - writes the run's results as the candidate baseline, compares each bench with the accepted
+ *   baseline (re-measuring a suspected regression once in a fresh process), and accepts the run
+ *   as the baseline on `vitest -u` or PERFGATE_UPDATE=1;
+ * - appends every event to the [VERIFY] JSONL log;
+ * - prints a summary table: per bench its median with interval, p95, budget, change against the
+ *   baseline and verdict; comparisons; unguarded benches; then regressions with their numbers.
+ * A confirmed regression, an unreadable baseline or an unwritable log sets a failing exit code.
  *
  * ```ts
  * reporters: ['default', 'perfgate/reporter']
@@ -43,21 +59,43 @@ export default class PerfgateReporter {
     this.context = context
   }
 
-  onTestRunEnd(testModules: ReadonlyArray<ReportedModule>): void {
+  async onTestRunEnd(testModules: ReadonlyArray<ReportedModule>): Promise<void> {
     const context = this.context
     if (context === undefined) return
-    const entries = collectRecords(testModules, context.config.root)
-    const text = formatRunSummary(summarizeRun(entries))
-    if (text !== '') context.logger.log(text)
+    const root = context.config.root
+    const entries = collectRecords(testModules, root)
+    const remeasureOut = process.env[REMEASURE_OUT_ENV]
+    if (remeasureOut) {
+      // A re-measurement child of another run: hand the results back, and nothing else.
+      writeFileSync(remeasureOut, JSON.stringify(benchResults(entries)))
+      return
+    }
     if (entries.length === 0) return
+    let failed = entries.some((e) => e.state === 'failed')
+    let guard: GuardOutcome | undefined
     try {
-      const settings = verifyLogSettings(this.options, loadConfigSync(context.config.root))
-      const failed = entries.some((e) => e.state === 'failed')
-      writeVerifyLog(settings, runEvents(entries, failed ? 1 : 0), (line) => context.logger.log(line))
+      const loaded = loadConfigSync(root)
+      guard = await guardRun(entries, guardSettings(loaded, context.config), (requests) =>
+        remeasureInChild(requests, { root, configFile: context.config.config, entries }),
+      )
+      const text = formatRunSummary(summarizeRun(entries, guard.check?.verdicts))
+      if (text !== '') context.logger.log(text)
+      const guardText = formatGuard(guard, root)
+      if (guardText !== '') context.logger.log(guardText)
+      const regressionFailed = failingRegressions(guard).length > 0 || guard.errors.length > 0
+      if (regressionFailed) process.exitCode = 1
+      failed ||= regressionFailed
+      const settings = verifyLogSettings(this.options, loaded)
+      writeVerifyLog(settings, runEvents(entries, failed ? 1 : 0, { guard }), (line) =>
+        context.logger.log(line),
+      )
     } catch (error) {
-      // A log that cannot be written fails the run: the events would otherwise be lost silently.
+      // A log that cannot be written (or a config that cannot be read) fails the run: the
+      // events would otherwise be lost silently.
       context.logger.error(isPerfgateError(error) ? error.message : error)
       process.exitCode = 1
     }
   }
 }
+
+export type { TestRecords }

@@ -12,6 +12,7 @@ import {
   type VerifyEvent,
 } from '../src/log/verify-event.js'
 import { appendEvents, formatEcho, newRunId } from '../src/log/verify-log.js'
+import { type GuardOutcome, regressionEvents } from './baseline-guard.js'
 import type { TestRecords } from './collect-records.js'
 
 /** Where and how the reporter writes the [VERIFY] log. */
@@ -39,11 +40,11 @@ export function verifyLogSettings(
   return { file: isAbsolute(relative) ? relative : join(loaded.root, relative), echo }
 }
 
-/** Every event of a run, in order: run-start, each test's records, run-end. */
+/** Every event of a run, in order: run-start, each test's records, regression checks, run-end. */
 export function runEvents(
   entries: readonly TestRecords[],
   exitCode: number,
-  env?: Environment,
+  { env, guard }: { env?: Environment; guard?: GuardOutcome } = {},
 ): VerifyEvent[] {
   const runId = newRunId()
   const context = (): EventContext => ({ runId, ts: new Date().toISOString() })
@@ -55,6 +56,7 @@ export function runEvents(
   for (const entry of entries) {
     for (const record of entry.records) events.push(...eventsFromRecord(record, context()))
   }
+  if (guard !== undefined) events.push(...regressionEvents(guard, context))
   events.push(runEndEvent(context(), countVerdicts(events), exitCode))
   return events
 }

@@ -364,7 +364,7 @@ function explain(
   const interval = `${percentOf(confidence)} interval ${formatRange(lo, hi, formatRatio)}`
   const band = formatPercent(threshold)
   const medians = `${formatDuration(comparison.medianNs[0])} per call, baseline ${formatDuration(comparison.medianNs[1])}`
-  const p = `one-sided p = ${formatP(pValue)}`
+  const p = `one-sided ${pEquals(pValue)}`
   switch (status) {
     case 'regressed':
       return `"${name}" regressed: ${formatPercent(ratio - 1)} slower than the baseline (${formatRatio(ratio)}, ${interval}; ${medians}), beyond the ${band} threshold (${p}).`
@@ -518,8 +518,13 @@ function percentOf(confidence: number): string {
   return formatPercent(confidence)
 }
 
-/** A p-value in two significant digits: 0.032, 4.1e-7. */
-function formatP(p: number): string {
+/** `p = 0.032`, or `p < 1e-300` when it underflowed to 0 (a p-value is never exactly 0). */
+export function pEquals(p: number): string {
+  return p === 0 ? 'p < 1e-300' : `p = ${formatP(p)}`
+}
+
+/** A p-value in two significant digits: 0.032, 4.1e-7; `unknown` for NaN. */
+export function formatP(p: number): string {
   if (Number.isNaN(p)) return 'unknown'
   if (p === 0) return '0'
   return p >= 0.001 ? String(Number(p.toPrecision(2))) : p.toExponential(1)

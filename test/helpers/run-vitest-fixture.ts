@@ -150,7 +150,19 @@ export async function runVitestFixture(
   major: VitestMajor,
   options: { args?: readonly string[]; env?: Record<string, string> } = {},
 ): Promise<FixtureRun> {
-  const dir = installFixture(name, major)
+  return runVitestIn(installFixture(name, major), major, options)
+}
+
+/**
+ * Run `vitest run` again in a fixture installed by {@link installFixture}, as
+ * {@link runVitestFixture} does: for suites that need several runs in one project (baselines).
+ */
+export async function runVitestIn(
+  dir: string,
+  major: VitestMajor,
+  options: { args?: readonly string[]; env?: Record<string, string> } = {},
+): Promise<FixtureRun> {
+  const name = basename(dir)
   const report = join(dir, 'report.json')
   const vitest = join(toolchain(major).vitest, 'vitest.mjs')
   const result = await runIn(

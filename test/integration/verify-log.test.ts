@@ -75,17 +75,17 @@ function origin(event: VerifyEvent): { label: string; index: number } {
 }
 
 describe('appendEvents from many processes', () => {
-  it('keeps every line of 4 concurrent writers whole, in order and counted', async () => {
-    const labels = ['a', 'b', 'c', 'd']
+  it('keeps every line of 8 concurrent writers whole, in order and counted', async () => {
+    const labels = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']
     const children = labels.map((label) => startChild({ mode: 'append', file, label, count: 500 }))
     await Promise.all(children.map(({ child }) => waitForLine(child, 'ready')))
     for (const { child } of children) child.stdin.write('go\n')
-    expect(await Promise.all(children.map(({ exited }) => exited))).toEqual([0, 0, 0, 0])
+    expect(await Promise.all(children.map(({ exited }) => exited))).toEqual(labels.map(() => 0))
 
     const text = readFileSync(file, 'utf8')
     expect(text.endsWith('\n')).toBe(true)
     const lines = text.slice(0, -1).split('\n')
-    expect(lines).toHaveLength(4 * 500)
+    expect(lines).toHaveLength(labels.length * 500)
     // Strict parsing, line by line: a torn or interleaved line is not valid JSON, or has a wrong name.
     const events = lines.map((line, i) => parseEventLine(line, `${file}:${i + 1}`))
     const seen = new Map<string, number[]>(labels.map((label) => [label, []]))
@@ -99,7 +99,7 @@ describe('appendEvents from many processes', () => {
     const firstLabels = new Set(events.slice(0, 200).map((event) => origin(event).label))
     expect(firstLabels.size).toBeGreaterThan(1)
     // Each process made its own run id.
-    expect(new Set(events.map((event) => event.runId)).size).toBe(4)
+    expect(new Set(events.map((event) => event.runId)).size).toBe(labels.length)
     expect(readEvents(file)).toEqual({ events, problems: [] })
   })
 

@@ -18,6 +18,8 @@ function module(id: string, tests: { name: string; state: string; records: PerfR
       allTests: () =>
         tests.map((t) => ({
           fullName: t.name,
+          name: t.name,
+          parent: { type: 'module' as const },
           meta: () => ({ perfgate: t.records }),
           result: () => ({ state: t.state }),
         })),
@@ -39,7 +41,9 @@ describe('collectRecords', () => {
     expect(entries).toEqual([
       {
         test: 'sort',
+        names: ['sort'],
         file: 'perf/sort.perf.ts',
+        path: '/project/perf/sort.perf.ts',
         state: 'passed',
         records: [{ kind: 'bench', result: sort }],
       },
@@ -57,7 +61,9 @@ describe('formatRunSummary', () => {
     const summary = summarizeRun([
       {
         test: 'sort',
+        names: ['sort'],
         file: 'perf/sort.perf.ts',
+        path: '/project/perf/sort.perf.ts',
         state: 'failed',
         records: [
           { kind: 'bench', result: sort },
@@ -66,7 +72,9 @@ describe('formatRunSummary', () => {
       },
       {
         test: 'parse',
+        names: ['parse'],
         file: 'perf/parse.perf.ts',
+        path: '/project/perf/parse.perf.ts',
         state: 'passed',
         records: [
           { kind: 'bench', result: parse },

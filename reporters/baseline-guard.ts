@@ -1,0 +1,260 @@
+import { isAbsolute, join, relative } from 'node:path'
+import {
+  type BaselineFile,
+  type BudgetToStore,
+  baselineFromResults,
+  baselinePath,
+  candidatePath,
+  readBaseline,
+  writeBaselineAtomic,
+} from '../src/baseline/baseline-file.js'
+import { checkSuite, type Remeasure, type SuiteCheck } from '../src/baseline/check-suite.js'
+import { pEquals, type RegressionVerdict } from '../src/baseline/regression.js'
+import type { LoadedConfig } from '../src/config/load-config.js'
+import type { RegressionConfig } from '../src/config/schema.js'
+import { isPerfgateError } from '../src/errors.js'
+import type { EventContext, VerifyEvent } from '../src/log/verify-event.js'
+import { regressionEvent } from '../src/log/verify-event.js'
+import type { BenchResult } from '../src/measure/types.js'
+import type { TestRecords } from './collect-records.js'
+
+/*
+ * The reporter's memory: every run's results become a candidate baseline; the accepted baseline
+ * changes only on an explicit accept (`perfgate baseline accept`, `vitest -u`, PERFGATE_UPDATE=1),
+ * as snapshots do; and every bench with a baseline goes through the regression guard (checkSuite).
+ */
+
+/** Environment variable naming the baseline to compare with and accept into (wins over output.baseline). */
+export const BASELINE_NAME_ENV = 'PERFGATE_BASELINE'
+/** Environment variable that accepts the run's results as the baseline, like `vitest -u`. */
+export const UPDATE_ENV = 'PERFGATE_UPDATE'
+
+export interface GuardSettings {
+  /** Absolute output folder (`output.dir`). */
+  dir: string
+  /** Baseline name. */
+  name: string
+  /** Accept this run's results as the baseline. */
+  update: boolean
+  /** Vitest's shard of this run, if sharded. */
+  shard: { index: number; count: number } | undefined
+  regression: RegressionConfig
+}
+
+/** What Vitest's resolved config tells the guard. */
+export interface VitestRunConfig {
+  update?: boolean | string | undefined
+  shard?: { index: number; count: number } | undefined
+}
+
+/**
+ * The guard's settings: `vitest -u` (update `true` or "all", as for snapshots) or
+ * PERFGATE_UPDATE=1 accepts; PERFGATE_BASELINE picks the baseline, else `output.baseline`.
+ */
+export function guardSettings(
+  loaded: LoadedConfig,
+  vitest: VitestRunConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): GuardSettings {
+  const { output, regression } = loaded.config
+  const flag = env[UPDATE_ENV]
+  return {
+    dir: isAbsolute(output.dir) ? output.dir : join(loaded.root, output.dir),
+    name: env[BASELINE_NAME_ENV] || output.baseline,
+    update: vitest.update === true || vitest.update === 'all' || flag === '1' || flag === 'true',
+    shard: vitest.shard,
+    regression,
+  }
+}
+
+/** What the guard did and found. */
+export interface GuardOutcome {
+  name: string
+  baselineFile: string
+  /** Where the run's results were written, or null when there were none (or writing failed). */
+  candidateFile: string | null
+  /** The baseline compared with, or null when there was none (or it could not be read). */
+  baseline: BaselineFile | null
+  /** This run's results were written as the accepted baseline. */
+  accepted: boolean
+  /** The regression check, or null without a baseline. */
+  check: SuiteCheck | null
+  /** Problems that fail the run: an unreadable baseline, a candidate that cannot be written. */
+  errors: string[]
+}
+
+/** Bench results of passed and failed tests, in order (skipped tests measured nothing). */
+export function benchResults(entries: readonly TestRecords[]): BenchResult[] {
+  return entries.flatMap((e) => e.records.flatMap((r) => (r.kind === 'bench' ? [r.result] : [])))
+}
+
+/** The budget each bench was checked against, as written, for the candidate file. */
+function budgetsOf(entries: readonly TestRecords[]): Map<string, BudgetToStore> {
+  const budgets = new Map<string, BudgetToStore>()
+  for (const entry of entries) {
+    for (const record of entry.records) {
+      if (record.kind !== 'budget') continue
+      const written = Object.fromEntries(record.verdict.metrics.map((m) => [m.metric, m.limitText]))
+      budgets.set(record.verdict.name, { budget: written, source: record.verdict.source })
+    }
+  }
+  return budgets
+}
+
+/**
+ * Write the candidate, read the baseline, check every bench against it (re-measuring suspects
+ * with `remeasure`), and accept the run as the baseline when asked. Never throws: a file problem
+ * becomes an entry of `errors`, and what could be done is done (a corrupt baseline is left
+ * untouched, and the candidate is still written).
+ */
+export async function guardRun(
+  entries: readonly TestRecords[],
+  settings: GuardSettings,
+  remeasure: Remeasure | undefined,
+): Promise<GuardOutcome> {
+  const errors: string[] = []
+  const results = benchResults(entries)
+  const outcome: GuardOutcome = {
+    name: settings.name,
+    baselineFile: '',
+    candidateFile: null,
+    baseline: null,
+    accepted: false,
+    check: null,
+    errors,
+  }
+  try {
+    outcome.baselineFile = baselinePath(settings.dir, settings.name)
+  } catch (error) {
+    errors.push(messageOf(error))
+    return outcome
+  }
+  if (results.length === 0) return outcome
+
+  let candidate: BaselineFile | undefined
+  try {
+    candidate = baselineFromResults(settings.name, results, budgetsOf(entries))
+    const file = candidatePath(settings.dir, settings.name, settings.shard)
+    await writeBaselineAtomic(file, candidate)
+    outcome.candidateFile = file
+  } catch (error) {
+    errors.push(messageOf(error))
+  }
+
+  try {
+    outcome.baseline = (await readBaseline(outcome.baselineFile)) ?? null
+  } catch (error) {
+    // A corrupt or too-new baseline is reported and left as it is, even with -u: it may be
+    // someone's only copy, and overwriting it would hide the problem.
+    errors.push(messageOf(error))
+    return outcome
+  }
+  if (outcome.baseline !== null) {
+    const { threshold, confidence, failOnEnvironmentChange, correction } = settings.regression
+    outcome.check = await checkSuite(
+      results,
+      outcome.baseline,
+      { threshold: threshold.fraction, confidence, failOnEnvironmentChange, correction },
+      settings.update ? undefined : remeasure,
+    )
+  }
+  if (settings.update && candidate !== undefined) {
+    try {
+      await writeBaselineAtomic(outcome.baselineFile, candidate)
+      outcome.accepted = true
+    } catch (error) {
+      errors.push(messageOf(error))
+    }
+  }
+  return outcome
+}
+
+function messageOf(error: unknown): string {
+  return isPerfgateError(error) || error instanceof Error ? error.message : String(error)
+}
+
+/** Regressions that fail the run: confirmed ones, unless the run accepted itself as the baseline. */
+export function failingRegressions(outcome: GuardOutcome): RegressionVerdict[] {
+  if (outcome.accepted || outcome.check === null) return []
+  return outcome.check.verdicts.filter((v) => v.status === 'regressed')
+}
+
+/** One [VERIFY] `regression` event per bench checked, on the median per call. */
+export function regressionEvents(outcome: GuardOutcome, context: () => EventContext): VerifyEvent[] {
+  return (outcome.check?.verdicts ?? []).map((v) =>
+    regressionEvent(
+      {
+        name: v.name,
+        metric: 'median',
+        unit: 'ns',
+        value: v.medianNs[0],
+        baseline: v.medianNs[1],
+        delta: v.delta,
+        interval: [v.interval[0] - 1, v.interval[1] - 1],
+        verdict: v.status,
+        threshold: v.threshold,
+        confidence: v.confidence,
+        pValue: v.pValue,
+        ...(v.adjustment !== undefined && { adjustedP: v.adjustment.adjustedPValue }),
+      },
+      context(),
+    ),
+  )
+}
+
+/**
+ * What the guard has to say after the summary table: the regressions with their numbers and what
+ * to do, environment warnings, improvements, and where the files went.
+ */
+export function formatGuard(outcome: GuardOutcome, root: string): string {
+  const show = (file: string) => relative(root, file) || file
+  const lines: string[] = []
+  for (const error of outcome.errors) lines.push(`perfgate: ${error}`)
+  const check = outcome.check
+  const verdicts = check?.verdicts ?? []
+  const regressed = verdicts.filter((v) => v.status === 'regressed')
+  for (const v of regressed) {
+    lines.push('', `✗ Regression: ${v.reason}`)
+    for (const note of v.notes) lines.push(`  ${note}`)
+    if (v.adjustment !== undefined) {
+      lines.push(
+        `  Across the ${v.adjustment.tests} benches compared (${v.adjustment.method === 'holm' ? 'Holm' : 'Benjamini–Hochberg'}), adjusted ${pEquals(v.adjustment.adjustedPValue)}.`,
+      )
+    }
+  }
+  if (regressed.length > 0 && !outcome.accepted) {
+    lines.push(
+      '',
+      `  If the slowdown is intended, accept this run as the baseline: npx perfgate baseline accept${outcome.name === 'default' ? '' : ` --name ${outcome.name}`} (or re-run with -u / ${UPDATE_ENV}=1).`,
+    )
+  }
+  const changed = verdicts.filter((v) => v.status === 'environment-changed')
+  if (changed.length > 0) lines.push('', `⚠ ${changed[0]!.reason}`)
+  const improved = verdicts.filter((v) => v.status === 'improved')
+  for (const v of improved) lines.push(`▼ Improvement: ${v.reason}`)
+  const unconfirmed = verdicts.filter((v) => v.remeasured !== undefined && !v.remeasured.confirmed)
+  for (const v of unconfirmed) {
+    lines.push(
+      `? Not a regression after all: "${v.name}" looked ${percentText(v.remeasured!.first.ratio)} in the run, but a re-measurement in a fresh process did not confirm it.`,
+    )
+  }
+  if (check !== null && check.noBaseline.length > 0) {
+    lines.push(
+      `No baseline yet for ${check.noBaseline.map((n) => `"${n}"`).join(', ')} in ${show(outcome.baselineFile)}.`,
+    )
+  }
+  if (outcome.accepted) {
+    lines.push(`perfgate: accepted this run as baseline "${outcome.name}": ${show(outcome.baselineFile)}.`)
+  } else if (outcome.baseline === null && outcome.errors.length === 0 && outcome.candidateFile !== null) {
+    lines.push(
+      `perfgate: no baseline "${outcome.name}" yet (${show(outcome.baselineFile)}), so nothing was compared. ` +
+        `This run's results are in ${show(outcome.candidateFile)}; accept them with: npx perfgate baseline accept${outcome.name === 'default' ? '' : ` --name ${outcome.name}`} (or re-run with -u / ${UPDATE_ENV}=1).`,
+    )
+  }
+  return lines.join('\n')
+}
+
+function percentText(ratio: number): string {
+  const delta = (ratio - 1) * 100
+  return `${delta >= 0 ? '+' : '−'}${Math.abs(delta).toFixed(1)}%`
+}

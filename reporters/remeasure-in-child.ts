@@ -1,0 +1,122 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import type { RemeasureRequest } from '../src/baseline/check-suite.js'
+import { isBenchResult } from '../src/measure/compare-results.js'
+import type { BenchResult } from '../src/measure/types.js'
+import type { TestRecords } from './collect-records.js'
+
+/*
+ * A suspected regression is measured again in a fresh Vitest process before it may fail the run:
+ * a JIT state or a noisy neighbour that lasted the first measurement rarely lasts into a new
+ * process. The child runs only the tests that measured the suspects (`-t` on their full names,
+ * their files as filters) with perfgate's reporter alone, which, seeing REMEASURE_OUT_ENV, writes
+ * the bench results to that file and does nothing else: no log, no baseline, no summary.
+ */
+
+/** Set in the child: the JSON file its reporter writes the re-measured results to. */
+export const REMEASURE_OUT_ENV = 'PERFGATE_REMEASURE_OUT'
+
+/** The longest a re-measurement may take before it is abandoned (the suspects stay unconfirmed). */
+export const REMEASURE_TIMEOUT_MS = 15 * 60_000
+
+export interface RemeasureContext {
+  /** The Vitest project root. */
+  root: string
+  /** The config file the run used, if any. */
+  configFile: string | undefined
+  /** The run's tests with their records. */
+  entries: readonly TestRecords[]
+  env?: NodeJS.ProcessEnv
+}
+
+/**
+ * The `-t` pattern matching exactly these tests. Vitest 4 matches it against the file path, suite
+ * names and title joined by spaces; Vitest 5 against suite names and title joined by " > ".
+ */
+export function testNamePattern(tests: readonly Pick<TestRecords, 'names'>[]): string {
+  const names = [...new Set(tests.map((t) => t.names.map(escapeRegExp).join('(?: | > )')))]
+  return `(^| )(${names.join('|')})$`
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** Re-measure `requests` by re-running, in a fresh Vitest process, the tests that measured them. */
+export async function remeasureInChild(
+  requests: readonly RemeasureRequest[],
+  context: RemeasureContext,
+): Promise<BenchResult[]> {
+  const wanted = new Set(requests.map((r) => r.name))
+  const tests = context.entries.filter((e) =>
+    e.records.some((r) => r.kind === 'bench' && wanted.has(r.result.name)),
+  )
+  if (tests.length === 0) return []
+  const vitestBin = join(
+    dirname(createRequire(join(context.root, 'package.json')).resolve('vitest/package.json')),
+    'vitest.mjs',
+  )
+  const dir = mkdtempSync(join(tmpdir(), 'perfgate-remeasure-'))
+  const out = join(dir, 'results.json')
+  const args = [
+    vitestBin,
+    'run',
+    ...new Set(tests.map((t) => t.path)),
+    '--root',
+    context.root,
+    ...(context.configFile === undefined ? [] : ['--config', context.configFile]),
+    '--testNamePattern',
+    testNamePattern(tests),
+    '--reporter',
+    'perfgate/reporter',
+    '--passWithNoTests',
+  ]
+  try {
+    const { code, output } = await runChild(process.execPath, args, {
+      ...(context.env ?? process.env),
+      [REMEASURE_OUT_ENV]: out,
+      PERFGATE_UPDATE: '',
+    })
+    let text: string
+    try {
+      text = readFileSync(out, 'utf8')
+    } catch {
+      throw new Error(
+        `the re-measurement process (vitest ${args.slice(1).join(' ')}) exited with code ${code} without results; its last output:\n${output.slice(-2000)}`,
+      )
+    }
+    const parsed: unknown = JSON.parse(text)
+    const results = Array.isArray(parsed) ? parsed.filter(isBenchResult) : []
+    return results.filter((r) => wanted.has(r.name))
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+function runChild(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-20_000)
+    }
+    child.stdout.on('data', keep)
+    child.stderr.on('data', keep)
+    const timer = setTimeout(() => child.kill('SIGKILL'), REMEASURE_TIMEOUT_MS)
+    child.on('error', (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, output })
+    })
+  })
+}

@@ -1,0 +1,146 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import type { VerifyEvent, VerifyEventOf } from '../../src/log/verify-event.js'
+import { readEvents } from '../../src/log/verify-log.js'
+import {
+  type FixtureRun,
+  installFixture,
+  runVitestIn,
+  type VitestMajor,
+} from '../helpers/run-vitest-fixture.js'
+
+// The baseline guard end to end, in real Vitest runs of test/fixtures/vitest-projects/baseline:
+// first run → candidate and "no baseline"; accept with -u; an unchanged re-run is not flagged;
+// a 30% slower function is flagged, re-measured in a fresh process, and fails the run; a corrupt
+// or too-new baseline gives a clear error and is left untouched. The fixture's functions are
+// busy waits, whose median is their wait on any machine however loaded (see its work.ts), so
+// "unchanged" and "30% slower" hold on a loaded 2-core CI machine.
+
+const MAJORS: readonly VitestMajor[] = [4, 5]
+const SLOWER = { FIXTURE_SLOWDOWN: '1.3' }
+
+function lastRun(dir: string): VerifyEvent[] {
+  const { events, problems } = readEvents(join(dir, 'logs/perfgate.jsonl'))
+  expect(problems).toEqual([])
+  const runId = events.at(-1)!.runId
+  return events.filter((e) => e.runId === runId)
+}
+
+function regressions(events: readonly VerifyEvent[]): VerifyEventOf<'regression'>[] {
+  return events.filter((e): e is VerifyEventOf<'regression'> => e.type === 'regression')
+}
+
+function runEnd(events: readonly VerifyEvent[]): VerifyEventOf<'run-end'> {
+  return events.find((e): e is VerifyEventOf<'run-end'> => e.type === 'run-end')!
+}
+
+describe.each(MAJORS)('Vitest %i', (major) => {
+  describe('baseline fixture', () => {
+    let dir: string
+    const baselineFile = () => join(dir, '.perfgate/baselines/default.json')
+    const candidateFile = () => join(dir, '.perfgate/candidates/default.json')
+    const run = (options: { args?: string[]; env?: Record<string, string> } = {}): Promise<FixtureRun> =>
+      runVitestIn(dir, major, options)
+
+    test('the first run writes a candidate, compares nothing and passes', { timeout: 120_000 }, async () => {
+      dir = installFixture('baseline', major)
+      const first = await run()
+      expect(first.exitCode).toBe(0)
+      expect(first.stdout).toContain(
+        'perfgate: no baseline "default" yet (.perfgate/baselines/default.json), so nothing was compared. ' +
+          "This run's results are in .perfgate/candidates/default.json; accept them with: npx perfgate baseline accept",
+      )
+      expect(existsSync(candidateFile())).toBe(true)
+      expect(existsSync(baselineFile())).toBe(false)
+      const candidate = JSON.parse(readFileSync(candidateFile(), 'utf8'))
+      // Benches in a stable (sorted) order, so a re-recorded baseline diffs cleanly.
+      expect(Object.keys(candidate.benches)).toEqual(['steady other', 'steady wait'])
+      expect(candidate.benches['steady wait'].budget).toEqual({
+        written: { median: '50ms' },
+        source: { kind: 'config', file: 'package.json', key: 'budgets.bench["steady *"]' },
+      })
+      expect(regressions(lastRun(dir))).toEqual([])
+    })
+
+    test('-u accepts the run as the baseline, like a snapshot update', { timeout: 120_000 }, async () => {
+      const accepted = await run({ args: ['-u'] })
+      expect(accepted.exitCode).toBe(0)
+      expect(accepted.stdout).toContain(
+        'perfgate: accepted this run as baseline "default": .perfgate/baselines/default.json.',
+      )
+      expect(readFileSync(baselineFile(), 'utf8')).toBe(readFileSync(candidateFile(), 'utf8'))
+    })
+
+    test('an unchanged re-run is compared and not flagged', { timeout: 120_000 }, async () => {
+      const same = await run()
+      expect(same.exitCode).toBe(0)
+      expect(same.stdout).toMatch(/vs baseline \(95% CI\)/)
+      expect(same.stdout).not.toContain('Regression')
+      const checks = regressions(lastRun(dir))
+      expect(checks.map((e) => e.name)).toEqual(['steady wait', 'steady other'])
+      for (const check of checks) expect(['unchanged', 'inconclusive']).toContain(check.verdict)
+      expect(runEnd(lastRun(dir)).exitCode).toBe(0)
+    })
+
+    test('a 30% slower function is flagged with the numbers, confirmed in a fresh process, and fails the run', {
+      timeout: 180_000,
+    }, async () => {
+      const baselineBefore = readFileSync(baselineFile(), 'utf8')
+      const slower = await run({ env: SLOWER })
+      expect(slower.exitCode).toBe(1)
+      // Every test passed (the budget is generous): the regression alone fails the run.
+      expect(slower.tests.map((t) => t.status)).toEqual(['passed', 'passed'])
+      expect(slower.stdout).toMatch(
+        /✗ Regression: "steady wait" regressed: 3\d% slower than the baseline \(1\.3\d×, 95% interval 1\.\d\d–1\.\d\d×; 1\d\d µs per call, baseline 1\d\d µs\), beyond the 5% threshold \(one-sided p [=<] [^)]+\)\. Confirmed by a re-measurement/,
+      )
+      expect(slower.stdout).toMatch(/steady wait .* ▲ \+3\d% \(\+\d\d% … \+\d\d%\) regressed/)
+      expect(slower.stdout).toContain(
+        'If the slowdown is intended, accept this run as the baseline: npx perfgate baseline accept',
+      )
+      const events = lastRun(dir)
+      const [wait, other] = regressions(events)
+      expect(wait).toMatchObject({ name: 'steady wait', metric: 'median', unit: 'ns', verdict: 'regressed' })
+      expect(wait!.delta).toBeGreaterThan(0.2)
+      expect(wait!.delta).toBeLessThan(0.4)
+      expect(wait!.interval[0]!).toBeGreaterThan(0.05)
+      expect(other!.verdict).not.toBe('regressed')
+      expect(runEnd(events)).toMatchObject({ exitCode: 1, counts: { regressed: 1 } })
+      // The baseline changes only on an explicit accept; the candidate holds the slower run.
+      expect(readFileSync(baselineFile(), 'utf8')).toBe(baselineBefore)
+      const candidate = JSON.parse(readFileSync(candidateFile(), 'utf8'))
+      expect(candidate.benches['steady wait'].stats.medianNs).toBeGreaterThan(120_000)
+    })
+
+    test('a corrupt baseline gives a clear error, fails the run and is left untouched', {
+      timeout: 120_000,
+    }, async () => {
+      const corrupt = '{ "schemaVersion": 1, "name": "default",\n  oops\n}\n'
+      writeFileSync(baselineFile(), corrupt)
+      const result = await run({ args: ['-u'] })
+      expect(result.exitCode).toBe(1)
+      expect(result.stdout + result.stderr).toContain(
+        `perfgate: The baseline ${baselineFile()} is not valid JSON: `,
+      )
+      expect(result.stdout + result.stderr).toContain(`at ${baselineFile()}:2:3`)
+      // Not even -u overwrites it: it may be someone's only copy.
+      expect(readFileSync(baselineFile(), 'utf8')).toBe(corrupt)
+      expect(existsSync(candidateFile())).toBe(true)
+      expect(runEnd(lastRun(dir)).exitCode).toBe(1)
+    })
+
+    test('a baseline from a newer perfgate gives a clear error and is left untouched', {
+      timeout: 120_000,
+    }, async () => {
+      const candidate = JSON.parse(readFileSync(candidateFile(), 'utf8'))
+      const newer = `${JSON.stringify({ ...candidate, schemaVersion: 99 }, null, 2)}\n`
+      writeFileSync(baselineFile(), newer)
+      const result = await run()
+      expect(result.exitCode).toBe(1)
+      expect(result.stdout + result.stderr).toContain(
+        `perfgate: The baseline ${baselineFile()} has schemaVersion 99, but this perfgate reads schemaVersion 1 and older. A newer perfgate wrote it: upgrade perfgate`,
+      )
+      expect(readFileSync(baselineFile(), 'utf8')).toBe(newer)
+    })
+  })
+})
