@@ -41,6 +41,8 @@ const catalogue = {
     `Could not read the [VERIFY] log ${p.file}: ${p.reason}. perfgate writes it during a run, at "output.log" in the "perfgate" section of package.json (default "${p.defaultFile}"); check the path.`,
   VERIFY_LOG_UNWRITABLE: (p: { file: string; reason: string }) =>
     `Could not append to the [VERIFY] log ${p.file}: ${p.reason}. Make its folder writable, or move the log with "output.log" in the "perfgate" section of package.json.`,
+  STEP_SUMMARY_UNWRITABLE: (p: { file: string; reason: string }) =>
+    `Could not append the report to the job summary ${p.file} (named by GITHUB_STEP_SUMMARY): ${p.reason}. On GitHub Actions the runner creates this file; elsewhere, unset GITHUB_STEP_SUMMARY or point it at a writable file.`,
   BASELINE_NAME_INVALID: (p: { name: string; problem: string; maxLength: number }) =>
     `Invalid baseline name ${show(p.name)}: ${p.problem}. A baseline name is any text of up to ${p.maxLength} characters without control characters or "." and ".." path segments, such as "main" or "ci/linux-x64".`,
   BASELINE_UNREADABLE: (p: { file: string; reason: string }) =>

@@ -1,0 +1,206 @@
+import { appendFileSync } from 'node:fs'
+import { perfgateError } from '../errors.js'
+import { escapeMarkdown } from './escape.js'
+import {
+  budgetVerdict,
+  bySeverity,
+  comparisonMethod,
+  comparisonRatio,
+  comparisonVerdict,
+  deltaText,
+  environmentFacts,
+  overallVerdict,
+  plural,
+  regressionVerdict,
+  showDuration,
+  showMedian,
+  type Tone,
+  type VerdictText,
+} from './report-text.js'
+import type { ReportBench, RunReport } from './run-report.js'
+
+/*
+ * The run as GitHub-flavoured Markdown, for a PR comment and for $GITHUB_STEP_SUMMARY: the
+ * verdict first, then one table row per bench (problems at the top), then comparisons and the
+ * benches nothing guards.
+ */
+
+/** The heading of the Markdown report when no title is given. */
+export const DEFAULT_MARKDOWN_TITLE = 'perfgate'
+
+/**
+ * Longest Markdown report, in UTF-16 code units. GitHub refuses comments over 65 536 characters;
+ * the rest is left for what a caller adds around the report (a marker to find its comment again,
+ * a link to the HTML report).
+ */
+export const MARKDOWN_MAX_CHARS = 60_000
+
+/** Longest bench name shown in full, in characters; longer ones end in `…`. */
+const MAX_NAME_CHARS = 120
+/** Comparisons listed before the rest are counted instead. */
+const MAX_COMPARISON_ROWS = 50
+/** Unguarded benches named before the rest are counted instead. */
+const MAX_UNGUARDED_NAMES = 30
+
+/** Options of {@link renderMarkdown}. */
+export interface MarkdownOptions {
+  /** The heading. @default DEFAULT_MARKDOWN_TITLE */
+  title?: string
+  /** The baseline the run was compared with, named under the heading; null when there was none. */
+  baselineName?: string | null
+}
+
+// GitHub renders these as colour emoji, which is what makes a verdict findable in a long comment.
+const TONE_EMOJI: Readonly<Record<Tone, string>> = {
+  bad: '❌',
+  unsure: '❔',
+  warn: '⚠️',
+  good: '✅',
+  neutral: '➖',
+}
+
+const BENCH_HEADER = [
+  '| bench | median (95% CI) | p95 | budget | vs baseline | verdict |',
+  '| :-- | --: | --: | :-- | :-- | :-- |',
+]
+
+/**
+ * The run as GitHub-flavoured Markdown: a heading, the overall verdict (`❌ 1 budget failed,
+ * 1 regression`), a table of benches with the budget and regression verdicts of each, then the
+ * comparisons and the unguarded benches.
+ *
+ * Benches that failed or regressed come first, then the unsure ones. Every name and text from
+ * the data is escaped, so no name can break the table, format, link or write HTML. The report
+ * stays within {@link MARKDOWN_MAX_CHARS}: when the table would not fit, it ends with a line
+ * `… N more benches, see the HTML report`.
+ */
+export function renderMarkdown(run: RunReport, options: MarkdownOptions = {}): string {
+  const { title = DEFAULT_MARKDOWN_TITLE, baselineName = null } = options
+  const verdict = overallVerdict(run)
+  const head = [
+    `### ${escapeMarkdown(title)}`,
+    '',
+    `**${TONE_EMOJI[verdict.tone]} ${escapeMarkdown(verdict.text)}**`,
+    '',
+    intro(run, baselineName),
+  ].join('\n')
+  const tail = [comparisonsSection(run), unguardedLine(run)].filter((s) => s !== '').join('\n\n')
+  if (run.benches.length === 0) return [head, tail].filter((s) => s !== '').join('\n\n')
+
+  const rows = bySeverity(run.benches).map(benchRow)
+  const fixed = head.length + tail.length + BENCH_HEADER.join('\n').length + 8
+  const table = [...BENCH_HEADER]
+  let used = fixed
+  let shown = 0
+  for (const row of rows) {
+    const more = moreLine(rows.length - shown - 1)
+    if (used + row.length + 1 + more.length + 2 > MARKDOWN_MAX_CHARS) break
+    table.push(row)
+    used += row.length + 1
+    shown++
+  }
+  const rest = rows.length - shown
+  return [head, table.join('\n'), rest > 0 ? moreLine(rest) : '', tail].filter((s) => s !== '').join('\n\n')
+}
+
+function moreLine(rest: number): string {
+  return rest > 0 ? `… ${plural(rest, 'more bench', 'more benches')}, see the HTML report.` : ''
+}
+
+/** `3 benches · vs baseline "main" · node 20.20.2 · linux x64 · 2 × AMD EPYC 7763 · GitHub Actions · git abc1234*`. */
+function intro(run: RunReport, baselineName: string | null): string {
+  const parts = [plural(run.benches.length, 'bench', 'benches')]
+  if (run.comparisons.length > 0) parts.push(plural(run.comparisons.length, 'comparison', 'comparisons'))
+  parts.push(baselineName === null ? 'no baseline' : `vs baseline "${shortName(baselineName)}"`)
+  if (run.env !== null) {
+    const env = environmentFacts(run.env)
+    parts.push(`node ${run.env.runtime.version}`, `${run.env.os.platform} ${run.env.os.arch}`, env.cpu)
+    if (run.env.ci !== null) parts.push(env.ci)
+    if (env.commit !== null) parts.push(`git ${env.commit}`)
+  }
+  return parts.map(escapeMarkdown).join(' · ')
+}
+
+function benchRow(bench: ReportBench): string {
+  const verdicts = [budgetVerdict(bench), regressionVerdict(bench)].filter((v) => v !== null)
+  return cells([
+    escapeMarkdown(shortName(bench.name)),
+    showMedian(bench),
+    showDuration(bench.p95Ns),
+    bench.budget === null ? '—' : escapeMarkdown(bench.budget),
+    deltaText(bench.regression),
+    verdicts.map(withEmoji).join(' · '),
+  ])
+}
+
+function comparisonsSection(run: RunReport): string {
+  if (run.comparisons.length === 0) return ''
+  const rows = run.comparisons
+    .slice(0, MAX_COMPARISON_ROWS)
+    .map((c) =>
+      cells([
+        `${escapeMarkdown(shortName(c.names[0]))} vs ${escapeMarkdown(shortName(c.names[1]))}`,
+        comparisonRatio(c),
+        withEmoji(comparisonVerdict(c)),
+        comparisonMethod(c),
+      ]),
+    )
+  const rest = run.comparisons.length - rows.length
+  return [
+    [
+      '| comparison (a vs b) | a/b time (95% CI) | verdict | measured |',
+      '| :-- | --: | :-- | :-- |',
+      ...rows,
+    ].join('\n'),
+    rest > 0 ? `… ${plural(rest, 'more comparison', 'more comparisons')}, see the HTML report.` : '',
+  ]
+    .filter((s) => s !== '')
+    .join('\n\n')
+}
+
+function unguardedLine(run: RunReport): string {
+  if (run.unguarded.length === 0) return ''
+  const names = run.unguarded.slice(0, MAX_UNGUARDED_NAMES).map((n) => `"${escapeMarkdown(shortName(n))}"`)
+  const rest = run.unguarded.length - names.length
+  const list = rest > 0 ? `${names.join(', ')} and ${rest} more` : names.join(', ')
+  return `${TONE_EMOJI.neutral} **Unguarded** (no budget checked them): ${list}. Add budgets in package.json under perfgate.budgets.bench, or inline.`
+}
+
+function withEmoji(verdict: VerdictText): string {
+  return `${TONE_EMOJI[verdict.tone]} ${escapeMarkdown(verdict.text)}`
+}
+
+function cells(values: readonly string[]): string {
+  return `| ${values.join(' | ')} |`
+}
+
+/** The name, cut to {@link MAX_NAME_CHARS} characters (not halfway through a surrogate pair). */
+function shortName(name: string): string {
+  const characters = [...name]
+  return characters.length <= MAX_NAME_CHARS ? name : `${characters.slice(0, MAX_NAME_CHARS - 1).join('')}…`
+}
+
+/**
+ * Append the report to the GitHub Actions job summary: the file named by `GITHUB_STEP_SUMMARY`,
+ * shown on the run's page. Does nothing outside GitHub Actions (variable unset or empty).
+ *
+ * @param env - The environment to read `GITHUB_STEP_SUMMARY` from.
+ * @returns The path written to, or undefined when the variable is unset.
+ * @throws PerfgateError STEP_SUMMARY_UNWRITABLE when the file cannot be appended to.
+ */
+export function writeStepSummary(
+  markdown: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string | undefined {
+  const file = env.GITHUB_STEP_SUMMARY
+  if (file === undefined || file === '') return undefined
+  // Start on a fresh line: whoever wrote last (another step's `echo -n`) may not have ended theirs.
+  const text = `\n${markdown}${markdown.endsWith('\n') ? '' : '\n'}`
+  try {
+    appendFileSync(file, text, 'utf8')
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw perfgateError('STEP_SUMMARY_UNWRITABLE', { file, reason }, error)
+  }
+  return file
+}
