@@ -9,7 +9,7 @@ import {
   writeBaselineAtomic,
 } from '../src/baseline/baseline-file.js'
 import { checkSuite, type Remeasure, type SuiteCheck } from '../src/baseline/check-suite.js'
-import { pEquals, type RegressionVerdict } from '../src/baseline/regression.js'
+import { describeDifferences, pEquals, type RegressionVerdict } from '../src/baseline/regression.js'
 import type { LoadedConfig } from '../src/config/load-config.js'
 import type { RegressionConfig } from '../src/config/schema.js'
 import { isPerfgateError } from '../src/errors.js'
@@ -229,7 +229,15 @@ export function formatGuard(outcome: GuardOutcome, root: string): string {
     )
   }
   const changed = verdicts.filter((v) => v.status === 'environment-changed')
-  if (changed.length > 0) lines.push('', `⚠ ${changed[0]!.reason}`)
+  if (changed.length > 0) {
+    const major = changed[0]!.environmentDifferences.filter((d) => d.severity === 'major')
+    lines.push(
+      '',
+      `⚠ The baseline "${outcome.name}" was measured in another environment (${describeDifferences(major)}), so ` +
+        `${changed.length === 1 ? `"${changed[0]!.name}" was` : `${changed.length} benches were`} compared for information only, with no verdict. ` +
+        `Record a baseline in this environment (npx perfgate baseline accept), or set "failOnEnvironmentChange": true in the "regression" section of the perfgate config to compare anyway.`,
+    )
+  }
   const improved = verdicts.filter((v) => v.status === 'improved')
   for (const v of improved) lines.push(`▼ Improvement: ${v.reason}`)
   const unconfirmed = verdicts.filter((v) => v.remeasured !== undefined && !v.remeasured.confirmed)

@@ -510,7 +510,8 @@ export function mergeRemeasured(first: RegressionVerdict, second: RegressionVerd
 
 // ---------------------------------------------------------------------------------------------
 
-function describeDifferences(differences: readonly EnvironmentDifference[]): string {
+/** `cpu.model Intel → AMD; runtime.version v20.1.0 → v22.3.0`: baseline's value, then the current one. */
+export function describeDifferences(differences: readonly EnvironmentDifference[]): string {
   return differences.map((d) => `${d.field} ${d.a} → ${d.b}`).join('; ')
 }
 

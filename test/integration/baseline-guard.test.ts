@@ -112,6 +112,37 @@ describe.each(MAJORS)('Vitest %i', (major) => {
       expect(candidate.benches['steady wait'].stats.medianNs).toBeGreaterThan(120_000)
     })
 
+    test('a baseline from another CPU is reported and only warns, unless failOnEnvironmentChange is set', {
+      timeout: 180_000,
+    }, async () => {
+      const accepted = JSON.parse(readFileSync(baselineFile(), 'utf8'))
+      accepted.env.cpu.model = 'Imaginary CPU 9000'
+      writeFileSync(baselineFile(), `${JSON.stringify(accepted, null, 2)}\n`)
+
+      const warned = await run({ env: SLOWER })
+      expect(warned.exitCode).toBe(0)
+      expect(warned.stdout).toMatch(
+        /⚠ The baseline "default" was measured in another environment \(cpu\.model Imaginary CPU 9000 → [^)]+\), so 2 benches were compared for information only, with no verdict\. Record a baseline in this environment \(npx perfgate baseline accept\)/,
+      )
+      expect(warned.stdout).toMatch(/steady wait .* ▲ \+3\d% \(\+\d\d% … \+\d\d%\) environment-changed/)
+      expect(regressions(lastRun(dir)).map((e) => e.verdict)).toEqual([
+        'environment-changed',
+        'environment-changed',
+      ])
+
+      const pkg = join(dir, 'package.json')
+      const config = JSON.parse(readFileSync(pkg, 'utf8'))
+      config.perfgate.regression = { failOnEnvironmentChange: true }
+      writeFileSync(pkg, JSON.stringify(config, null, 2))
+      const compared = await run({ env: SLOWER })
+      expect(compared.exitCode).toBe(1)
+      expect(compared.stdout).toContain(
+        '✗ Regression: Compared across environments (cpu.model Imaginary CPU 9000 → ',
+      )
+      delete config.perfgate.regression
+      writeFileSync(pkg, JSON.stringify(config, null, 2))
+    })
+
     test('a corrupt baseline gives a clear error, fails the run and is left untouched', {
       timeout: 120_000,
     }, async () => {

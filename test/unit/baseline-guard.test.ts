@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { guardSettings } from '../../reporters/baseline-guard.js'
+import { testNamePattern } from '../../reporters/remeasure-in-child.js'
+import { parseConfig } from '../../src/config/load-config.js'
+
+describe('guardSettings', () => {
+  const loaded = (perfgate: object = {}) => ({
+    config: parseConfig(perfgate, 'package.json'),
+    file: '/p/package.json',
+    root: '/p',
+  })
+
+  it('accepts on vitest -u (true or "all") and PERFGATE_UPDATE=1, never on "new" or "none"', () => {
+    const update = (vitest: object, env: NodeJS.ProcessEnv = {}) =>
+      guardSettings(loaded(), vitest, env).update
+    expect(update({ update: true })).toBe(true)
+    expect(update({ update: 'all' })).toBe(true)
+    expect(update({}, { PERFGATE_UPDATE: '1' })).toBe(true)
+    expect(update({}, { PERFGATE_UPDATE: 'true' })).toBe(true)
+    // Vitest resolves "new" locally by default: a first run must not accept itself silently.
+    expect(update({ update: 'new' })).toBe(false)
+    expect(update({ update: 'none' })).toBe(false)
+    expect(update({ update: false }, { PERFGATE_UPDATE: '0' })).toBe(false)
+  })
+
+  it('resolves the output folder and picks the baseline name from PERFGATE_BASELINE, then the config', () => {
+    const config = loaded({ output: { dir: 'perf-out', baseline: 'main' } })
+    expect(guardSettings(config, {}, {})).toMatchObject({ dir: '/p/perf-out', name: 'main' })
+    expect(guardSettings(config, {}, { PERFGATE_BASELINE: 'ci-linux' }).name).toBe('ci-linux')
+    expect(guardSettings(loaded(), {}, {}).name).toBe('default')
+  })
+})
+
+describe('testNamePattern', () => {
+  const matches = (pattern: string, name: string) => new RegExp(pattern).test(name)
+
+  it('matches a test by its full name as Vitest 4 (spaces, file first) and 5 (" > ") spell it', () => {
+    const pattern = testNamePattern([{ names: ['work', 'steady wait'] }])
+    expect(matches(pattern, 'perf/a.perf.ts work steady wait')).toBe(true)
+    expect(matches(pattern, 'work > steady wait')).toBe(true)
+    expect(matches(pattern, 'work > steady wait 2')).toBe(false)
+    expect(matches(pattern, 'work > steady waiting')).toBe(false)
+    // Vitest 4 joins the file path and names with spaces, so a suite "other work" matches too: a
+    // re-measurement may re-run an extra test, and only the suspects' results are kept.
+    expect(matches(pattern, 'other work > steady wait')).toBe(true)
+  })
+
+  it('escapes names with regular-expression characters', () => {
+    const pattern = testNamePattern([{ names: ['parse (1 kB) [x]+?'] }, { names: ['a|b'] }])
+    expect(matches(pattern, 'parse (1 kB) [x]+?')).toBe(true)
+    expect(matches(pattern, 'a|b')).toBe(true)
+    expect(matches(pattern, 'a')).toBe(false)
+    expect(matches(pattern, 'parse 1 kB x')).toBe(false)
+  })
+})
