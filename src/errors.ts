@@ -76,8 +76,8 @@ const catalogue = {
     `Bench "${p.bench}" is in both ${p.first} and ${p.second}, so one result would be lost. Each bench must run in exactly one shard: merge the files of one sharded run only, or give the bench a unique name.`,
   MERGE_INPUT_MISSING: (p: { file: string }) =>
     `There is no file at ${p.file} to merge. Pass the files a sharded run wrote: its candidates (<output.dir>/candidates/<name>.shard-<i>-of-<n>.json) or its [VERIFY] logs (.jsonl).`,
-  VERIFY_LOG_EMPTY: (p: { file: string }) =>
-    `The [VERIFY] log ${p.file} has no events. Run the perf suite (pnpm test:perf) with "perfgate/reporter" among its reporters, which appends to it, or pass another log with --log <file>.`,
+  VERIFY_LOG_EMPTY: (p: { file: string; other: string }) =>
+    `The [VERIFY] log ${p.file} has no events. Run the perf suite (pnpm test:perf) with "perfgate/reporter" among its reporters, which appends to it, or ${p.other}.`,
   CLI_OUTPUT_UNWRITABLE: (p: { file: string; reason: string }) =>
     `Could not write ${p.file}: ${p.reason}. Check that its folder can be created and written to, or choose another path with --out.`,
 } as const

@@ -1,9 +1,12 @@
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { isAbsolute, relative, resolve } from 'node:path'
 import { type BaselineFile, baselineFileName, parseBaseline } from '../baseline/baseline-file.js'
 import { loadConfigSync } from '../config/load-config.js'
-import type { RegressionConfig } from '../config/schema.js'
+import { DEFAULT_LOG_FILE, type RegressionConfig } from '../config/schema.js'
 import { perfgateError } from '../errors.js'
+import type { VerifyEvent } from '../log/verify-event.js'
+import { readEvents } from '../log/verify-log.js'
 import type { CliIo } from './command.js'
 
 /** Environment variable that picks the baseline name, over `output.baseline` in package.json. */
@@ -80,4 +83,29 @@ export async function readBaselineFile(io: CliIo, path: string): Promise<ReadBas
 /** An error's message as a reason inside a sentence. */
 export function reasonOf(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).replace(/\.$/, '')
+}
+
+/**
+ * Read a [VERIFY] log, naming it in errors and warnings as the user sees it. Lines that are not
+ * events (a torn last line after a crash) are skipped with a warning on stderr.
+ *
+ * @throws PerfgateError VERIFY_LOG_UNREADABLE.
+ */
+export function readLogEvents(io: CliIo, path: string): VerifyEvent[] {
+  const shown = displayPath(io, path)
+  if (!existsSync(path)) {
+    throw perfgateError('VERIFY_LOG_UNREADABLE', {
+      file: shown,
+      reason: 'the file does not exist',
+      defaultFile: DEFAULT_LOG_FILE,
+    })
+  }
+  const { events, problems } = readEvents(path)
+  for (const problem of problems) {
+    const where = `${shown}${problem.where.slice(path.length)}`
+    // A torn line's reason already says what became of it; an invalid one's is the schema problem.
+    const outcome = problem.kind === 'invalid' ? '; the line was skipped' : ''
+    io.stderr(`perfgate: warning: ${where}: ${problem.reason.split('\n')[0]!}${outcome}.\n`)
+  }
+  return events
 }

@@ -2,8 +2,14 @@ import { stat } from 'node:fs/promises'
 import { candidatePath, writeBaselineAtomic } from '../baseline/baseline-file.js'
 import { perfgateError } from '../errors.js'
 import { serializeEvent } from '../log/verify-event.js'
-import { appendEvents, newRunId, readEvents } from '../log/verify-log.js'
-import { argumentPath, displayPath, loadCliSettings, readBaselineFile } from './cli-settings.js'
+import { appendEvents, newRunId } from '../log/verify-log.js'
+import {
+  argumentPath,
+  displayPath,
+  loadCliSettings,
+  readBaselineFile,
+  readLogEvents,
+} from './cli-settings.js'
 import { type CliIo, type Command, type ParsedArgs, stringOption, writeLines } from './command.js'
 import { type CandidateInput, mergeCandidates } from './merge-candidates.js'
 import { type LogInput, mergeLogRuns } from './merge-logs.js'
@@ -120,14 +126,12 @@ async function mergeLogs(
   const inputs: LogInput[] = []
   for (const path of paths) {
     const shown = displayPath(io, path)
-    const { events, problems } = readEvents(path)
-    warn(
-      io,
-      problems.map(
-        (p) => `${p.where.replace(path, shown)}: ${p.reason.split('\n')[0]!}; the line was skipped.`,
-      ),
-    )
-    if (events.length === 0) throw perfgateError('VERIFY_LOG_EMPTY', { file: shown })
+    const events = readLogEvents(io, path)
+    if (events.length === 0)
+      throw perfgateError('VERIFY_LOG_EMPTY', {
+        file: shown,
+        other: "give perfgate merge the logs the shards' reporters wrote",
+      })
     inputs.push({ path: shown, events })
   }
   const runId = newRunId()

@@ -1,11 +1,16 @@
 import { join } from 'node:path'
 import { baselinePath, candidatePath } from '../baseline/baseline-file.js'
 import { isPerfgateError, perfgateError } from '../errors.js'
-import { readEvents } from '../log/verify-log.js'
 import { renderHtmlReport } from '../report/html.js'
 import { renderMarkdown, writeStepSummary } from '../report/markdown.js'
 import { runsFromEvents } from '../report/run-report.js'
-import { argumentPath, displayPath, loadCliSettings, readBaselineFile } from './cli-settings.js'
+import {
+  argumentPath,
+  displayPath,
+  loadCliSettings,
+  readBaselineFile,
+  readLogEvents,
+} from './cli-settings.js'
 import { type CliIo, type Command, type ParsedArgs, stringOption, writeLines } from './command.js'
 import { writeOutput } from './write-output.js'
 
@@ -51,15 +56,14 @@ async function runReport(args: ParsedArgs, io: CliIo): Promise<number> {
   const settings = loadCliSettings(io, stringOption(args, 'name'))
   const logOption = stringOption(args, 'log')
   const logFile = logOption === undefined ? settings.logFile : argumentPath(io, logOption)
-  const { events, problems } = readEvents(logFile)
-  for (const problem of problems) {
-    io.stderr(
-      `perfgate: warning: ${problem.where}: ${problem.reason.split('\n')[0]!}; the line was skipped.\n`,
-    )
-  }
+  const events = readLogEvents(io, logFile)
   const runs = runsFromEvents(events)
   const last = runs.at(-1)
-  if (last === undefined) throw perfgateError('VERIFY_LOG_EMPTY', { file: displayPath(io, logFile) })
+  if (last === undefined)
+    throw perfgateError('VERIFY_LOG_EMPTY', {
+      file: displayPath(io, logFile),
+      other: 'pass another log with --log <file>',
+    })
 
   const name = settings.baselineName
   const current = await optionalFile(io, candidatePath(settings.dir, name))

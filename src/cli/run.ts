@@ -116,9 +116,15 @@ async function runIn(
   const names = entries.map((entry) => lastWord(entry.name))
   const entry = entries[names.indexOf(word)]
   if (entry === undefined) {
-    const what = word.startsWith('-') ? 'option' : 'command'
+    if (word.startsWith('-')) {
+      throw usageError(
+        `Unknown option ${JSON.stringify(word)} for "${prefix}"`,
+        `"${prefix}" itself takes only --help${group.name === '' ? ' and --version' : ''}; a command's options go after its name, e.g. perfgate compare main head.json --json.`,
+        groupUsage(group),
+      )
+    }
     throw usageError(
-      `Unknown ${what} ${JSON.stringify(word)} for "${prefix}"`,
+      `Unknown command ${JSON.stringify(word)} for "${prefix}"`,
       suggestCommand(
         word,
         names,
