@@ -6,7 +6,7 @@ import { BENCH_BUDGET_KEYS } from '../budget/evaluate-bench-budget.js'
 import type { BudgetSource } from '../budget/verdict.js'
 import { formatIssues } from '../config/format-issues.js'
 import { expected } from '../config/issue-messages.js'
-import type { BenchBudget, BenchBudgetInput } from '../config/schema.js'
+import { type BenchBudget, type BenchBudgetInput, DEFAULT_BASELINE_NAME } from '../config/schema.js'
 import { type EnvironmentDifference, environmentDifferences } from '../env/differences.js'
 import type { Environment, EnvironmentWarning } from '../env/types.js'
 import { perfgateError } from '../errors.js'
@@ -27,7 +27,7 @@ import type { BenchResult, BenchStats, BenchTiming } from '../measure/types.js'
 /** Version of the baseline file format. Bumped on any change an older perfgate could misread. */
 export const BASELINE_SCHEMA_VERSION = 1
 /** Name of the baseline when none is given. */
-export const DEFAULT_BASELINE_NAME = 'default'
+export { DEFAULT_BASELINE_NAME }
 /** Folder under `output.dir` that holds one file per baseline name. */
 export const BASELINES_FOLDER = 'baselines'
 /** Folder (inside `output.dir`) of each run's results, waiting to be accepted as a baseline. */

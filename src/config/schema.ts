@@ -63,6 +63,8 @@ export const DEFAULT_REGRESSION_THRESHOLD = '5%'
 export const DEFAULT_REGRESSION_CONFIDENCE = 0.95
 /** Whether comparing against a baseline from a different environment fails the run. */
 export const DEFAULT_FAIL_ON_ENVIRONMENT_CHANGE = false
+/** The baseline runs are compared with when none is named: `<output.dir>/baselines/default.json`. */
+export const DEFAULT_BASELINE_NAME = 'default'
 /** How false alarms are controlled across the benches of a run. */
 export const DEFAULT_REGRESSION_CORRECTION = 'holm'
 /** Folder for perfgate's files, relative to the package.json that holds the config. */
@@ -442,7 +444,7 @@ const outputSchema = strict(
     baseline: text(
       'Name of the baseline runs are compared with; the file is <dir>/baselines/<name>.json.',
       'a baseline name like "main" or "ci-linux"',
-    ).default('default'),
+    ).default(DEFAULT_BASELINE_NAME),
     /** The [VERIFY] JSONL event log, relative to package.json. @default DEFAULT_LOG_FILE */
     log: text(
       'The [VERIFY] JSONL event log, relative to package.json.',

@@ -7,10 +7,12 @@ import { formatPath } from '../../src/config/format-issues.js'
 import { knownKeysAt } from '../../src/config/known-keys.js'
 import { loadConfig, parseConfig } from '../../src/config/load-config.js'
 import {
+  DEFAULT_BASELINE_NAME,
   DEFAULT_FAIL_ON_ENVIRONMENT_CHANGE,
   DEFAULT_LOG_FILE,
   DEFAULT_OUTPUT_DIR,
   DEFAULT_REGRESSION_CONFIDENCE,
+  DEFAULT_REGRESSION_CORRECTION,
   DEFAULT_REGRESSION_THRESHOLD,
   perfgateConfigSchema,
 } from '../../src/config/schema.js'
@@ -43,6 +45,7 @@ describe('parseConfig', () => {
       threshold: { text: '5%', fraction: 0.05 },
       confidence: 0.95,
       failOnEnvironmentChange: false,
+      correction: 'holm',
     })
   })
 
@@ -53,8 +56,9 @@ describe('parseConfig', () => {
         threshold: { text: DEFAULT_REGRESSION_THRESHOLD, fraction: 0.05 },
         confidence: DEFAULT_REGRESSION_CONFIDENCE,
         failOnEnvironmentChange: DEFAULT_FAIL_ON_ENVIRONMENT_CHANGE,
+        correction: DEFAULT_REGRESSION_CORRECTION,
       },
-      output: { dir: DEFAULT_OUTPUT_DIR, log: DEFAULT_LOG_FILE },
+      output: { dir: DEFAULT_OUTPUT_DIR, baseline: DEFAULT_BASELINE_NAME, log: DEFAULT_LOG_FILE },
       bench: {},
     })
     expect(parseConfig({})).toEqual(defaults)
@@ -304,6 +308,7 @@ describe('did you mean', () => {
       'threshold',
       'confidence',
       'failOnEnvironmentChange',
+      'correction',
     ])
     expect(knownKeysAt(perfgateConfigSchema, ['budgets', 'bench', 'any name'])).toContain('p95')
     expect(knownKeysAt(perfgateConfigSchema, ['budgets', 'web', 0, 'vitals'])).toEqual([
