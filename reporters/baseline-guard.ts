@@ -5,6 +5,7 @@ import {
   baselineFromResults,
   baselinePath,
   candidatePath,
+  chooseBaselineName,
   readBaseline,
   writeBaselineAtomic,
 } from '../src/baseline/baseline-file.js'
@@ -24,8 +25,6 @@ import type { TestRecords } from './collect-records.js'
  * as snapshots do; and every bench with a baseline goes through the regression guard (checkSuite).
  */
 
-/** Environment variable naming the baseline to compare with and accept into (wins over output.baseline). */
-export const BASELINE_NAME_ENV = 'PERFGATE_BASELINE'
 /** Environment variable that accepts the run's results as the baseline, like `vitest -u`. */
 export const UPDATE_ENV = 'PERFGATE_UPDATE'
 
@@ -60,7 +59,7 @@ export function guardSettings(
   const flag = env[UPDATE_ENV]
   return {
     dir: isAbsolute(output.dir) ? output.dir : join(loaded.root, output.dir),
-    name: env[BASELINE_NAME_ENV] || output.baseline,
+    name: chooseBaselineName(output.baseline, env),
     update: vitest.update === true || vitest.update === 'all' || flag === '1' || flag === 'true',
     shard: vitest.shard,
     regression,

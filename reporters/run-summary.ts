@@ -3,6 +3,7 @@ import { formatLimit } from '../src/budget/explain-budget.js'
 import { formatDuration, formatPercent, formatRange, formatRatio } from '../src/budget/format.js'
 import { type BudgetStatus, type BudgetVerdict, worstStatus } from '../src/budget/verdict.js'
 import type { BenchResult, Comparison } from '../src/measure/types.js'
+import { textTable } from '../src/report/format-table.js'
 import type { TestRecords } from './collect-records.js'
 
 /** A bench's line in the summary: its numbers and what its budget said. */
@@ -130,7 +131,7 @@ export function formatRunSummary(summary: RunSummary): string {
       `${STATUS_TEXT[b.status]}${b.negated ? ' (as .not expected)' : ''}`,
     ])
     const header = ['bench', 'median (95% CI)', 'p95', 'batches × calls', 'budget']
-    lines.push(...table([...header, ...(compared ? ['vs baseline (95% CI)'] : []), 'verdict'], rows))
+    lines.push(...textTable([...header, ...(compared ? ['vs baseline (95% CI)'] : []), 'verdict'], rows))
   }
   if (summary.comparisons.length > 0) {
     lines.push('')
@@ -140,7 +141,7 @@ export function formatRunSummary(summary: RunSummary): string {
       c.verdict,
       c.method === 'paired-rounds' ? 'paired' : 'separate runs',
     ])
-    lines.push(...table(['comparison (a vs b)', 'a/b time (95% CI)', 'verdict', 'measured'], rows))
+    lines.push(...textTable(['comparison (a vs b)', 'a/b time (95% CI)', 'verdict', 'measured'], rows))
   }
   const unguarded = summary.benches.filter((b) => b.status === 'unguarded')
   if (unguarded.length > 0) {
@@ -178,20 +179,4 @@ function countBy(statuses: readonly BenchRow['status'][]): Record<BenchRow['stat
   const counts = { pass: 0, fail: 0, inconclusive: 0, unguarded: 0 }
   for (const status of statuses) counts[status]++
   return counts
-}
-
-/** Left-aligned columns separated by two spaces, with a rule under the header. */
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))))
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => c + ' '.repeat(widths[i]! - width(c)))
-      .join('  ')
-      .trimEnd()
-  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)]
-}
-
-/** Display width: code points, which is right for the text perfgate prints (no wide CJK). */
-function width(text: string): number {
-  return [...text].length
 }

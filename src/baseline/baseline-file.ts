@@ -28,6 +28,18 @@ import type { BenchResult, BenchStats, BenchTiming } from '../measure/types.js'
 export const BASELINE_SCHEMA_VERSION = 1
 /** Name of the baseline when none is given. */
 export { DEFAULT_BASELINE_NAME }
+
+/** Environment variable naming the baseline to compare with and accept into, over `output.baseline`. */
+export const BASELINE_NAME_ENV = 'PERFGATE_BASELINE'
+
+/**
+ * The baseline a run or command uses: an explicit choice (`--name`), else PERFGATE_BASELINE
+ * (one baseline per branch or machine type, set in CI), else the config's `output.baseline`.
+ */
+export function chooseBaselineName(configured: string, env: NodeJS.ProcessEnv, explicit?: string): string {
+  const fromEnv = env[BASELINE_NAME_ENV]
+  return explicit ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : configured)
+}
 /** Folder under `output.dir` that holds one file per baseline name. */
 export const BASELINES_FOLDER = 'baselines'
 /** Folder (inside `output.dir`) of each run's results, waiting to be accepted as a baseline. */

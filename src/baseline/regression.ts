@@ -135,7 +135,8 @@ function optionsError(problem: string, fix: string): Error {
   return perfgateError('REGRESSION_OPTIONS_INVALID', { problem, fix })
 }
 
-// compareResults reads only the name, environment, batch times, batch size and stats of a result.
+// A stored bench has no timing of its own when it pools several runs; compareResults reads only
+// the name, environment, batch times, batch size and stats of a result.
 const STORED_TIMING: BenchResult['timing'] = {
   startedAt: '',
   endedAt: '',
@@ -144,6 +145,19 @@ const STORED_TIMING: BenchResult['timing'] = {
   budgetNs: 0,
   batchSizeSource: 'option',
   lockWaitNs: 0,
+}
+
+/** A stored bench (of a baseline or candidate file) as a result that can be compared. */
+export function resultFromBaselineBench(name: string, bench: BaselineBench, env: Environment): BenchResult {
+  return {
+    name,
+    env,
+    batchSize: bench.batchSize,
+    batchTimesNs: bench.batchTimesNs,
+    async: false,
+    stats: bench.stats,
+    timing: bench.timing ?? STORED_TIMING,
+  }
 }
 
 /**
@@ -200,14 +214,9 @@ export function checkRegression(
     )
   }
 
-  const baselineResult: BenchResult = {
-    name: baseline.name,
-    env: environments.baseline,
-    batchSize: baseline.batchSize,
-    batchTimesNs: baseline.batchTimesNs,
+  const baselineResult = {
+    ...resultFromBaselineBench(baseline.name, baseline, environments.baseline),
     async: current.async,
-    stats: baseline.stats,
-    timing: baseline.timing ?? STORED_TIMING,
   }
   const hasRaw = current.batchTimesNs.length > 0 && baseline.batchTimesNs.length > 0
   const comparison = compareResults({ ...current, env: currentEnv }, baselineResult, {

@@ -2,9 +2,9 @@ import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { BASELINES_FOLDER, baselineNameOf } from '../baseline/baseline-file.js'
 import { isPerfgateError } from '../errors.js'
+import { textTable } from '../report/format-table.js'
 import { displayPath, loadCliSettings, readBaselineFile, reasonOf } from './cli-settings.js'
 import { type CliIo, type Command, flag, type ParsedArgs, writeLines } from './command.js'
-import { textTable } from './format-table.js'
 import { jsonText } from './json-text.js'
 
 export const baselineListCommand: Command = {

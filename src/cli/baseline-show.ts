@@ -3,9 +3,9 @@ import { formatDuration, formatPercent, formatRange } from '../budget/format.js'
 import { DEFAULT_REGRESSION_CONFIDENCE } from '../config/schema.js'
 import { formatEnvironment } from '../env/format-environment.js'
 import { perfgateError } from '../errors.js'
+import { textTable } from '../report/format-table.js'
 import { displayPath, loadCliSettings, readBaselineFile } from './cli-settings.js'
 import { type CliIo, type Command, flag, type ParsedArgs, writeLines } from './command.js'
-import { textTable } from './format-table.js'
 import { jsonText } from './json-text.js'
 
 export const baselineShowCommand: Command = {

@@ -1,16 +1,18 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { isAbsolute, relative, resolve } from 'node:path'
-import { type BaselineFile, baselineFileName, parseBaseline } from '../baseline/baseline-file.js'
+import {
+  type BaselineFile,
+  baselineFileName,
+  chooseBaselineName,
+  parseBaseline,
+} from '../baseline/baseline-file.js'
 import { loadConfigSync } from '../config/load-config.js'
 import { DEFAULT_LOG_FILE, type RegressionConfig } from '../config/schema.js'
 import { perfgateError } from '../errors.js'
 import type { VerifyEvent } from '../log/verify-event.js'
 import { readEvents } from '../log/verify-log.js'
 import type { CliIo } from './command.js'
-
-/** Environment variable that picks the baseline name, over `output.baseline` in package.json. */
-export const BASELINE_NAME_VARIABLE = 'PERFGATE_BASELINE'
 
 /** The config as the commands use it: absolute paths, the baseline name decided. */
 export interface CliSettings {
@@ -32,9 +34,7 @@ export interface CliSettings {
  */
 export function loadCliSettings(io: CliIo, nameOption?: string): CliSettings {
   const { config, root } = loadConfigSync(io.cwd)
-  const fromEnv = io.env[BASELINE_NAME_VARIABLE]
-  const baselineName =
-    nameOption ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : config.output.baseline)
+  const baselineName = chooseBaselineName(config.output.baseline, io.env, nameOption)
   baselineFileName(baselineName)
   return {
     root,

@@ -1,15 +1,14 @@
-import type { BaselineBench, BaselineFile } from '../baseline/baseline-file.js'
+import type { BaselineFile } from '../baseline/baseline-file.js'
 import {
   adjustForSuite,
   checkRegression,
   type RegressionStatus,
   type RegressionVerdict,
+  resultFromBaselineBench,
   type SuiteAdjustMethod,
 } from '../baseline/regression.js'
 import { type EnvironmentDifference, environmentDifferences } from '../env/differences.js'
 import { formatEnvironmentLine } from '../env/format-environment.js'
-import type { Environment } from '../env/types.js'
-import type { BenchResult, BenchTiming } from '../measure/types.js'
 import { jsonText } from './json-text.js'
 
 /*
@@ -80,31 +79,6 @@ export interface FileComparison {
   environmentDifferences: EnvironmentDifference[]
 }
 
-// A stored bench has no timing of its own when it pools several runs; the regression check reads
-// only the name, environment, batch times, batch size and stats.
-const NO_TIMING: BenchTiming = {
-  startedAt: '',
-  endedAt: '',
-  wallNs: 0,
-  warmupNs: 0,
-  budgetNs: 0,
-  batchSizeSource: 'option',
-  lockWaitNs: 0,
-}
-
-/** A stored bench as the result the regression check compares with its baseline. */
-function storedResult(name: string, bench: BaselineBench, env: Environment): BenchResult {
-  return {
-    name,
-    env,
-    batchSize: bench.batchSize,
-    batchTimesNs: bench.batchTimesNs,
-    async: false,
-    stats: bench.stats,
-    timing: bench.timing ?? NO_TIMING,
-  }
-}
-
 /**
  * Compare `head` with `base`: every bench in both gets a regression verdict from their raw batch
  * times (checkRegression, head as the current run), the verdicts are adjusted together across the
@@ -125,7 +99,7 @@ export function compareBaselineFiles(
   const verdicts = adjustForSuite(
     compared.map((name) =>
       checkRegression(
-        storedResult(name, headBenches[name]!, head.file.env),
+        resultFromBaselineBench(name, headBenches[name]!, head.file.env),
         { name, ...baseBenches[name]! },
         { baseline: base.file.env, current: head.file.env },
         settings,

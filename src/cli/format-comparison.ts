@@ -1,6 +1,7 @@
 import { formatDuration, formatPercent } from '../budget/format.js'
 import type { EnvironmentDifference } from '../env/differences.js'
 import { escapeMarkdown } from '../report/escape.js'
+import { markdownTable, textTable } from '../report/format-table.js'
 import {
   COMPARE_STATUSES,
   type ComparedSide,
@@ -8,7 +9,6 @@ import {
   type CompareStatus,
   type FileComparison,
 } from './compare-files.js'
-import { markdownTable, textTable } from './format-table.js'
 
 /** What the verdict column says, and the mark that leads a bench's explanation. */
 const STATUS_TEXT: Readonly<Record<CompareStatus, { text: string; mark: string; emoji: string }>> = {

@@ -1,4 +1,4 @@
-import { escapeMarkdown } from '../report/escape.js'
+import { escapeMarkdown } from './escape.js'
 
 /*
  * Tables for the terminal and for Markdown. Cells are plain text; widths count code points, which
