@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { loadConfigSync } from '../src/config/load-config.js'
 import { isPerfgateError } from '../src/errors.js'
+import { renderMarkdown, writeStepSummary } from '../src/report/markdown.js'
+import { runsFromEvents } from '../src/report/run-report.js'
 import {
   benchResults,
   failingRegressions,
@@ -86,9 +88,12 @@ export default class PerfgateReporter {
       if (regressionFailed) process.exitCode = 1
       failed ||= regressionFailed
       const settings = verifyLogSettings(this.options, loaded)
-      writeVerifyLog(settings, runEvents(entries, failed ? 1 : 0, { guard }), (line) =>
-        context.logger.log(line),
-      )
+      const events = runEvents(entries, failed ? 1 : 0, { guard })
+      writeVerifyLog(settings, events, (line) => context.logger.log(line))
+      // GitHub Actions shows this on the run's page; the same Markdown `perfgate report` writes.
+      const [run] = runsFromEvents(events)
+      if (run !== undefined)
+        writeStepSummary(renderMarkdown(run, { baselineName: guard.baseline === null ? null : guard.name }))
     } catch (error) {
       // A log that cannot be written (or a config that cannot be read) fails the run: the
       // events would otherwise be lost silently.

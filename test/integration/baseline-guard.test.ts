@@ -87,7 +87,9 @@ describe.each(MAJORS)('Vitest %i', (major) => {
       timeout: 180_000,
     }, async () => {
       const baselineBefore = readFileSync(baselineFile(), 'utf8')
-      const slower = await run({ env: SLOWER })
+      const summary = join(dir, 'step-summary.md')
+      writeFileSync(summary, '## An earlier step\n')
+      const slower = await run({ env: { ...SLOWER, GITHUB_STEP_SUMMARY: summary } })
       expect(slower.exitCode).toBe(1)
       // Every test passed (the budget is generous): the regression alone fails the run.
       expect(slower.tests.map((t) => t.status)).toEqual(['passed', 'passed'])
@@ -106,6 +108,10 @@ describe.each(MAJORS)('Vitest %i', (major) => {
       expect(wait!.interval[0]!).toBeGreaterThan(0.05)
       expect(other!.verdict).not.toBe('regressed')
       expect(runEnd(events)).toMatchObject({ exitCode: 1, counts: { regressed: 1 } })
+      // GitHub's job summary gets the Markdown report, after what earlier steps wrote.
+      const markdown = readFileSync(summary, 'utf8')
+      expect(markdown.startsWith('## An earlier step\n')).toBe(true)
+      expect(markdown).toMatch(/\| steady wait \|.*\| ▲ \+3\d(\.\d)?% .*regressed/)
       // The baseline changes only on an explicit accept; the candidate holds the slower run.
       expect(readFileSync(baselineFile(), 'utf8')).toBe(baselineBefore)
       const candidate = JSON.parse(readFileSync(candidateFile(), 'utf8'))
