@@ -12,16 +12,21 @@ export type {
   BudgetToStore,
 } from './baseline/baseline-file.js'
 export {
+  BASELINE_NAME_ENV,
   BASELINE_SCHEMA_VERSION,
   baselineFileName,
   baselineFromResults,
   baselinePath,
+  candidatePath,
+  chooseBaselineName,
   DEFAULT_BASELINE_NAME,
   parseBaseline,
   readBaseline,
   serializeBaseline,
   writeBaselineAtomic,
 } from './baseline/baseline-file.js'
+export type { Remeasure, RemeasureRequest, SuiteCheck, SuiteCheckOptions } from './baseline/check-suite.js'
+export { checkSuite } from './baseline/check-suite.js'
 export type {
   RegressionOptions,
   RegressionStatus,
@@ -29,7 +34,13 @@ export type {
   SuiteAdjustMethod,
   SuiteAdjustOptions,
 } from './baseline/regression.js'
-export { adjustForSuite, checkRegression, mergeRemeasured, needsRemeasure } from './baseline/regression.js'
+export {
+  adjustForSuite,
+  checkRegression,
+  mergeRemeasured,
+  needsRemeasure,
+  resultFromBaselineBench,
+} from './baseline/regression.js'
 export type { MetricLimit } from './budget/evaluate-bench-budget.js'
 export {
   BENCH_BUDGET_KEYS,
@@ -111,6 +122,12 @@ export type {
   DurationInput,
   OutlierCounts,
 } from './measure/types.js'
+export type { HtmlReportInput } from './report/html.js'
+export { renderHtmlReport } from './report/html.js'
+export type { MarkdownOptions } from './report/markdown.js'
+export { renderMarkdown, writeStepSummary } from './report/markdown.js'
+export type { ReportBench, ReportComparison, ReportRegression, RunReport } from './report/run-report.js'
+export { runsFromEvents } from './report/run-report.js'
 export type { InconclusivePolicy, PerfRecord, ResultSink } from './results/result-sink.js'
 export { recordResult, setResultSink } from './results/result-sink.js'
 export { benjaminiHochbergAdjust, holmAdjust } from './stats/multiple-testing.js'

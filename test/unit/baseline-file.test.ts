@@ -9,6 +9,8 @@ import {
   baselineFromResults,
   baselineNameOf,
   baselinePath,
+  candidatePath,
+  chooseBaselineName,
   parseBaseline,
   readBaseline,
   serializeBaseline,
@@ -312,6 +314,20 @@ describe('baseline names and paths', () => {
   it('puts each baseline in <dir>/baselines/<name>.json', () => {
     expect(baselinePath('.perfgate')).toBe(join('.perfgate', 'baselines', 'default.json'))
     expect(baselinePath('/repo/.perfgate', 'main')).toBe(join('/repo/.perfgate', 'baselines', 'main.json'))
+  })
+
+  it('puts candidates in <dir>/candidates, one file per shard in a sharded run', () => {
+    expect(candidatePath('.perfgate')).toBe(join('.perfgate', 'candidates', 'default.json'))
+    expect(candidatePath('.perfgate', 'ci/linux', { index: 2, count: 4 })).toBe(
+      join('.perfgate', 'candidates', 'ci%2Flinux.shard-2-of-4.json'),
+    )
+  })
+
+  it('chooses the baseline name: explicit, else PERFGATE_BASELINE, else the config', () => {
+    expect(chooseBaselineName('default', {})).toBe('default')
+    expect(chooseBaselineName('main', { PERFGATE_BASELINE: '' })).toBe('main')
+    expect(chooseBaselineName('main', { PERFGATE_BASELINE: 'ci-linux' })).toBe('ci-linux')
+    expect(chooseBaselineName('main', { PERFGATE_BASELINE: 'ci-linux' }, 'mine')).toBe('mine')
   })
 
   it('percent-encodes everything but letters, digits, "_", "-" and ".", reversibly', () => {
