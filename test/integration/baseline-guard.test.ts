@@ -202,3 +202,45 @@ describe.each(MAJORS)('Vitest %i', (major) => {
     })
   })
 })
+
+// Sharding is the reporter's (a candidate per shard) and the CLI's (merge) business, the same in
+// both majors; one major covers it.
+describe('Vitest 4 sharded run', () => {
+  test('each shard writes its own candidate; merged and accepted, a shard compares only its benches', {
+    timeout: 180_000,
+  }, async () => {
+    const dir = installFixture('shards', 4)
+    const cli = (...args: string[]) => runIn(dir, 4, ['node_modules/perfgate/dist/cli.js', ...args])
+    const candidates = join(dir, '.perfgate/candidates')
+    for (const shard of ['1/2', '2/2']) {
+      const result = await runVitestIn(dir, 4, { args: [`--shard=${shard}`] })
+      expect(result.exitCode).toBe(0)
+    }
+    const shardFiles = ['default.shard-1-of-2.json', 'default.shard-2-of-2.json']
+    expect(shardFiles.map((f) => existsSync(join(candidates, f)))).toEqual([true, true])
+    const benchesOf = (file: string) => Object.keys(JSON.parse(readFileSync(file, 'utf8')).benches)
+    expect(shardFiles.flatMap((f) => benchesOf(join(candidates, f))).sort()).toEqual([
+      'first wait',
+      'second wait',
+    ])
+
+    // Accepting one shard's results as the whole baseline would lose the other's.
+    const refused = await cli('baseline', 'accept')
+    expect(refused.exitCode).toBe(1)
+    expect(refused.stderr).toContain('perfgate merge')
+
+    const merged = await cli('merge', ...shardFiles.map((f) => join(candidates, f)))
+    expect(merged.exitCode).toBe(0)
+    expect(benchesOf(join(candidates, 'default.json'))).toEqual(['first wait', 'second wait'])
+    expect((await cli('baseline', 'accept')).exitCode).toBe(0)
+
+    // The next shard-1 run compares its own bench only; the other shard's is not missing or regressed.
+    const shardOne = benchesOf(join(candidates, shardFiles[0]!))
+    const next = await runVitestIn(dir, 4, { args: ['--shard=1/2'] })
+    expect(next.exitCode).toBe(0)
+    const checks = regressions(lastRun(dir))
+    expect(checks.map((e) => e.name)).toEqual(shardOne)
+    expect(shardOne).toHaveLength(1)
+    expect(['unchanged', 'inconclusive']).toContain(checks[0]!.verdict)
+  })
+})
