@@ -25,8 +25,9 @@
  * Prints Markdown to stdout and progress to stderr; `--json <file>` keeps every trial's verdicts.
  */
 import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { loadavg, tmpdir } from 'node:os'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
@@ -52,6 +53,8 @@ const MIN_DETECTION_RATE = 0.95
 const DEFAULT_FACTOR = 1.1
 const DEFAULT_TRIALS = 20
 const DEFAULT_SEED = 1
+/** A trial during which the machine kept more cores busy than this had a busy neighbour. */
+const BUSY_NEIGHBOUR_CORES = 1.3
 /** A child that takes longer has hung (or waits on another process's measurement lock for too long). */
 const CHILD_TIMEOUT_MS = 10 * 60_000
 
@@ -234,6 +237,11 @@ interface TrialRecord {
   slowed: string | null
   /** 1-minute load average before and after the trial. */
   load: [number, number]
+  /**
+   * Cores the whole machine kept busy during the trial (from /proc/stat; null elsewhere). The
+   * measuring process keeps about one busy, so more means another process was running.
+   */
+  busyCores: number | null
   wallNs: number
   /** Benches re-measured, in one fresh process. */
   remeasured: string[]
@@ -285,6 +293,8 @@ async function runTrial(
 ): Promise<TrialRecord> {
   const slowed = kind === 'regression' ? suite[trial % suite.length]!.name : null
   const loadBefore = loadavg()[0] ?? Number.NaN
+  const cpuBefore = cpuTimes()
+  const busy = () => busyCores(cpuBefore, cpuTimes())
   const start = process.hrtime.bigint()
   const remeasured: string[] = []
   const base = { kind, trial, slowed, remeasured, remeasureError: null, verdicts: [] }
@@ -293,7 +303,13 @@ async function runTrial(
     first = await spawnChild(context, { slow: slowed ?? undefined })
   } catch (error) {
     const wallNs = Number(process.hrtime.bigint() - start)
-    return { ...base, load: [loadBefore, loadavg()[0] ?? Number.NaN], wallNs, error: String(error) }
+    return {
+      ...base,
+      load: [loadBefore, loadavg()[0] ?? Number.NaN],
+      busyCores: busy(),
+      wallNs,
+      error: String(error),
+    }
   }
   // The re-measurement runs the same code as the first measurement: a slowed bench stays slowed.
   const check = await checkSuite(first.results, baseline, {}, async (requests) => {
@@ -303,11 +319,37 @@ async function runTrial(
   return {
     ...base,
     load: [loadBefore, loadavg()[0] ?? Number.NaN],
+    busyCores: busy(),
     wallNs: Number(process.hrtime.bigint() - start),
     remeasureError: check.remeasureError,
     verdicts: check.verdicts.map(toRecord),
   }
 }
+
+/** Jiffies the machine spent busy and in all, since boot: the first line of /proc/stat. */
+function cpuTimes(): { busy: number; total: number } | null {
+  try {
+    const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number)
+    // user nice system idle iowait irq softirq steal …: idle and iowait are not busy.
+    const total = fields.reduce((sum, x) => sum + x, 0)
+    const idle = (fields[3] ?? 0) + (fields[4] ?? 0)
+    return Number.isFinite(total) && total > 0 ? { busy: total - idle, total } : null
+  } catch {
+    return null
+  }
+}
+
+function busyCores(before: ReturnType<typeof cpuTimes>, after: ReturnType<typeof cpuTimes>): number | null {
+  if (before === null || after === null || after.total <= before.total) return null
+  return ((after.busy - before.busy) / (after.total - before.total)) * availableParallelism()
+}
+
+const formatBusy = (cores: number | null) =>
+  cores === null ? 'busy cores unknown' : `${cores.toFixed(2)} cores busy`
 
 function progressLine(record: TrialRecord, total: number): string {
   const head = `${record.kind} ${record.trial + 1}/${total}`
@@ -315,7 +357,7 @@ function progressLine(record: TrialRecord, total: number): string {
   const flag = (v: VerdictRecord) =>
     `${v.name} ${formatRatio(firstRatio(v))}${v.first ? ` → ${formatRatio(v.ratio)}` : ''} ${v.status}`
   const notable = record.verdicts.filter((v) => rawRegressed(v) || rawImproved(v) || v.name === record.slowed)
-  return `${head} (${(record.wallNs / 1e9).toFixed(0)} s, load ${record.load[1].toFixed(2)}): ${
+  return `${head} (${(record.wallNs / 1e9).toFixed(0)} s, load ${record.load[1].toFixed(2)}, ${formatBusy(record.busyCores)}): ${
     notable.length === 0 ? 'nothing flagged' : notable.map(flag).join('; ')
   }`
 }
@@ -327,6 +369,9 @@ const runsWith = (trials: readonly TrialRecord[], test: (v: VerdictRecord, t: Tr
   trials.filter((t) => t.verdicts.some((v) => test(v, t))).length
 const verdictsWith = (trials: readonly TrialRecord[], test: (v: VerdictRecord, t: TrialRecord) => boolean) =>
   trials.reduce((n, t) => n + t.verdicts.filter((v) => test(v, t)).length, 0)
+/** Trials during which no other process kept a core busy (unknown counts as quiet). */
+const quiet = (trials: readonly TrialRecord[]) =>
+  trials.filter((t) => t.busyCores === null || t.busyCores <= BUSY_NEIGHBOUR_CORES)
 const seconds = (ns: number) => `${(ns / 1e9).toFixed(1)} s`
 
 function summaryTable(aa: readonly TrialRecord[], slow: readonly TrialRecord[], factor: number): string {
@@ -341,6 +386,12 @@ function summaryTable(aa: readonly TrialRecord[], slow: readonly TrialRecord[], 
         formatShare(falseRuns, n),
         '≤ 1 in 20',
         status(falseRuns / n <= MAX_FALSE_ALARM_RUNS),
+      ],
+      [
+        `… in trials without a busy neighbour (≤ ${BUSY_NEIGHBOUR_CORES} cores busy)`,
+        formatShare(runsWith(quiet(aa), finalRegressed), quiet(aa).length),
+        '',
+        '',
       ],
       [
         '… suspected after Holm, before re-measurement (runs; benches)',
@@ -383,6 +434,15 @@ function summaryTable(aa: readonly TrialRecord[], slow: readonly TrialRecord[], 
         formatShare(caught, n),
         '≥ 95%',
         status(caught / n >= MIN_DETECTION_RATE),
+      ],
+      [
+        `… in trials without a busy neighbour (≤ ${BUSY_NEIGHBOUR_CORES} cores busy)`,
+        formatShare(
+          quiet(slow).filter((t) => slowedVerdict(t)?.status === 'regressed').length,
+          quiet(slow).length,
+        ),
+        '',
+        '',
       ],
       [
         '… suspected after Holm, before re-measurement',
@@ -482,7 +542,7 @@ function flaggedList(trials: readonly TrialRecord[]): string {
           ? `first ${formatRatio(v.first.ratio)} [${formatRange(v.first.interval)}], re-measured ${formatRatio(v.ratio)} [${formatRange(v.interval)}]`
           : `${formatRatio(v.ratio)} [${formatRange(v.interval)}]`
         const holm = v.adjustedPValue === null ? '' : `, Holm p ${v.adjustedPValue.toPrecision(2)}`
-        return `- ${t.kind} trial ${t.trial + 1}, "${v.name}"${what}: ${firstPart}${holm} → ${v.status}`
+        return `- ${t.kind} trial ${t.trial + 1} (${formatBusy(t.busyCores)}), "${v.name}"${what}: ${firstPart}${holm} → ${v.status}`
       }),
   )
   return lines.length === 0 ? '- none' : lines.join('\n')
@@ -519,7 +579,15 @@ async function runParent(): Promise<void> {
   try {
     console.error(`regression-accuracy: baseline from ${baselineRuns} fresh process(es)…`)
     const baselineResults: BenchResult[] = []
-    for (let i = 0; i < baselineRuns; i++) baselineResults.push(...(await spawnChild(context, {})).results)
+    const firstRun = (await spawnChild(context, {})).results
+    baselineResults.push(...firstRun)
+    // Later processes measure with the first one's batch sizes, as the fix of
+    // baselineFromResults's error says: pooled runs must time the same batches, and the
+    // calibration cache alone does not guarantee that (a bench near a boundary can still flip).
+    const pinned = firstRun.map((r) => ({ name: r.name, batchSize: r.batchSize }))
+    for (let i = 1; i < baselineRuns; i++) {
+      baselineResults.push(...(await spawnChild(context, { requests: pinned })).results)
+    }
     baseline = baselineFromResults('regression-accuracy', baselineResults)
     for (const kind of kinds) {
       for (let trial = 0; trial < trials; trial++) {
@@ -538,6 +606,7 @@ async function runParent(): Promise<void> {
   const aa = records.filter((t) => t.kind === 'aa' && t.error === undefined)
   const slow = records.filter((t) => t.kind === 'regression' && t.error === undefined)
   const loads = records.flatMap((t) => t.load)
+  const busy = records.flatMap((t) => (t.busyCores === null ? [] : [t.busyCores]))
   const command = [
     'node --expose-gc --import tsx bench/regression-accuracy.ts',
     ...process.argv.slice(2),
@@ -548,6 +617,10 @@ async function runParent(): Promise<void> {
     `CPU: ${startEnv.cpu.model}, ${startEnv.cpu.count} cores · Node ${startEnv.runtime.version} · ` +
       `load average (1 min) ${startEnv.load.avg1.toFixed(2)} at the start, ${endEnv.load.avg1.toFixed(2)} at the end, ` +
       `${minOf(loads).toFixed(2)}–${maxOf(loads).toFixed(2)} around the trials · ` +
+      (busy.length === 0
+        ? ''
+        : `cores busy during a trial (the measuring process keeps ~1 busy): median ${median(busy).toFixed(2)}, ` +
+          `max ${maxOf(busy).toFixed(2)}; ${busy.filter((b) => b > BUSY_NEIGHBOUR_CORES).length} of ${busy.length} trials above ${BUSY_NEIGHBOUR_CORES} · `) +
       `${(wallNs / 60e9).toFixed(1)} min, ${context.childCount} fresh processes` +
       (context.lockWaitNs > 1e9 ? `, ${seconds(context.lockWaitNs)} waiting for the measurement lock` : ''),
     '',
