@@ -13,7 +13,6 @@ import { checkSuite, type Remeasure, type SuiteCheck } from '../src/baseline/che
 import { describeDifferences, pEquals, type RegressionVerdict } from '../src/baseline/regression.js'
 import type { LoadedConfig } from '../src/config/load-config.js'
 import type { RegressionConfig } from '../src/config/schema.js'
-import { isPerfgateError } from '../src/errors.js'
 import type { EventContext, VerifyEvent } from '../src/log/verify-event.js'
 import { regressionEvent } from '../src/log/verify-event.js'
 import type { BenchResult } from '../src/measure/types.js'
@@ -169,7 +168,7 @@ export async function guardRun(
 }
 
 function messageOf(error: unknown): string {
-  return isPerfgateError(error) || error instanceof Error ? error.message : String(error)
+  return error instanceof Error ? error.message : String(error)
 }
 
 /** Regressions that fail the run: confirmed ones, unless the run accepted itself as the baseline. */
@@ -180,24 +179,27 @@ export function failingRegressions(outcome: GuardOutcome): RegressionVerdict[] {
 
 /** One [VERIFY] `regression` event per bench checked, on the median per call. */
 export function regressionEvents(outcome: GuardOutcome, context: () => EventContext): VerifyEvent[] {
-  return (outcome.check?.verdicts ?? []).map((v) =>
-    regressionEvent(
-      {
-        name: v.name,
-        metric: 'median',
-        unit: 'ns',
-        value: v.medianNs[0],
-        baseline: v.medianNs[1],
-        delta: v.delta,
-        interval: [v.interval[0] - 1, v.interval[1] - 1],
-        verdict: v.status,
-        threshold: v.threshold,
-        confidence: v.confidence,
-        pValue: v.pValue,
-        ...(v.adjustment !== undefined && { adjustedP: v.adjustment.adjustedPValue }),
-      },
-      context(),
-    ),
+  return (outcome.check?.verdicts ?? []).map((v) => regressionEventOf(v, context()))
+}
+
+/** The [VERIFY] `regression` event of one verdict: the median per call, now and in the baseline. */
+export function regressionEventOf(v: RegressionVerdict, context: EventContext): VerifyEvent {
+  return regressionEvent(
+    {
+      name: v.name,
+      metric: 'median',
+      unit: 'ns',
+      value: v.medianNs[0],
+      baseline: v.medianNs[1],
+      delta: v.delta,
+      interval: [v.interval[0] - 1, v.interval[1] - 1],
+      verdict: v.status,
+      threshold: v.threshold,
+      confidence: v.confidence,
+      pValue: v.pValue,
+      ...(v.adjustment !== undefined && { adjustedP: v.adjustment.adjustedPValue }),
+    },
+    context,
   )
 }
 

@@ -1,9 +1,10 @@
 import type { RegressionVerdict } from '../src/baseline/regression.js'
 import { formatLimit } from '../src/budget/explain-budget.js'
-import { formatDuration, formatPercent, formatRange, formatRatio } from '../src/budget/format.js'
+import { DEFAULT_PERCENT_DIGITS, formatDuration, formatRange, formatRatio } from '../src/budget/format.js'
 import { type BudgetStatus, type BudgetVerdict, worstStatus } from '../src/budget/verdict.js'
 import type { BenchResult, Comparison } from '../src/measure/types.js'
 import { textTable } from '../src/report/format-table.js'
+import { deltaText } from '../src/report/report-text.js'
 import type { TestRecords } from './collect-records.js'
 
 /** A bench's line in the summary: its numbers and what its budget said. */
@@ -167,12 +168,9 @@ export function formatRunSummary(summary: RunSummary): string {
 
 /** `▲ +31.2% (+27.0% … +35.8%) regressed`: ▲ slower, ▼ faster, then the regression verdict. */
 export function formatBaselineDelta(v: RegressionVerdict): string {
-  const arrow = v.delta > 0 ? '▲' : v.delta < 0 ? '▼' : '='
-  const signed = (d: number) => formatPercent(d, { sign: true })
-  const interval = Number.isFinite(v.interval[1])
-    ? ` (${signed(v.interval[0] - 1)} … ${signed(v.interval[1] - 1)})`
-    : ''
-  return `${arrow} ${signed(v.delta)}${interval} ${v.status}`
+  // Two significant digits, as the rest of the terminal table; the reports show three.
+  const deltaInterval: [number, number] = [v.interval[0] - 1, v.interval[1] - 1]
+  return `${deltaText({ delta: v.delta, deltaInterval }, DEFAULT_PERCENT_DIGITS)} ${v.status}`
 }
 
 function countBy(statuses: readonly BenchRow['status'][]): Record<BenchRow['status'], number> {

@@ -106,6 +106,11 @@ export function perfgateError<C extends ErrorCode>(
   return new PerfgateError(code, render(params), cause === undefined ? undefined : { cause })
 }
 
+/** An error's message as a reason inside a sentence: "…: ENOENT: no such file" (no final period). */
+export function reasonOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, '')
+}
+
 export function isPerfgateError(value: unknown, code?: ErrorCode): value is PerfgateError {
   return value instanceof PerfgateError && (code === undefined || value.code === code)
 }

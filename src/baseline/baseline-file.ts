@@ -9,7 +9,7 @@ import { expected } from '../config/issue-messages.js'
 import { type BenchBudget, type BenchBudgetInput, DEFAULT_BASELINE_NAME } from '../config/schema.js'
 import { type EnvironmentDifference, environmentDifferences } from '../env/differences.js'
 import type { Environment, EnvironmentWarning } from '../env/types.js'
-import { perfgateError } from '../errors.js'
+import { perfgateError, reasonOf } from '../errors.js'
 import { summarizeBatches } from '../measure/summarize.js'
 import type { BenchResult, BenchStats, BenchTiming } from '../measure/types.js'
 
@@ -590,14 +590,25 @@ export function parseBaseline(text: string, file: string): BaselineFile {
  *   read, and whatever {@link parseBaseline} throws.
  */
 export async function readBaseline(path: string): Promise<BaselineFile | undefined> {
+  return (await readBaselineWithText(path))?.file
+}
+
+/**
+ * {@link readBaseline}, also returning the file's text (to hash or copy it byte for byte), with
+ * errors naming the file as `shownAs` (a path as the user typed it).
+ */
+export async function readBaselineWithText(
+  path: string,
+  shownAs: string = path,
+): Promise<{ file: BaselineFile; text: string } | undefined> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw perfgateError('BASELINE_UNREADABLE', { file: path, reason: reasonOf(error) }, error)
+    throw perfgateError('BASELINE_UNREADABLE', { file: shownAs, reason: reasonOf(error) }, error)
   }
-  return parseBaseline(text, path)
+  return { file: parseBaseline(text, shownAs), text }
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
@@ -783,8 +794,4 @@ async function syncFolder(dir: string): Promise<void> {
   } catch {
     // The rename itself is done; only its durability across a power cut is not guaranteed here.
   }
-}
-
-function reasonOf(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, '')
 }

@@ -1,9 +1,9 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { BASELINES_FOLDER, baselineNameOf } from '../baseline/baseline-file.js'
-import { isPerfgateError } from '../errors.js'
+import { isPerfgateError, reasonOf } from '../errors.js'
 import { textTable } from '../report/format-table.js'
-import { displayPath, loadCliSettings, readBaselineFile, reasonOf } from './cli-settings.js'
+import { displayPath, loadCliSettings, readBaselineFile } from './cli-settings.js'
 import { type CliIo, type Command, flag, type ParsedArgs, writeLines } from './command.js'
 import { jsonText } from './json-text.js'
 

@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { isAbsolute, relative, resolve } from 'node:path'
 import {
   type BaselineFile,
   baselineFileName,
   chooseBaselineName,
-  parseBaseline,
+  readBaselineWithText,
 } from '../baseline/baseline-file.js'
 import { loadConfigSync } from '../config/load-config.js'
 import { DEFAULT_LOG_FILE, type RegressionConfig } from '../config/schema.js'
@@ -68,21 +67,8 @@ export interface ReadBaselineFile {
  *
  * @throws PerfgateError BASELINE_UNREADABLE, BASELINE_NOT_JSON, BASELINE_TOO_NEW, BASELINE_INVALID.
  */
-export async function readBaselineFile(io: CliIo, path: string): Promise<ReadBaselineFile | undefined> {
-  const shown = displayPath(io, path)
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw perfgateError('BASELINE_UNREADABLE', { file: shown, reason: reasonOf(error) }, error)
-  }
-  return { file: parseBaseline(text, shown), text }
-}
-
-/** An error's message as a reason inside a sentence. */
-export function reasonOf(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, '')
+export function readBaselineFile(io: CliIo, path: string): Promise<ReadBaselineFile | undefined> {
+  return readBaselineWithText(path, displayPath(io, path))
 }
 
 /**

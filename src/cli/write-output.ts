@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { perfgateError } from '../errors.js'
-import { displayPath, reasonOf } from './cli-settings.js'
+import { perfgateError, reasonOf } from '../errors.js'
+import { displayPath } from './cli-settings.js'
 import type { CliIo } from './command.js'
 
 /**

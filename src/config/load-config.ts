@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
-import { perfgateError } from '../errors.js'
+import { perfgateError, reasonOf } from '../errors.js'
 import { formatIssues } from './format-issues.js'
 import { type PerfgateConfig, perfgateConfigSchema } from './schema.js'
 
@@ -92,8 +92,4 @@ function findPackageJson(start: string): { file: string; text: string } | undefi
     }
     if (dirname(dir) === dir) return undefined
   }
-}
-
-function reasonOf(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, '')
 }

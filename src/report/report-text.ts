@@ -73,10 +73,14 @@ export function regressionVerdict(bench: Pick<ReportBench, 'regression'>): Verdi
  * faster, `= 0% (…)` when the estimate rounds to no change; `no baseline` without one. The arrow
  * follows the estimate; whether the change counts is the regression verdict's business.
  */
-export function deltaText(regression: ReportRegression | null): string {
+export function deltaText(
+  regression: Pick<ReportRegression, 'delta' | 'deltaInterval'> | null,
+  digits: number = DELTA_PERCENT_DIGITS,
+): string {
   if (regression === null) return 'no baseline'
   const { delta, deltaInterval } = regression
   if (!Number.isFinite(delta)) return '—'
+  const signedPercent = (fraction: number) => signedPercentOf(fraction, digits)
   const estimate = signedPercent(delta)
   const arrow = estimate === '0%' ? '=' : delta > 0 ? '▲' : '▼'
   const [lo, hi] = deltaInterval
@@ -86,10 +90,10 @@ export function deltaText(regression: ReportRegression | null): string {
 }
 
 /** A relative change with its sign; an open interval end reads `+∞%`. */
-function signedPercent(fraction: number): string {
+function signedPercentOf(fraction: number, digits: number): string {
   if (fraction === Number.POSITIVE_INFINITY) return '+∞%'
   if (fraction === Number.NEGATIVE_INFINITY) return '-∞%'
-  return formatPercent(fraction, { digits: DELTA_PERCENT_DIGITS, sign: true })
+  return formatPercent(fraction, { digits, sign: true })
 }
 
 /** `1.23× (1.18–1.29×)`: a comparison's time ratio a/b with its interval. */

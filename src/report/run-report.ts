@@ -1,4 +1,4 @@
-import type { BudgetStatus } from '../budget/verdict.js'
+import { type BudgetStatus, worstStatus } from '../budget/verdict.js'
 import type { Environment } from '../env/types.js'
 import type { VerdictCounts, VerifyEvent, VerifyEventOf } from '../log/verify-event.js'
 
@@ -69,8 +69,6 @@ export interface RunReport {
   exitCode: number | null
 }
 
-const STATUS_RANK: Readonly<Record<BudgetStatus, number>> = { pass: 0, inconclusive: 1, fail: 2 }
-
 /**
  * Group events into runs by run id, in the order each run first appears, and rebuild each run.
  * Events of one run may be interleaved with another's (two suites appending to one log): the run
@@ -137,10 +135,7 @@ function runFromEvents(runId: string, events: readonly VerifyEvent[]): RunReport
   for (const [name, list] of budgets) {
     const bench = benches.get(name)
     if (bench === undefined) continue
-    bench.budgetStatus = list.reduce<BudgetStatus>(
-      (worst, e) => (STATUS_RANK[e.verdict] > STATUS_RANK[worst] ? e.verdict : worst),
-      'pass',
-    )
+    bench.budgetStatus = worstStatus(list.map((e) => e.verdict))
     bench.budget = [...new Set(list.map((e) => `${e.metric} ${opText(e.budget.op)} ${e.budget.text}`))].join(
       ', ',
     )

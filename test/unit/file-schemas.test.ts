@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
+import { regressionEventOf } from '../../reporters/baseline-guard.js'
 import { baselineFromResults, serializeBaseline } from '../../src/baseline/baseline-file.js'
 import { checkRegression } from '../../src/baseline/regression.js'
 import { evaluateBenchBudget } from '../../src/budget/evaluate-bench-budget.js'
@@ -8,7 +9,6 @@ import { baselineJsonSchema, schemaText, verifyEventJsonSchema } from '../../src
 import {
   countVerdicts,
   eventsFromRecord,
-  regressionEvent,
   runEndEvent,
   runStartEvent,
   serializeEvent,
@@ -64,22 +64,7 @@ describe('verify-event.schema.json', () => {
       ...eventsFromRecord({ kind: 'budget', verdict, inconclusivePolicy: 'fail' }, context),
       ...eventsFromRecord({ kind: 'comparison', comparison: compareResults(slower, sort) }, context),
       ...eventsFromRecord({ kind: 'unguarded', name: 'parse' }, context),
-      regressionEvent(
-        {
-          name: regression.name,
-          metric: 'median',
-          unit: 'ns',
-          value: regression.medianNs[0],
-          baseline: regression.medianNs[1],
-          delta: regression.delta,
-          interval: [regression.interval[0] - 1, regression.interval[1] - 1],
-          verdict: regression.status,
-          threshold: regression.threshold,
-          confidence: regression.confidence,
-          pValue: regression.pValue,
-        },
-        context,
-      ),
+      regressionEventOf(regression, context),
     ]
     events.push(runEndEvent(context, countVerdicts(events), 1))
     expect(new Set(events.map((e) => e.type)).size).toBe(7)
