@@ -80,6 +80,20 @@ const catalogue = {
     `The [VERIFY] log ${p.file} has no events. Run the perf suite (pnpm test:perf) with "perfgate/reporter" among its reporters, which appends to it, or ${p.other}.`,
   CLI_OUTPUT_UNWRITABLE: (p: { file: string; reason: string }) =>
     `Could not write ${p.file}: ${p.reason}. Check that its folder can be created and written to, or choose another path with --out.`,
+  CHROMIUM_NOT_FOUND: (p: { tried: string; install: string }) =>
+    `No Chromium or Chrome to measure pages in. Tried: ${p.tried}. Install one (${p.install}), or point perfgate at one with the executablePath option or the PERFGATE_CHROME (or CHROME_PATH) environment variable.`,
+  CHROMIUM_PATH_INVALID: (p: { path: string; from: string; reason: string }) =>
+    `The browser ${show(p.path)} given by ${p.from} cannot be used: ${p.reason}. Point ${p.from} at a Chromium or Chrome executable (on Debian: /usr/bin/chromium), or unset it to let perfgate search.`,
+  WEB_OPTIONS_INVALID: (p: { fn: string; problem: string; fix: string }) =>
+    `${p.fn} has an invalid option: ${p.problem}. ${p.fix}`,
+  WEB_PAGE_FAILED: (p: { url: string; run: number; runs: number; reason: string }) =>
+    `Loading ${p.url} failed in run ${p.run} of ${p.runs}: ${p.reason}. Check that the server is up and answers on that address (curl -I ${p.url}).`,
+  LIGHTHOUSE_FAILED: (p: { url: string; run: number; runs: number; reason: string }) =>
+    `Lighthouse could not audit ${p.url} (run ${p.run} of ${p.runs}): ${p.reason}. Check that the page loads in the browser; Lighthouse's own error is attached as cause.`,
+  WEB_BUDGET_INVALID: (p: { where: string; problems: string; known: string }) =>
+    `Invalid web budget in ${p.where}:\n${p.problems}\n${p.known}`,
+  SERVER_START_FAILED: (p: { command: string; url: string; reason: string; output: string }) =>
+    `The server command ${show(p.command)} did not make ${p.url} answer: ${p.reason}.${p.output ? `\nIts last output:\n${p.output}` : ''}\nCheck the command by running it yourself, or raise the wait with "waitTimeout".`,
 } as const
 
 export type ErrorCode = keyof typeof catalogue
