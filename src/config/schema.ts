@@ -10,6 +10,7 @@ import { DURATION_PATTERN, parseDuration } from '../budget/parse-duration.js'
 import { NUMBER_PATTERN, parseNumber } from '../budget/parse-number.js'
 import { PERCENT_PATTERN, parsePercent } from '../budget/parse-percent.js'
 import { parseSize, SIZE_PATTERN } from '../budget/parse-size.js'
+import { WEB_AGGREGATIONS } from '../web/types.js'
 import { expected, problemLine, rejectedBy, showValue } from './issue-messages.js'
 
 /*
@@ -271,48 +272,101 @@ export const sizeBudgetSchema = strict(
   'a size budget like { "path": "dist/index.js", "gzip": "10 kB" }',
 )
 
+/** Schema of Web Vitals budgets, also usable inline: `toMeetBudget({ LCP: '2.5s', CLS: 0.1 })`. */
+export const vitalsBudgetSchema = strict(
+  {
+    LCP: duration('Largest Contentful Paint, at most.').optional(),
+    FCP: duration('First Contentful Paint, at most.').optional(),
+    INP: duration(
+      'Interaction to Next Paint, at most (needs an interaction; perfgate clicks the page).',
+    ).optional(),
+    TTFB: duration('Time to First Byte, at most.').optional(),
+    TBT: duration('Total Blocking Time (long tasks after FCP, each beyond 50 ms), at most.').optional(),
+    CLS: z
+      .number({ error: expected('a layout shift score (a number like 0.1)') })
+      .min(0, { error: expected('a layout shift score (a number like 0.1)') })
+      .meta({ description: 'Cumulative Layout Shift, at most. Unitless.' })
+      .optional(),
+  },
+  'Web Vitals like { "LCP": "2.5s", "CLS": 0.1 }',
+)
+
+/**
+ * Schema of Lighthouse targets keyed by category id ("performance"), audit id
+ * ("total-blocking-time") or resource summary ("resource-summary.script.size"); also usable inline.
+ */
+export const lighthouseBudgetSchema = z
+  .record(z.string(), lighthouseTarget, {
+    error: expected('Lighthouse targets like { "performance": 0.9 }'),
+  })
+  .meta({ description: 'Lighthouse targets, keyed by category or audit id.' })
+
+/** A custom device and network profile, for when neither "desktop" nor "mobile" fits. */
+const customProfileSchema = strict(
+  {
+    name: text('Name recorded with every value.', 'a profile name like "tablet"'),
+    width: positiveInt('Viewport width, CSS pixels.'),
+    height: positiveInt('Viewport height, CSS pixels.'),
+    deviceScaleFactor: z
+      .number({ error: expected('a device scale factor like 2') })
+      .positive({ error: expected('a device scale factor like 2') })
+      .meta({ description: 'Device pixel ratio; 1 when not set.' })
+      .optional(),
+    mobile: z
+      .boolean({ error: expected('true or false') })
+      .meta({ description: 'Emulate a touch device with a mobile viewport.' })
+      .optional(),
+    cpuSlowdown: z
+      .number({ error: expected('a CPU slowdown factor of 1 or more, like 4') })
+      .min(1, { error: expected('a CPU slowdown factor of 1 or more, like 4') })
+      .meta({ description: 'CPU slowdown factor (4 = four times slower); 1 when not set.' })
+      .optional(),
+    latency: duration('Added round-trip latency per request.').optional(),
+    downloadKbps: z
+      .number({ error: expected('a throughput in kilobits per second, like 1600') })
+      .positive({ error: expected('a throughput in kilobits per second, like 1600') })
+      .meta({ description: 'Download throughput, kilobits per second; unthrottled when not set.' })
+      .optional(),
+    uploadKbps: z
+      .number({ error: expected('a throughput in kilobits per second, like 750') })
+      .positive({ error: expected('a throughput in kilobits per second, like 750') })
+      .meta({ description: 'Upload throughput, kilobits per second; unthrottled when not set.' })
+      .optional(),
+  },
+  'a profile like "desktop", "mobile" or { "name": "tablet", "width": 768, "height": 1024 }',
+)
+
 /** Schema of one web page budget (Lighthouse and Web Vitals). */
 export const webBudgetSchema = strict(
   {
     url: httpUrl('Page to measure.'),
     name: text('Name shown in reports; defaults to url.', 'a non-empty name').optional(),
-    vitals: strict(
-      {
-        LCP: duration('Largest Contentful Paint, at most.').optional(),
-        FCP: duration('First Contentful Paint, at most.').optional(),
-        INP: duration('Interaction to Next Paint, at most.').optional(),
-        TTFB: duration('Time to First Byte, at most.').optional(),
-        TBT: duration('Total Blocking Time, at most.').optional(),
-        CLS: z
-          .number({ error: expected('a layout shift score (a number like 0.1)') })
-          .min(0, { error: expected('a layout shift score (a number like 0.1)') })
-          .meta({ description: 'Cumulative Layout Shift, at most. Unitless.' })
-          .optional(),
-      },
-      'Web Vitals like { "LCP": "2.5s", "CLS": 0.1 }',
-    )
-      .meta({ description: 'Web Vitals budgets.' })
+    vitals: vitalsBudgetSchema.meta({ description: 'Web Vitals budgets.' }).optional(),
+    lighthouse: lighthouseBudgetSchema.optional(),
+    runs: positiveInt(
+      'How many times to load the page; results are aggregated across runs (3 when not set).',
+    ).optional(),
+    aggregation: z
+      .enum(WEB_AGGREGATIONS, { error: expected(`one of ${WEB_AGGREGATIONS.join(', ')}`) })
+      .meta({ description: 'How the runs are combined before the budget check; "median" when not set.' })
       .optional(),
-    lighthouse: z
-      .record(z.string(), lighthouseTarget, {
-        error: expected('Lighthouse targets like { "performance": 0.9 }'),
-      })
-      .meta({ description: 'Lighthouse targets, keyed by category or audit id.' })
-      .optional(),
-    runs: positiveInt('How many times to load the page; results are aggregated across runs.').optional(),
     profile: z
-      .union([z.enum(['desktop', 'mobile']), z.string().min(1)], {
-        error: expected('a profile like "desktop" or "mobile"'),
+      .union([z.enum(['desktop', 'mobile']), customProfileSchema], {
+        error: expected(
+          'a profile: "desktop", "mobile", or { "name": "tablet", "width": 768, "height": 1024 }',
+        ),
       })
-      .meta({ description: 'Device and network profile: "desktop", "mobile", or a custom profile name.' })
+      .meta({ description: 'Device and network profile; "desktop" when not set.' })
       .optional(),
     command: text(
       'Command that starts the server for url, stopped after the run.',
       'a command like "pnpm preview"',
     ).optional(),
-    waitFor: text(
-      'URL that must respond before measuring starts (with command).',
-      'a URL to wait for',
+    waitFor: httpUrl(
+      'URL that must respond before measuring starts (with command); the url when not set.',
+    ).optional(),
+    waitTimeout: duration(
+      'How long to wait for waitFor to respond (with command); 60s when not set.',
     ).optional(),
   },
   'a web budget like { "url": "http://127.0.0.1:4173/", "vitals": { "LCP": "2.5s" } }',
@@ -499,6 +553,16 @@ export type BenchBudgetInput = z.input<typeof benchBudgetSchema>
 export type SizeBudget = z.output<typeof sizeBudgetSchema>
 /** A parsed web page budget. */
 export type WebBudget = z.output<typeof webBudgetSchema>
+/** Parsed Web Vitals budgets. */
+export type VitalsBudget = z.output<typeof vitalsBudgetSchema>
+/** Web Vitals budgets as written, e.g. `{ LCP: '2.5s', CLS: 0.1 }`. */
+export type VitalsBudgetInput = z.input<typeof vitalsBudgetSchema>
+/** Parsed Lighthouse targets. */
+export type LighthouseBudget = z.output<typeof lighthouseBudgetSchema>
+/** Lighthouse targets as written, e.g. `{ performance: 0.9, 'total-blocking-time': '200ms' }`. */
+export type LighthouseBudgetInput = z.input<typeof lighthouseBudgetSchema>
+/** A custom device and network profile from the config. */
+export type CustomWebProfile = z.output<typeof customProfileSchema>
 /** A parsed HTTP load budget. */
 export type HttpBudget = z.output<typeof httpBudgetSchema>
 /** Parsed regression settings, defaults filled in. */

@@ -1,0 +1,40 @@
+import { formatDuration, formatSize } from '../budget/format.js'
+import type { WebProfile, WebUnit } from './types.js'
+
+/**
+ * A web metric's value for people, in its unit: `2.46 s`, `0.87`, `148 kB`, `12 requests`,
+ * `0.102`. Times use the same format as bench results, so a value can be pasted into a budget.
+ */
+export function formatWebValue(unit: WebUnit, value: number): string {
+  switch (unit) {
+    case 'ms':
+      return formatDuration(value * 1e6)
+    case 'bytes':
+      return formatSize(value)
+    case 'score':
+      return value.toFixed(2)
+    case 'count':
+      return `${Math.round(value)}`
+    case 'unitless':
+      // CLS budgets are written like 0.1 and 0.25: three decimals show what decides them.
+      return Number(value.toFixed(3)).toString()
+  }
+}
+
+/**
+ * A profile in one short phrase, recorded next to every web value because the same page's LCP
+ * differs tenfold between profiles: `desktop (1350×940, CPU 1×, 40 ms RTT, 10.0 Mbps)`.
+ */
+export function formatProfile(profile: WebProfile): string {
+  const parts = [`${profile.viewport.width}×${profile.viewport.height}`, `CPU ${profile.cpuSlowdown}×`]
+  if (profile.network === null) parts.push('network unthrottled')
+  else {
+    parts.push(`${Math.round(profile.network.latencyMs)} ms RTT`)
+    parts.push(`${formatKbps(profile.network.downloadKbps)}`)
+  }
+  return `${profile.name} (${parts.join(', ')})`
+}
+
+function formatKbps(kbps: number): string {
+  return kbps >= 1000 ? `${(kbps / 1024).toFixed(1)} Mbps` : `${Math.round(kbps)} kbps`
+}
