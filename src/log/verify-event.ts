@@ -6,6 +6,8 @@ import type { Environment } from '../env/types.js'
 import { perfgateError } from '../errors.js'
 import type { BenchResult, Comparison } from '../measure/types.js'
 import type { InconclusivePolicy, PerfRecord } from '../results/result-sink.js'
+import type { WebBudgetVerdict } from '../web/evaluate-web-budget.js'
+import type { WebResult } from '../web/types.js'
 
 /*
  * One event of the [VERIFY] log: a JSON object on one line of a JSONL file, for people who grep
@@ -228,6 +230,62 @@ const regressionSchema = z.object({
   adjustedP: measured,
 })
 
+const webUnit = z.enum(['ms', 'score', 'bytes', 'count', 'unitless'])
+
+/**
+ * One metric of a page measured in a browser: `value` aggregates `runs` (one value per page
+ * load, null where a load did not produce the metric).
+ */
+const webSchema = z.object({
+  ...head,
+  type: z.literal('web'),
+  name: z.string(),
+  metric: z.string(),
+  value: measured,
+  unit: webUnit,
+  budget: z.null(),
+  verdict: z.null(),
+  baseline: z.null(),
+  delta: z.null(),
+  confidence: z.null(),
+  url: z.string(),
+  /** "web-vitals 6.2.3" or "lighthouse 12.8.2". */
+  tool: z.string(),
+  /** Profile name, e.g. "desktop"; the same page differs tenfold between profiles. */
+  profile: z.string(),
+  aggregation: z.string(),
+  runs: z.array(measured),
+  /** Why some runs have no value, or null. */
+  missing: z.string().nullable(),
+})
+
+/** The verdict on one metric of a web budget. */
+const webBudgetEventSchema = z.object({
+  ...head,
+  type: z.literal('web-budget'),
+  name: z.string(),
+  metric: z.string(),
+  /** The aggregated value; null when no run produced the metric (verdict inconclusive). */
+  value: measured,
+  unit: webUnit,
+  budget: budgetSchema,
+  verdict: budgetStatus,
+  baseline: z.null(),
+  delta: z.null(),
+  confidence: z.null(),
+  url: z.string(),
+  tool: z.string(),
+  profile: z.string(),
+  aggregation: z.string(),
+  runs: z.array(measured),
+  /** Runs beyond the limit on their own. */
+  runsBeyond: count,
+  source: budgetSourceSchema,
+  negated: z.boolean(),
+  /** Why the metric has no value, or null. */
+  reason: z.string().nullable(),
+})
+
 /** A bench that ran with no budget anywhere. */
 const unguardedSchema = z.object({
   ...head,
@@ -253,6 +311,8 @@ export const VERIFY_EVENT_TYPES = [
   'comparison',
   'regression',
   'unguarded',
+  'web',
+  'web-budget',
   'run-end',
 ] as const
 
@@ -266,6 +326,8 @@ export const verifyEventSchema = z.discriminatedUnion(
     comparisonSchema,
     regressionSchema,
     unguardedSchema,
+    webSchema,
+    webBudgetEventSchema,
     runEndSchema,
   ],
   {
@@ -324,7 +386,62 @@ export function eventsFromRecord(record: PerfRecord, context: EventContext): Ver
       return [comparisonEvent(record.comparison, context)]
     case 'unguarded':
       return [{ ...eventHead(context), type: 'unguarded', ...NO_MEASUREMENT, name: record.name }]
+    case 'web':
+      return webEvents(record.result, context)
+    case 'web-budget':
+      return webBudgetEvents(record.verdict, record.negated ?? false, context)
   }
+}
+
+function webEvents(result: WebResult, context: EventContext): VerifyEventOf<'web'>[] {
+  return Object.entries(result.metrics).map(([metric, series]) => ({
+    ...eventHead(context),
+    type: 'web',
+    name: result.name,
+    metric,
+    value: series.value,
+    unit: series.unit,
+    budget: null,
+    verdict: null,
+    baseline: null,
+    delta: null,
+    confidence: null,
+    url: result.url,
+    tool: `${result.tool.name} ${result.tool.version}`,
+    profile: result.profile.name,
+    aggregation: result.aggregation,
+    runs: [...series.runs],
+    missing: series.missing ?? null,
+  }))
+}
+
+function webBudgetEvents(
+  verdict: WebBudgetVerdict,
+  negated: boolean,
+  context: EventContext,
+): VerifyEventOf<'web-budget'>[] {
+  return verdict.metrics.map((m) => ({
+    ...eventHead(context),
+    type: 'web-budget',
+    name: verdict.name,
+    metric: m.metric,
+    value: m.actual,
+    unit: m.unit,
+    budget: { op: m.limit.op, value: m.limit.value, text: m.limitText },
+    verdict: m.status,
+    baseline: null,
+    delta: null,
+    confidence: null,
+    url: verdict.url,
+    tool: `${verdict.tool.name} ${verdict.tool.version}`,
+    profile: verdict.profile,
+    aggregation: verdict.aggregation,
+    runs: [...m.runs],
+    runsBeyond: m.runsBeyond,
+    source: { ...verdict.source },
+    negated,
+    reason: m.reason ?? null,
+  }))
 }
 
 function benchEvent(result: BenchResult, context: EventContext): VerifyEventOf<'bench'> {

@@ -1,5 +1,7 @@
 import type { BudgetVerdict } from '../budget/verdict.js'
 import type { BenchResult, Comparison } from '../measure/types.js'
+import type { WebBudgetVerdict } from '../web/evaluate-web-budget.js'
+import type { WebResult } from '../web/types.js'
 
 /**
  * Everything a test run measures or decides, as plain JSON-serialisable data. A host adapter
@@ -18,6 +20,15 @@ export type PerfRecord =
     }
   /** A bench declared with no budget anywhere: recorded, and listed as unguarded in summaries. */
   | { kind: 'unguarded'; name: string }
+  /** A page measured in a browser (Web Vitals or Lighthouse), every run kept. */
+  | { kind: 'web'; result: WebResult }
+  /** The verdict of a web budget (Playwright's `expect(vitals).toMeetBudget(…)`, or `perfgate check`). */
+  | {
+      kind: 'web-budget'
+      verdict: WebBudgetVerdict
+      /** True for `expect(…).not.toMeetBudget(…)`. */
+      negated?: boolean
+    }
 
 /** Whether an inconclusive verdict fails its test or only warns. */
 export type InconclusivePolicy = 'fail' | 'warn'

@@ -12,14 +12,18 @@ import {
   runEndEvent,
   runStartEvent,
   serializeEvent,
+  VERIFY_EVENT_TYPES,
   VERIFY_SCHEMA_VERSION,
   type VerifyEvent,
   verifyEventSchema,
 } from '../../src/log/verify-event.js'
 import { compareResults } from '../../src/measure/compare-results.js'
 import type { PerfRecord } from '../../src/results/result-sink.js'
+import { evaluateWebBudget, vitalsLimits } from '../../src/web/evaluate-web-budget.js'
+import { parseVitalsBudget } from '../../src/web/parse-web-budget.js'
 import { benchResult, uniformTimes } from '../fixtures/bench-results.js'
 import { ciRunner } from '../fixtures/environments.js'
+import { slowVitals } from '../fixtures/web-results.js'
 
 const context = { runId: '0m5eqsfpk-3fa9c01b', ts: '2025-01-02T03:04:05.000Z' }
 const COMMON_KEYS = [
@@ -59,6 +63,11 @@ const records: Record<PerfRecord['kind'], PerfRecord> = {
   },
   comparison: { kind: 'comparison', comparison: compareResults(sort10k, old) },
   unguarded: { kind: 'unguarded', name: 'parse' },
+  web: { kind: 'web', result: slowVitals() },
+  'web-budget': {
+    kind: 'web-budget',
+    verdict: evaluateWebBudget(slowVitals(), vitalsLimits(parseVitalsBudget({ LCP: '2.5s' }, 'test'))),
+  },
 }
 
 /** Every event type, made the way a run makes them. */
@@ -94,6 +103,36 @@ function asRead(event: VerifyEvent): unknown {
 }
 
 describe('eventsFromRecord', () => {
+  it('makes one web event per metric of a page, with every run and the profile', () => {
+    const events = eventsFromRecord(records.web, context)
+    expect(events.map((e) => e.metric)).toEqual(['LCP', 'FCP', 'CLS', 'INP', 'TTFB', 'TBT'])
+    expect(events[0]).toMatchObject({
+      type: 'web',
+      name: 'home',
+      value: 3120,
+      unit: 'ms',
+      runs: [3120, 2980, 3400],
+      tool: 'web-vitals 6.2.3',
+      profile: 'desktop',
+      aggregation: 'median',
+    })
+  })
+
+  it('makes one web-budget event per metric verdict, with the runs beyond the limit', () => {
+    const [event, ...rest] = eventsFromRecord(records['web-budget'], context)
+    expect(rest).toEqual([])
+    expect(event).toMatchObject({
+      type: 'web-budget',
+      metric: 'LCP',
+      value: 3120,
+      budget: { op: '<=', value: 2500, text: '2.5s' },
+      verdict: 'fail',
+      runsBeyond: 3,
+      negated: false,
+      reason: null,
+    })
+  })
+
   it('makes one bench event with the summary and no raw batch times', () => {
     const [event, ...rest] = eventsFromRecord(records.bench, context)
     expect(rest).toEqual([])
@@ -173,6 +212,8 @@ describe('serializeEvent', () => {
       'budget',
       'comparison',
       'unguarded',
+      ...Array(6).fill('web'),
+      'web-budget',
       'regression',
       'run-end',
     ])
@@ -271,7 +312,7 @@ describe('parseEventLine', () => {
     `)
     expect(problem(edited({ type: 'benchmark' }))).toThrowErrorMatchingInlineSnapshot(`
       [PerfgateError: perfgate: Invalid [VERIFY] event at logs/perfgate.jsonl:12:
-      ✖ Expected an event type (run-start, bench, budget, comparison, regression, unguarded, run-end), received "benchmark"
+      ✖ Expected an event type (run-start, bench, budget, comparison, regression, unguarded, web, web-budget, run-end), received "benchmark"
         → at type
       Each line of a [VERIFY] log is one JSON object in the event schema of perfgate (version 1); a line that is not was edited, or written by another tool.]
     `)
@@ -311,7 +352,7 @@ describe('run events', () => {
     const end = everyEvent().at(-1)!
     expect(end).toMatchObject({ type: 'run-end', exitCode: 1 })
     expect(serializeEvent(end)).toMatchInlineSnapshot(
-      `"{"v":1,"ts":"2025-01-02T03:04:05.000Z","runId":"0m5eqsfpk-3fa9c01b","type":"run-end","name":null,"metric":null,"value":null,"unit":null,"budget":null,"verdict":null,"baseline":null,"delta":null,"confidence":null,"counts":{"pass":1,"fail":0,"inconclusive":1,"faster":1,"slower":0,"equivalent":0,"regressed":0,"improved":0,"unchanged":0,"environment-changed":0},"exitCode":1}"`,
+      `"{"v":1,"ts":"2025-01-02T03:04:05.000Z","runId":"0m5eqsfpk-3fa9c01b","type":"run-end","name":null,"metric":null,"value":null,"unit":null,"budget":null,"verdict":null,"baseline":null,"delta":null,"confidence":null,"counts":{"pass":1,"fail":1,"inconclusive":1,"faster":1,"slower":0,"equivalent":0,"regressed":0,"improved":0,"unchanged":0,"environment-changed":0},"exitCode":1}"`,
     )
   })
 
@@ -324,6 +365,6 @@ describe('run events', () => {
 
   it('has a JSON Schema', () => {
     const schema = z.toJSONSchema(verifyEventSchema) as { oneOf?: unknown[]; anyOf?: unknown[] }
-    expect((schema.oneOf ?? schema.anyOf)?.length).toBe(7)
+    expect((schema.oneOf ?? schema.anyOf)?.length).toBe(VERIFY_EVENT_TYPES.length)
   })
 })
