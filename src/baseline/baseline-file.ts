@@ -12,6 +12,8 @@ import type { Environment, EnvironmentWarning } from '../env/types.js'
 import { perfgateError, reasonOf } from '../errors.js'
 import { summarizeBatches } from '../measure/summarize.js'
 import type { BenchResult, BenchStats, BenchTiming } from '../measure/types.js'
+import type { WebResult } from '../web/types.js'
+import { type BaselinePage, baselinePagesSchema, orderedPages, pagesFromResults } from './baseline-pages.js'
 
 /*
  * Baseline files: what a run measured, kept so later runs can be compared with it.
@@ -82,6 +84,8 @@ export interface BaselineFile {
   env: Environment
   /** Benches by name. */
   benches: Record<string, BaselineBench>
+  /** Web pages by {@link pageKey} (`home [web-vitals, desktop]`); absent when the run measured none. */
+  pages?: Record<string, BaselinePage>
 }
 
 /** A budget to store with a bench: as parsed or as written, with where it came from (a FoundBudget fits). */
@@ -201,6 +205,8 @@ function percentEncode(character: string): string {
 export interface BaselineFromResultsOptions {
   /** Time of recording. @default now */
   createdAt?: Date | string
+  /** Pages the run measured in a browser (Web Vitals, Lighthouse), stored under `pages`. */
+  webResults?: readonly WebResult[]
 }
 
 /**
@@ -222,11 +228,14 @@ export function baselineFromResults(
   options: BaselineFromResultsOptions = {},
 ): BaselineFile {
   baselineFileName(name)
-  const first = results[0]
+  const webResults = options.webResults ?? []
+  // A run of web budgets only (Playwright, `perfgate check`) has no bench: its environment is
+  // that of its first page.
+  const first = results[0] ?? webResults[0]
   if (first === undefined) {
     throw perfgateError('BASELINE_RESULTS_INVALID', {
-      problem: 'there are no bench results',
-      fix: 'Run the benches first; a baseline records what they measured.',
+      problem: 'there are no bench results and no measured pages',
+      fix: 'Run the benches or web budgets first; a baseline records what they measured.',
     })
   }
   for (const result of results) {
@@ -277,6 +286,7 @@ export function baselineFromResults(
     createdAt: typeof createdAt === 'string' ? createdAt : createdAt.toISOString(),
     env: first.env,
     benches,
+    ...(webResults.length > 0 && { pages: pagesFromResults(webResults) }),
   }
 }
 
@@ -317,6 +327,7 @@ export function serializeBaseline(file: BaselineFile): string {
     createdAt: file.createdAt,
     env: orderedEnvironment(file.env),
     benches,
+    ...(file.pages !== undefined && { pages: orderedPages(file.pages) }),
   }
   // JSON.stringify would write null for non-finite numbers too; say so rather than rely on it.
   const text = JSON.stringify(
@@ -539,6 +550,7 @@ export const baselineFileSchema = z.object({
   createdAt: z.string(),
   env: environmentSchema,
   benches: z.record(z.string(), benchSchema),
+  pages: baselinePagesSchema.exactOptional(),
 }) satisfies z.ZodType<BaselineFile, unknown>
 
 // ---------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import { parseConfig } from '../../src/config/load-config.js'
 import type { Environment } from '../../src/env/types.js'
 import { benchResult, uniformTimes } from '../fixtures/bench-results.js'
 import { ciRunner } from '../fixtures/environments.js'
+import { slowVitals, webResult } from '../fixtures/web-results.js'
 
 const CREATED_AT = '2025-01-02T03:05:00.000Z'
 
@@ -293,9 +294,40 @@ describe('baselineFromResults', () => {
     })
   })
 
+  it('keeps the pages a run measured in a browser, every run of every metric, keyed by tool and profile', () => {
+    const vitals = slowVitals()
+    const lighthouse = webResult('lighthouse', { performance: { unit: 'score', runs: [0.91, 0.88, 0.9] } })
+    const file = baselineFromResults('web', [], undefined, {
+      webResults: [vitals, lighthouse],
+      createdAt: '2026-11-21T09:00:00.000Z',
+    })
+    expect(file.benches).toEqual({})
+    expect(file.env).toEqual(vitals.env)
+    expect(Object.keys(file.pages ?? {})).toEqual([
+      'home [lighthouse, desktop]',
+      'home [web-vitals, desktop]',
+    ])
+    expect(file.pages!['home [web-vitals, desktop]']!.metrics.LCP).toEqual({
+      unit: 'ms',
+      runs: [3120, 2980, 3400],
+      value: 3120,
+    })
+    const text = serializeBaseline(file)
+    expect(parseBaseline(text, 'web.json')).toEqual(file)
+    // Metric keys are sorted, so a re-recorded page changes only the lines whose numbers changed.
+    expect(Object.keys(JSON.parse(text).pages['home [web-vitals, desktop]'].metrics)).toEqual([
+      'CLS',
+      'FCP',
+      'INP',
+      'LCP',
+      'TBT',
+      'TTFB',
+    ])
+  })
+
   it('refuses no results, mixed batch sizes and mixed machines', () => {
     expect(thrown(() => baselineFromResults('x', []))).toMatchInlineSnapshot(
-      `"perfgate: baselineFromResults() received an invalid argument: there are no bench results. Run the benches first; a baseline records what they measured."`,
+      `"perfgate: baselineFromResults() received an invalid argument: there are no bench results and no measured pages. Run the benches or web budgets first; a baseline records what they measured."`,
     )
     const a = benchResult({ name: 'sort', perCallNs: [1, 2, 3], batchSize: 256 })
     const b = benchResult({ name: 'sort', perCallNs: [1, 2, 3], batchSize: 512 })
