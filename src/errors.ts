@@ -94,6 +94,10 @@ const catalogue = {
     `Invalid web budget in ${p.where}:\n${p.problems}\n${p.known}`,
   SERVER_START_FAILED: (p: { command: string; url: string; reason: string; output: string }) =>
     `The server command ${show(p.command)} did not make ${p.url} answer: ${p.reason}.${p.output ? `\nIts last output:\n${p.output}` : ''}\nCheck the command by running it yourself, or raise the wait with "waitTimeout".`,
+  SERVER_ALREADY_RUNNING: (p: { command: string; url: string; statusCode: number; port: string }) =>
+    `${p.url} answers (status ${p.statusCode}) before the server command ${show(p.command)} has started: another server is running on port ${p.port}, and perfgate would measure it instead of the one the command starts. Stop that server, or remove "command" from this budget in the "perfgate" section of package.json to measure the server that is running.`,
+  SERVER_OPTIONS_INVALID: (p: { problem: string; fix: string }) =>
+    `startServer() has an invalid option: ${p.problem}. ${p.fix}`,
 } as const
 
 export type ErrorCode = keyof typeof catalogue
