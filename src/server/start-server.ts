@@ -357,7 +357,9 @@ function onSignal(signal: NodeJS.Signals): void {
     // the default and raise the signal again, so the exit status still says how we ended (130).
     if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)
   })
-  // stop() removes the listeners once the last server is stopping; the re-raise then hits the default.
+  // stop() removes the listeners once the last server is stopping; the re-raise then hits the
+  // default. So does a second Ctrl-C during the grace period: it ends perfgate at once, and the
+  // servers, which already have their SIGTERM, end on their own (or linger if they ignore it).
 }
 
 function onExit(): void {
