@@ -9,6 +9,7 @@ import {
   readBaseline,
   writeBaselineAtomic,
 } from '../src/baseline/baseline-file.js'
+import { checkPages, type PageRegressionVerdict, type PagesCheck } from '../src/baseline/check-pages.js'
 import { checkSuite, type Remeasure, type SuiteCheck } from '../src/baseline/check-suite.js'
 import { describeDifferences, pEquals, type RegressionVerdict } from '../src/baseline/regression.js'
 import type { LoadedConfig } from '../src/config/load-config.js'
@@ -16,6 +17,7 @@ import type { RegressionConfig } from '../src/config/schema.js'
 import type { EventContext, VerifyEvent } from '../src/log/verify-event.js'
 import { regressionEvent } from '../src/log/verify-event.js'
 import type { BenchResult } from '../src/measure/types.js'
+import type { WebResult } from '../src/web/types.js'
 import type { TestRecords } from './collect-records.js'
 
 /*
@@ -77,6 +79,8 @@ export interface GuardOutcome {
   accepted: boolean
   /** The regression check, or null without a baseline. */
   check: SuiteCheck | null
+  /** The web pages' regression check, or null without a baseline or pages. */
+  pages: PagesCheck | null
   /** Problems that fail the run: an unreadable baseline, a candidate that cannot be written. */
   errors: string[]
 }
@@ -84,6 +88,11 @@ export interface GuardOutcome {
 /** Bench results of passed and failed tests, in order (skipped tests measured nothing). */
 export function benchResults(entries: readonly TestRecords[]): BenchResult[] {
   return entries.flatMap((e) => e.records.flatMap((r) => (r.kind === 'bench' ? [r.result] : [])))
+}
+
+/** Pages measured in a browser (Web Vitals, Lighthouse), in order. */
+export function webResults(entries: readonly TestRecords[]): WebResult[] {
+  return entries.flatMap((e) => e.records.flatMap((r) => (r.kind === 'web' ? [r.result] : [])))
 }
 
 /** The budget each bench was checked against, as written, for the candidate file. */
@@ -112,6 +121,7 @@ export async function guardRun(
 ): Promise<GuardOutcome> {
   const errors: string[] = []
   const results = benchResults(entries)
+  const pages = webResults(entries)
   const outcome: GuardOutcome = {
     name: settings.name,
     baselineFile: '',
@@ -119,6 +129,7 @@ export async function guardRun(
     baseline: null,
     accepted: false,
     check: null,
+    pages: null,
     errors,
   }
   try {
@@ -127,11 +138,11 @@ export async function guardRun(
     errors.push(messageOf(error))
     return outcome
   }
-  if (results.length === 0) return outcome
+  if (results.length === 0 && pages.length === 0) return outcome
 
   let candidate: BaselineFile | undefined
   try {
-    candidate = baselineFromResults(settings.name, results, budgetsOf(entries))
+    candidate = baselineFromResults(settings.name, results, budgetsOf(entries), { webResults: pages })
     const file = candidatePath(settings.dir, settings.name, settings.shard)
     await writeBaselineAtomic(file, candidate)
     outcome.candidateFile = file
@@ -155,6 +166,7 @@ export async function guardRun(
       { threshold: threshold.fraction, confidence, failOnEnvironmentChange, correction },
       settings.update ? undefined : remeasure,
     )
+    if (pages.length > 0) outcome.pages = checkPages(pages, outcome.baseline, threshold.fraction)
   }
   if (settings.update && candidate !== undefined) {
     try {
@@ -177,9 +189,39 @@ export function failingRegressions(outcome: GuardOutcome): RegressionVerdict[] {
   return outcome.check.verdicts.filter((v) => v.status === 'regressed')
 }
 
-/** One [VERIFY] `regression` event per bench checked, on the median per call. */
+/** Page metrics that fail the run: regressed ones, unless the run accepted itself as the baseline. */
+export function failingPageRegressions(outcome: GuardOutcome): PageRegressionVerdict[] {
+  if (outcome.accepted || outcome.pages === null) return []
+  return outcome.pages.verdicts.filter((v) => v.status === 'regressed')
+}
+
+/** One [VERIFY] `regression` event per bench checked (median per call) and per page metric checked. */
 export function regressionEvents(outcome: GuardOutcome, context: () => EventContext): VerifyEvent[] {
-  return (outcome.check?.verdicts ?? []).map((v) => regressionEventOf(v, context()))
+  return [
+    ...(outcome.check?.verdicts ?? []).map((v) => regressionEventOf(v, context())),
+    ...(outcome.pages?.verdicts ?? []).map((v) => pageRegressionEventOf(v, context())),
+  ]
+}
+
+/** The [VERIFY] `regression` event of a page metric: aggregates now and in the baseline. */
+export function pageRegressionEventOf(v: PageRegressionVerdict, context: EventContext): VerifyEvent {
+  return regressionEvent(
+    {
+      name: v.name,
+      metric: v.metric,
+      unit: v.unit,
+      value: v.value,
+      baseline: v.baseline,
+      delta: v.delta,
+      // No interval from a handful of page loads: the run's own spread, relative to the baseline.
+      interval: [Math.min(...v.runs) / v.baseline - 1, Math.max(...v.runs) / v.baseline - 1],
+      verdict: v.status,
+      threshold: v.threshold,
+      confidence: 1 - v.pValue,
+      pValue: v.pValue,
+    },
+    context,
+  )
 }
 
 /** The [VERIFY] `regression` event of one verdict: the median per call, now and in the baseline. */
@@ -223,7 +265,22 @@ export function formatGuard(outcome: GuardOutcome, root: string): string {
       )
     }
   }
-  if (regressed.length > 0 && !outcome.accepted) {
+  const pagesRegressed = outcome.pages?.verdicts.filter((v) => v.status === 'regressed') ?? []
+  for (const v of pagesRegressed) lines.push('', `✗ Regression: ${v.reason}`)
+  for (const { page, why } of outcome.pages?.changed ?? []) {
+    lines.push(
+      `⚠ "${page}" was not compared with the baseline: ${why}. Accept a new baseline to guard it again.`,
+    )
+  }
+  for (const v of outcome.pages?.verdicts.filter((p) => p.status === 'improved') ?? []) {
+    lines.push(`▼ Improvement: ${v.reason}`)
+  }
+  if (outcome.pages !== null && outcome.pages.noBaseline.length > 0) {
+    lines.push(
+      `No baseline yet for ${outcome.pages.noBaseline.map((n) => `"${n}"`).join(', ')} in ${show(outcome.baselineFile)}.`,
+    )
+  }
+  if ((regressed.length > 0 || pagesRegressed.length > 0) && !outcome.accepted) {
     lines.push(
       '',
       `  If the slowdown is intended, accept this run as the baseline: npx perfgate baseline accept${outcome.name === 'default' ? '' : ` --name ${outcome.name}`} (or re-run with -u / ${UPDATE_ENV}=1).`,

@@ -5,6 +5,7 @@ import { renderMarkdown, writeStepSummary } from '../src/report/markdown.js'
 import { runsFromEvents } from '../src/report/run-report.js'
 import {
   benchResults,
+  failingPageRegressions,
   failingRegressions,
   formatGuard,
   type GuardOutcome,
@@ -84,7 +85,10 @@ export default class PerfgateReporter {
       if (text !== '') context.logger.log(text)
       const guardText = formatGuard(guard, root)
       if (guardText !== '') context.logger.log(guardText)
-      const regressionFailed = failingRegressions(guard).length > 0 || guard.errors.length > 0
+      const regressionFailed =
+        failingRegressions(guard).length > 0 ||
+        failingPageRegressions(guard).length > 0 ||
+        guard.errors.length > 0
       if (regressionFailed) process.exitCode = 1
       failed ||= regressionFailed
       const settings = verifyLogSettings(this.options, loaded)

@@ -1,0 +1,192 @@
+import { formatPercent } from '../budget/format.js'
+import { formatWebValue } from '../web/format-web-value.js'
+import type { WebResult, WebUnit } from '../web/types.js'
+import type { BaselineFile } from './baseline-file.js'
+import { type BaselinePage, pageKey } from './baseline-pages.js'
+
+/*
+ * The regression guard for web pages. A page is loaded only a few times per run, so the bench
+ * guard's interval from hundreds of batches has no counterpart here. The rule instead asks for two
+ * things at once:
+ *
+ * 1. the aggregate (median) moved the bad way by more than the threshold, and by more than a
+ *    floor per unit that keeps tiny absolute changes (TTFB from 3 to 5 ms on loopback) out; and
+ * 2. the runs do not overlap: every run now is worse than every run of the baseline. Without a
+ *    change that happens by chance with probability 1/C(n+m, n): 1 in 20 for 3 runs against 3,
+ *    1 in 252 for 5 against 5 (the exact Mann–Whitney p-value of complete separation).
+ *
+ * Only the metrics people budget are guarded (GUARDED_METRICS), not every number Lighthouse
+ * reports: a hundred metrics at 1 in 20 would always find something.
+ */
+
+/** Metrics the web guard checks: the vitals, Lighthouse's category scores and core timings, and resource sizes. */
+export function isGuardedMetric(key: string): boolean {
+  return GUARDED.has(key) || /^resource-summary\.[a-z-]+\.(size|count)$/.test(key) || CATEGORY.test(key)
+}
+
+const GUARDED = new Set([
+  'LCP',
+  'FCP',
+  'CLS',
+  'INP',
+  'TTFB',
+  'TBT',
+  'first-contentful-paint',
+  'largest-contentful-paint',
+  'total-blocking-time',
+  'cumulative-layout-shift',
+  'speed-index',
+  'interactive',
+])
+// Lighthouse category ids: performance, accessibility, best-practices, seo (no dots, no digits).
+const CATEGORY = /^(performance|accessibility|best-practices|seo|pwa)$/
+
+/**
+ * Smallest change that counts, per unit, whatever the threshold says: 10 ms of time, 0.01 of a
+ * score or of CLS, one request. Sizes have no floor: they are exact.
+ */
+export const WEB_CHANGE_FLOORS: Readonly<Record<WebUnit, number>> = {
+  ms: 10,
+  score: 0.01,
+  unitless: 0.01,
+  count: 1,
+  bytes: 0,
+}
+
+/** The verdict on one metric of one page against its baseline. */
+export interface PageRegressionVerdict {
+  /** The page's key in the baseline: `home [web-vitals, desktop]`. */
+  page: string
+  name: string
+  metric: string
+  unit: WebUnit
+  status: 'regressed' | 'improved' | 'unchanged' | 'inconclusive'
+  /** Aggregates now and in the baseline. */
+  value: number
+  baseline: number
+  /** Relative change (value − baseline) / baseline; for scores, a drop is negative. */
+  delta: number
+  runs: number[]
+  baselineRuns: number[]
+  /** Chance of runs this separated without a change (exact, one-sided); 1 when they overlap. */
+  pValue: number
+  threshold: number
+  /** One sentence with the numbers. */
+  reason: string
+}
+
+/** What the web guard found. */
+export interface PagesCheck {
+  verdicts: PageRegressionVerdict[]
+  /** Pages measured now that the baseline does not have. */
+  noBaseline: string[]
+  /** Pages whose profile or tool version changed since the baseline: not compared. */
+  changed: { page: string; why: string }[]
+}
+
+/**
+ * Check each page's guarded metrics against the baseline. Pure.
+ *
+ * @param threshold - Relative change below which nothing counts (regression.threshold).
+ */
+export function checkPages(
+  results: readonly WebResult[],
+  baseline: BaselineFile,
+  threshold: number,
+): PagesCheck {
+  const check: PagesCheck = { verdicts: [], noBaseline: [], changed: [] }
+  for (const result of results) {
+    const key = pageKey(result)
+    const stored = baseline.pages?.[key]
+    if (stored === undefined) {
+      check.noBaseline.push(key)
+      continue
+    }
+    const why = incomparable(result, stored)
+    if (why !== undefined) {
+      check.changed.push({ page: key, why })
+      continue
+    }
+    for (const [metric, series] of Object.entries(result.metrics)) {
+      const before = stored.metrics[metric]
+      if (!isGuardedMetric(metric) || before === undefined || before.unit !== series.unit) continue
+      check.verdicts.push(judge(key, result.name, metric, series.unit, series, before, threshold))
+    }
+  }
+  return check
+}
+
+function incomparable(result: WebResult, stored: BaselinePage): string | undefined {
+  if (JSON.stringify(result.profile) !== JSON.stringify(stored.profile)) {
+    return `its profile changed (${stored.profile.name} settings differ)`
+  }
+  const major = (v: string) => v.split('.')[0]
+  if (major(result.tool.version) !== major(stored.tool.version)) {
+    return `${result.tool.name} changed from ${stored.tool.version} to ${result.tool.version}, whose metrics are computed differently`
+  }
+  return undefined
+}
+
+function judge(
+  page: string,
+  name: string,
+  metric: string,
+  unit: WebUnit,
+  now: { runs: (number | null)[]; value: number | null },
+  before: { runs: (number | null)[]; value: number | null },
+  threshold: number,
+): PageRegressionVerdict {
+  const runs = now.runs.filter((v): v is number => v !== null)
+  const baselineRuns = before.runs.filter((v): v is number => v !== null)
+  const value = now.value ?? Number.NaN
+  const base = before.value ?? Number.NaN
+  const common = { page, name, metric, unit, value, baseline: base, runs, baselineRuns, threshold }
+  if (runs.length === 0 || baselineRuns.length === 0 || !Number.isFinite(value) || !Number.isFinite(base)) {
+    return {
+      ...common,
+      status: 'inconclusive',
+      delta: Number.NaN,
+      pValue: 1,
+      reason: `"${name}" ${metric} has no value ${runs.length === 0 ? 'now' : 'in the baseline'}, so it was not compared.`,
+    }
+  }
+  // Scores get better upwards; everything else (times, sizes, counts, CLS) downwards.
+  const worse = unit === 'score' ? (a: number, b: number) => a < b : (a: number, b: number) => a > b
+  const change = Math.abs(value - base)
+  const delta =
+    base === 0 ? (value === 0 ? 0 : Math.sign(value) * Number.POSITIVE_INFINITY) : (value - base) / base
+  const beyond = change > WEB_CHANGE_FLOORS[unit] && (base === 0 || Math.abs(delta) > threshold)
+  const separatedWorse = runs.every((v) => baselineRuns.every((b) => worse(v, b)))
+  const separatedBetter = runs.every((v) => baselineRuns.every((b) => worse(b, v)))
+  const pValue =
+    separatedWorse || separatedBetter ? 1 / binomial(runs.length + baselineRuns.length, runs.length) : 1
+  const shown = `${formatWebValue(unit, value)} against ${formatWebValue(unit, base)} in the baseline (${deltaText(delta)}; runs now ${list(unit, runs)}, baseline ${list(unit, baselineRuns)})`
+  if (beyond && worse(value, base) && separatedWorse) {
+    return {
+      ...common,
+      status: 'regressed',
+      delta,
+      pValue,
+      reason: `"${name}" ${metric} is ${shown}: every run is worse than every baseline run, and the change is beyond the ${formatPercent(threshold)} threshold.`,
+    }
+  }
+  if (beyond && worse(base, value) && separatedBetter) {
+    return { ...common, status: 'improved', delta, pValue, reason: `"${name}" ${metric} is ${shown}.` }
+  }
+  return { ...common, status: 'unchanged', delta, pValue, reason: `"${name}" ${metric} is ${shown}.` }
+}
+
+function deltaText(delta: number): string {
+  if (!Number.isFinite(delta)) return delta > 0 ? 'up from 0' : 'down to 0'
+  return `${delta >= 0 ? '+' : '−'}${formatPercent(Math.abs(delta))}`
+}
+
+function list(unit: WebUnit, values: readonly number[]): string {
+  return values.map((v) => formatWebValue(unit, v)).join(', ')
+}
+
+function binomial(n: number, k: number): number {
+  let result = 1
+  for (let i = 1; i <= k; i++) result = (result * (n - k + i)) / i
+  return result
+}
