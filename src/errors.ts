@@ -98,6 +98,10 @@ const catalogue = {
     `${p.url} answers (status ${p.statusCode}) before the server command ${show(p.command)} has started: another server is running on port ${p.port}, and perfgate would measure it instead of the one the command starts. Stop that server, or remove "command" from this budget in the "perfgate" section of package.json to measure the server that is running.`,
   SERVER_OPTIONS_INVALID: (p: { problem: string; fix: string }) =>
     `startServer() has an invalid option: ${p.problem}. ${p.fix}`,
+  LIGHTHOUSE_MISSING: (p: { install: string; note: string }) =>
+    `Lighthouse budgets need the "lighthouse" package. Install it: ${p.install}${p.note ? ` (${p.note})` : ''}`,
+  LIGHTHOUSE_UNUSABLE: (p: { version: string; problem: string; fix: string }) =>
+    `The installed Lighthouse ${p.version} cannot be used: ${p.problem}. ${p.fix}`,
 } as const
 
 export type ErrorCode = keyof typeof catalogue
