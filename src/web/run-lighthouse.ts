@@ -52,8 +52,8 @@ export interface RunLighthouseOptions {
   /** Lighthouse categories to audit. @default DEFAULT_LIGHTHOUSE_CATEGORIES */
   onlyCategories?: readonly string[]
   /**
-   * Keep each run's Lighthouse result in `reports` (trimmed of nothing: ~0.2–1 MB each), e.g. to
-   * write Lighthouse's own HTML report. Off by default: the metrics carry every value budgets use.
+   * Keep each run's full Lighthouse result in `reports` (0.2–1 MB each), e.g. to write Lighthouse's
+   * own HTML report. Off by default: the metrics already carry every value a budget can use.
    * @default false
    */
   keepReports?: boolean
