@@ -488,8 +488,10 @@ function pageScript(webVitalsIife: string): string {
   const binding = globalThis.${BINDING}
   ${webVitalsIife}
   const doc = performance.timeOrigin + ':' + Math.random()
+  // Taken now, before page scripts could replace it.
+  const stringify = JSON.stringify
   const send = (message) => {
-    try { binding(JSON.stringify(Object.assign({ doc }, message))) } catch {}
+    try { binding(stringify({ doc, ...message })) } catch {}
   }
 
   let lastActivityMs = 0

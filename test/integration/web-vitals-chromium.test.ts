@@ -232,6 +232,21 @@ describe('collectVitals in Chromium', () => {
     }
   })
 
+  it('refuses options it cannot honour before opening anything', async () => {
+    const untouched = {} as Page
+    await expect(collectVitals(untouched, '/fast')).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[PerfgateError: perfgate: collectVitals() has an invalid option: the URL "/fast" is not absolute. Pass a full URL such as "http://127.0.0.1:4173/".]`,
+    )
+    await expect(
+      collectVitals(untouched, `${origin}/fast`, { runs: 0 }),
+    ).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[PerfgateError: perfgate: collectVitals() has an invalid option: runs is 0. Pass a whole number of runs of 1 or more (default 3).]`,
+    )
+    await expect(collectVitals(untouched, `${origin}/fast`, { profile: 'tablet' })).rejects.toThrow(
+      'collectVitals() has an invalid option: profile is "tablet"',
+    )
+  })
+
   it('an error status or an unreachable server is WEB_PAGE_FAILED', async () => {
     const notFound = await measure('/missing').catch((error: unknown) => error)
     expect(isPerfgateError(notFound, 'WEB_PAGE_FAILED')).toBe(true)
