@@ -7,6 +7,8 @@ export default defineConfig({
     vitest: 'matchers/vitest/index.ts',
     'vitest-config': 'matchers/vitest/config.ts',
     reporter: 'reporters/vitest-reporter.ts',
+    playwright: 'matchers/playwright/index.ts',
+    'playwright-reporter': 'reporters/playwright-reporter.ts',
     // The perfgate bin. Its `#!/usr/bin/env node` line is the first line of src/cli/main.ts:
     // esbuild keeps an entry's hashbang, so only this output gets it (tsup's `banner` would put
     // it on every entry), and tsup marks a file that starts with one executable.

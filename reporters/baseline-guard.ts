@@ -9,7 +9,12 @@ import {
   readBaseline,
   writeBaselineAtomic,
 } from '../src/baseline/baseline-file.js'
-import { checkPages, type PageRegressionVerdict, type PagesCheck } from '../src/baseline/check-pages.js'
+import {
+  checkPages,
+  type PageRegressionVerdict,
+  type PagesCheck,
+  pageRegressionEvent,
+} from '../src/baseline/check-pages.js'
 import { checkSuite, type Remeasure, type SuiteCheck } from '../src/baseline/check-suite.js'
 import { describeDifferences, pEquals, type RegressionVerdict } from '../src/baseline/regression.js'
 import type { LoadedConfig } from '../src/config/load-config.js'
@@ -199,29 +204,8 @@ export function failingPageRegressions(outcome: GuardOutcome): PageRegressionVer
 export function regressionEvents(outcome: GuardOutcome, context: () => EventContext): VerifyEvent[] {
   return [
     ...(outcome.check?.verdicts ?? []).map((v) => regressionEventOf(v, context())),
-    ...(outcome.pages?.verdicts ?? []).map((v) => pageRegressionEventOf(v, context())),
+    ...(outcome.pages?.verdicts ?? []).map((v) => pageRegressionEvent(v, context())),
   ]
-}
-
-/** The [VERIFY] `regression` event of a page metric: aggregates now and in the baseline. */
-export function pageRegressionEventOf(v: PageRegressionVerdict, context: EventContext): VerifyEvent {
-  return regressionEvent(
-    {
-      name: v.name,
-      metric: v.metric,
-      unit: v.unit,
-      value: v.value,
-      baseline: v.baseline,
-      delta: v.delta,
-      // No interval from a handful of page loads: the run's own spread, relative to the baseline.
-      interval: [Math.min(...v.runs) / v.baseline - 1, Math.max(...v.runs) / v.baseline - 1],
-      verdict: v.status,
-      threshold: v.threshold,
-      confidence: 1 - v.pValue,
-      pValue: v.pValue,
-    },
-    context,
-  )
 }
 
 /** The [VERIFY] `regression` event of one verdict: the median per call, now and in the baseline. */

@@ -50,7 +50,13 @@ export function runEvents(
   const context = (): EventContext => ({ runId, ts: new Date().toISOString() })
   const firstEnv = entries
     .flatMap((e) => e.records)
-    .map((r) => (r.kind === 'bench' ? r.result.env : r.kind === 'comparison' ? r.comparison.env : undefined))
+    .map((r) =>
+      r.kind === 'bench' || r.kind === 'web'
+        ? r.result.env
+        : r.kind === 'comparison'
+          ? r.comparison.env
+          : undefined,
+    )
     .find((e) => e !== undefined)
   const events: VerifyEvent[] = [runStartEvent(context(), env ?? firstEnv ?? captureEnvironment())]
   for (const entry of entries) {

@@ -1,4 +1,5 @@
 import { formatPercent } from '../budget/format.js'
+import { type EventContext, regressionEvent, type VerifyEvent } from '../log/verify-event.js'
 import { formatWebValue } from '../web/format-web-value.js'
 import type { WebResult, WebUnit } from '../web/types.js'
 import type { BaselineFile } from './baseline-file.js'
@@ -189,4 +190,25 @@ function binomial(n: number, k: number): number {
   let result = 1
   for (let i = 1; i <= k; i++) result = (result * (n - k + i)) / i
   return result
+}
+
+/** The [VERIFY] `regression` event of a page metric: aggregates now and in the baseline. */
+export function pageRegressionEvent(v: PageRegressionVerdict, context: EventContext): VerifyEvent {
+  return regressionEvent(
+    {
+      name: v.name,
+      metric: v.metric,
+      unit: v.unit,
+      value: v.value,
+      baseline: v.baseline,
+      delta: v.delta,
+      // No interval from a handful of page loads: the run's own spread, relative to the baseline.
+      interval: [Math.min(...v.runs) / v.baseline - 1, Math.max(...v.runs) / v.baseline - 1],
+      verdict: v.status,
+      threshold: v.threshold,
+      confidence: 1 - v.pValue,
+      pValue: v.pValue,
+    },
+    context,
+  )
 }

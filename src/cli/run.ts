@@ -4,6 +4,7 @@ import { isPerfgateError } from '../errors.js'
 import { baselineAcceptCommand } from './baseline-accept.js'
 import { baselineListCommand } from './baseline-list.js'
 import { baselineShowCommand } from './baseline-show.js'
+import { checkCommand } from './check-command.js'
 import {
   type CliIo,
   type Command,
@@ -39,6 +40,7 @@ each command's options.`,
 
 /** Every command, in the order `perfgate --help` lists them; a group stands for its commands. */
 const TOP: readonly (Command | CommandGroup)[] = [
+  checkCommand,
   compareCommand,
   baselineGroup,
   reportCommand,

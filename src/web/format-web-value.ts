@@ -8,7 +8,8 @@ import type { WebProfile, WebUnit } from './types.js'
 export function formatWebValue(unit: WebUnit, value: number): string {
   switch (unit) {
     case 'ms':
-      return formatDuration(value * 1e6)
+      // A TBT or INP of nothing reads "0 ms", in the unit web budgets are written in.
+      return value === 0 ? '0 ms' : formatDuration(value * 1e6)
     case 'bytes':
       return formatSize(value)
     case 'score':

@@ -1,0 +1,193 @@
+import {
+  baselineFromResults,
+  baselinePath,
+  candidatePath,
+  readBaseline,
+  writeBaselineAtomic,
+} from '../baseline/baseline-file.js'
+import { checkPages, type PagesCheck, pageRegressionEvent } from '../baseline/check-pages.js'
+import { formatBudgetMessage } from '../budget/explain-budget.js'
+import { loadConfigSync } from '../config/load-config.js'
+import { captureEnvironment } from '../env/capture-environment.js'
+import { perfgateError } from '../errors.js'
+import {
+  countVerdicts,
+  eventsFromRecord,
+  runEndEvent,
+  runStartEvent,
+  type VerifyEvent,
+} from '../log/verify-event.js'
+import { appendEvents, newRunId } from '../log/verify-log.js'
+import { formatWebSummary } from '../report/web-summary.js'
+import type { PerfRecord } from '../results/result-sink.js'
+import { checkWebBudgets, type WebBudgetCheck } from '../web/check-web-budgets.js'
+import { explainWebBudget } from '../web/explain-web-budget.js'
+import { displayPath, loadCliSettings } from './cli-settings.js'
+import { type CliIo, type Command, flag, type ParsedArgs, stringOption, writeLines } from './command.js'
+import { commandUsage, usageError } from './parse-command-args.js'
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'Measure every web budget in package.json in Chromium and check it; exit 1 when one fails',
+  positionals: { synopsis: '', min: 0, max: 0 },
+  options: {
+    page: {
+      type: 'string',
+      value: 'names',
+      description: 'Only these budgets, by name or url, comma-separated',
+    },
+    runs: {
+      type: 'string',
+      value: 'n',
+      description: "Page loads per tool, over each budget's runs (default 3)",
+    },
+    browser: {
+      type: 'string',
+      value: 'path',
+      description:
+        'Chromium or Chrome to use (default: PERFGATE_CHROME, CHROME_PATH, Playwright, the system)',
+    },
+    name: {
+      type: 'string',
+      value: 'name',
+      description: 'Baseline to compare with and write (default: output.baseline)',
+    },
+    update: { type: 'boolean', description: "Accept this run's results as the baseline" },
+    'no-log': { type: 'boolean', description: 'Do not append to the [VERIFY] log' },
+  },
+  details: `For each entry of "budgets.web" in the "perfgate" section of package.json: start its
+"command" if it has one (and wait until "waitFor", else "url", answers; stopped afterwards), load
+the page "runs" times in Chromium under its "profile" (desktop unless set) to collect the Web
+Vitals (LCP, FCP, CLS, INP after a click, TTFB, TBT), run Lighthouse as many times when the budget
+has "lighthouse" targets, and check the aggregate (median unless "aggregation" says otherwise)
+against the budget. Progress goes to stderr; Lighthouse takes several seconds per run.
+
+The run's pages are written as the candidate baseline (<output.dir>/candidates/<name>.json) and
+compared with the accepted baseline: a guarded metric whose every run is worse than every baseline
+run, by more than regression.threshold, is a regression. --update accepts the run as the baseline.
+
+Lighthouse is an optional peer: pnpm add -D lighthouse@12 on Node 20, lighthouse on Node >= 22.
+Playwright drives the browser: pnpm add -D playwright-core (or have @playwright/test).
+
+Examples:
+  perfgate check
+  perfgate check --page home --runs 5
+  perfgate check --update
+
+Exit codes: 0 every budget met, 1 a budget failed or could not be checked, a regression, or an
+error (a server that did not start, no browser), 2 usage error.`,
+  run: runCheck,
+}
+
+async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
+  const runsText = stringOption(args, 'runs')
+  const runs = runsText === undefined ? undefined : Number(runsText)
+  if (runs !== undefined && !(Number.isInteger(runs) && runs >= 1)) {
+    throw usageError(
+      `Option "--runs" must be a whole number of 1 or more, received ${JSON.stringify(runsText)}`,
+      'Write e.g. --runs 5.',
+      commandUsage(checkCommand),
+    )
+  }
+  const settings = loadCliSettings(io, stringOption(args, 'name'))
+  const loaded = loadConfigSync(io.cwd)
+  const only = stringOption(args, 'page')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+  const budgets = loaded.config.budgets.web
+  if (budgets.length === 0) {
+    writeLines(io.stderr, [
+      `perfgate: there are no web budgets to check in ${loaded.file === null ? 'package.json' : displayPath(io, loaded.file)}. Add some under "perfgate": { "budgets": { "web": [{ "url": "http://127.0.0.1:4173/", "vitals": { "LCP": "2.5s" } }] } }.`,
+    ])
+    return 1
+  }
+  if (only !== undefined && only.length > 0) {
+    const known = budgets.flatMap((b) => [b.name ?? b.url, b.url])
+    const unknown = only.filter((name) => !known.includes(name))
+    if (unknown.length > 0) {
+      throw usageError(
+        `No web budget is called ${unknown.map((n) => JSON.stringify(n)).join(', ')}`,
+        `The web budgets are: ${[...new Set(budgets.map((b) => b.name ?? b.url))].map((n) => JSON.stringify(n)).join(', ')}.`,
+        commandUsage(checkCommand),
+      )
+    }
+  }
+
+  const browser = stringOption(args, 'browser')
+  const checks = await checkWebBudgets(loaded, {
+    env: io.env,
+    progress: (line) => io.stderr(`${line}\n`),
+    ...(only === undefined ? {} : { only }),
+    ...(runs === undefined ? {} : { runs }),
+    ...(browser === undefined ? {} : { executablePath: browser }),
+  })
+
+  const records = recordsOf(checks)
+  const results = checks.flatMap((c) => c.results)
+  // Baseline: the run's pages become the candidate; the accepted baseline changes only on --update.
+  const candidate = baselineFromResults(settings.baselineName, [], undefined, { webResults: results })
+  const candidateFile = candidatePath(settings.dir, settings.baselineName)
+  await writeBaselineAtomic(candidateFile, candidate)
+  const baselineFile = baselinePath(settings.dir, settings.baselineName)
+  const baseline = await readBaseline(baselineFile)
+  const update = flag(args, 'update')
+  const pages: PagesCheck | null =
+    baseline === undefined ? null : checkPages(results, baseline, settings.regression.threshold.fraction)
+  if (update) await writeBaselineAtomic(baselineFile, candidate)
+
+  const lines: string[] = []
+  for (const check of checks) {
+    for (const verdict of check.verdicts) {
+      if (verdict.status === 'pass') continue
+      const result = check.results.find((r) => r.tool.name === verdict.tool.name)!
+      lines.push(
+        '',
+        `${verdict.status === 'fail' ? '✗' : '?'} ${formatBudgetMessage(explainWebBudget(verdict, result))}`,
+      )
+    }
+  }
+  const table = formatWebSummary(records, pages?.verdicts ?? [])
+  const regressed = update ? [] : (pages?.verdicts.filter((v) => v.status === 'regressed') ?? [])
+  for (const v of regressed) lines.push('', `✗ Regression: ${v.reason}`)
+  for (const { page, why } of pages?.changed ?? [])
+    lines.push(`⚠ "${page}" was not compared with the baseline: ${why}.`)
+  if (update)
+    lines.push(
+      '',
+      `perfgate: accepted this run as baseline "${settings.baselineName}": ${displayPath(io, baselineFile)}.`,
+    )
+  else if (baseline === undefined) {
+    lines.push(
+      '',
+      `perfgate: no baseline "${settings.baselineName}" yet (${displayPath(io, baselineFile)}), so nothing was compared. This run is in ${displayPath(io, candidateFile)}; accept it with: npx perfgate check --update, or npx perfgate baseline accept.`,
+    )
+  }
+  writeLines(io.stdout, [table.trimStart(), ...lines])
+
+  const unmet = checks.flatMap((c) => c.verdicts).filter((v) => v.status !== 'pass')
+  const exitCode = unmet.length > 0 || regressed.length > 0 ? 1 : 0
+  if (!flag(args, 'no-log')) {
+    const runId = newRunId()
+    const context = () => ({ runId, ts: new Date().toISOString() })
+    const events: VerifyEvent[] = [
+      runStartEvent(context(), results[0]?.env ?? captureEnvironment({ cwd: io.cwd, env: io.env })),
+      ...records.flatMap((record) => eventsFromRecord(record, context())),
+      ...(pages?.verdicts ?? []).map((v) => pageRegressionEvent(v, context())),
+    ]
+    events.push(runEndEvent(context(), countVerdicts(events), exitCode))
+    try {
+      appendEvents(settings.logFile, events, { echo: false })
+    } catch (error) {
+      throw perfgateError('VERIFY_LOG_UNWRITABLE', { file: settings.logFile, reason: String(error) }, error)
+    }
+  }
+  return exitCode
+}
+
+function recordsOf(checks: readonly WebBudgetCheck[]): PerfRecord[] {
+  return checks.flatMap((c) => [
+    ...c.results.map((result): PerfRecord => ({ kind: 'web', result })),
+    ...c.verdicts.map((verdict): PerfRecord => ({ kind: 'web-budget', verdict })),
+  ])
+}
