@@ -8,6 +8,7 @@ import {
   lighthouseMetrics,
 } from './lighthouse-metrics.js'
 import { type LighthouseFlags, type LoadedLighthouse, loadLighthouse } from './load-lighthouse.js'
+import { DEFAULT_WEB_PROFILE } from './profiles.js'
 import {
   DEFAULT_WEB_AGGREGATION,
   DEFAULT_WEB_RUNS,
@@ -21,8 +22,11 @@ import {
 /** Lighthouse's two presets: its default (mobile) config and its desktop config. */
 export const LIGHTHOUSE_PRESETS = ['desktop', 'mobile'] as const
 export type LighthousePreset = (typeof LIGHTHOUSE_PRESETS)[number]
-/** Preset when none is given: mobile, Lighthouse's own default, so scores match `npx lighthouse <url>`. */
-export const DEFAULT_LIGHTHOUSE_PRESET: LighthousePreset = 'mobile'
+/**
+ * Preset when none is given: desktop, perfgate's default profile (DEFAULT_WEB_PROFILE), so a page's
+ * vitals and Lighthouse results describe the same device. Lighthouse's own CLI defaults to mobile.
+ */
+export const DEFAULT_LIGHTHOUSE_PRESET: LighthousePreset = DEFAULT_WEB_PROFILE
 /** Categories audited when none are given. Each extra category costs run time; budgets mostly need this one. */
 export const DEFAULT_LIGHTHOUSE_CATEGORIES: readonly string[] = ['performance']
 /** Host of the DevTools port when none is given: Chromium binds its remote-debugging port there. */

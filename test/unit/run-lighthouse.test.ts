@@ -138,7 +138,7 @@ describe('runLighthouse', () => {
 
   it('records the profile Lighthouse reports it emulated, named after the preset', async () => {
     const { lighthouse, calls } = fakeLighthouse([MOBILE])
-    const result = await run(lighthouse, { runs: 1, aggregation: 'p75', keepReports: true })
+    const result = await run(lighthouse, { runs: 1, preset: 'mobile', aggregation: 'p75', keepReports: true })
     expect(calls[0]?.config).toBeUndefined()
     expect(result.profile).toEqual({
       name: 'mobile',
