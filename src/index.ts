@@ -25,6 +25,10 @@ export {
   serializeBaseline,
   writeBaselineAtomic,
 } from './baseline/baseline-file.js'
+export type { BaselinePage, BaselinePageMetric } from './baseline/baseline-pages.js'
+export { pageKey } from './baseline/baseline-pages.js'
+export type { PageRegressionVerdict, PagesCheck } from './baseline/check-pages.js'
+export { checkPages, WEB_CHANGE_FLOORS } from './baseline/check-pages.js'
 export type { Remeasure, RemeasureRequest, SuiteCheck, SuiteCheckOptions } from './baseline/check-suite.js'
 export { checkSuite } from './baseline/check-suite.js'
 export type {
@@ -67,7 +71,17 @@ export type {
 } from './budget/verdict.js'
 export type { LoadedConfig } from './config/load-config.js'
 export { loadConfig, loadConfigSync, parseConfig } from './config/load-config.js'
-export type { BenchBudget, BenchBudgetInput, PerfgateConfig, PerfgateConfigInput } from './config/schema.js'
+export type {
+  BenchBudget,
+  BenchBudgetInput,
+  LighthouseBudget,
+  LighthouseBudgetInput,
+  PerfgateConfig,
+  PerfgateConfigInput,
+  VitalsBudget,
+  VitalsBudgetInput,
+  WebBudget,
+} from './config/schema.js'
 export { captureEnvironment } from './env/capture-environment.js'
 export type { EnvironmentDifference } from './env/differences.js'
 export { environmentDifferences } from './env/differences.js'
@@ -130,4 +144,35 @@ export type { ReportBench, ReportComparison, ReportRegression, RunReport } from 
 export { runsFromEvents } from './report/run-report.js'
 export type { InconclusivePolicy, PerfRecord, ResultSink } from './results/result-sink.js'
 export { recordResult, setResultSink } from './results/result-sink.js'
+export type { RunningServer, StartServerOptions } from './server/start-server.js'
+export { DEFAULT_SERVER_TIMEOUT_MS, startServer } from './server/start-server.js'
 export { benjaminiHochbergAdjust, holmAdjust } from './stats/multiple-testing.js'
+export type { ChromiumArgsOptions } from './web/browser-flags.js'
+export { CHROMIUM_FLAGS, chromiumArgs } from './web/browser-flags.js'
+export type { CheckWebBudgetsOptions, WebBudgetCheck } from './web/check-web-budgets.js'
+export { checkWebBudgets } from './web/check-web-budgets.js'
+export type { CollectVitalsOptions } from './web/collect-vitals.js'
+export { collectVitals } from './web/collect-vitals.js'
+export type { WebBudgetVerdict, WebLimit, WebMetricVerdict } from './web/evaluate-web-budget.js'
+export { evaluateWebBudget, lighthouseLimits, vitalsLimits } from './web/evaluate-web-budget.js'
+export { explainWebBudget } from './web/explain-web-budget.js'
+export type { ChromiumSource, FindChromiumOptions, FoundChromium } from './web/find-chromium.js'
+export { findChromium } from './web/find-chromium.js'
+export { formatProfile, formatWebValue } from './web/format-web-value.js'
+export { parseLighthouseBudget, parseVitalsBudget } from './web/parse-web-budget.js'
+export type { WebProfileName } from './web/profiles.js'
+export { applyProfile, DEFAULT_WEB_PROFILE, resolveProfile, WEB_PROFILES } from './web/profiles.js'
+export type { LighthousePreset, RunLighthouseOptions } from './web/run-lighthouse.js'
+export { runLighthouse } from './web/run-lighthouse.js'
+export type {
+  NetworkConditions,
+  VitalName,
+  WebAggregation,
+  WebBrowser,
+  WebMetricSeries,
+  WebProfile,
+  WebResult,
+  WebTool,
+  WebUnit,
+} from './web/types.js'
+export { DEFAULT_WEB_AGGREGATION, DEFAULT_WEB_RUNS, VITAL_NAMES, WEB_AGGREGATIONS } from './web/types.js'
