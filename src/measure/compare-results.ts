@@ -219,7 +219,7 @@ function toSide(value: unknown, argument: 'a' | 'b'): Side {
     }
   }
   throw invalidArgument(
-    `"${argument}" must be a perfgate BenchResult (from bench()) or a Vitest bench result (with latency.mean in ms), received ${describe(value)}`,
+    `"${argument}" must be a perfgate BenchResult (from bench()) or a Vitest bench result (with latency.mean in ms), received ${describeReceived(value)}`,
     "Pass what bench() resolved to, or one task of a Vitest bench result (e.g. result.get('name')).",
   )
 }
@@ -247,7 +247,7 @@ export function isVitestBenchResult(value: unknown): value is VitestBenchResult 
   )
 }
 
-function describe(value: unknown): string {
+function describeReceived(value: unknown): string {
   if (value === null || value === undefined) return String(value)
   if (typeof value === 'string')
     return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`

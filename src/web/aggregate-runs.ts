@@ -7,7 +7,10 @@ import type { WebAggregation, WebMetricSeries, WebUnit } from './types.js'
  * value at all the result is null. The median of an even count is the mean of the middle two,
  * and p75 interpolates between order statistics, as Lighthouse CI does.
  */
-export function aggregateRuns(values: readonly (number | null)[], aggregation: WebAggregation): number | null {
+export function aggregateRuns(
+  values: readonly (number | null)[],
+  aggregation: WebAggregation,
+): number | null {
   const present = values.filter((v): v is number => v !== null && Number.isFinite(v))
   if (present.length === 0) return null
   switch (aggregation) {

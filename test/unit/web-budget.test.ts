@@ -51,7 +51,9 @@ describe('vitals budgets', () => {
     const { verdict, text } = message(result, { LCP: '2.5s' })
     expect(verdict.status).toBe('pass')
     expect(verdict.metrics[0]!.runsBeyond).toBe(1)
-    expect(text.split('\n')[0]).toMatchInlineSnapshot(`""home" LCP is 2.20 s (median of 3 runs: 2.10 s, 2.70 s, 2.20 s), within its 2.50 s budget (12% headroom); 1 of 3 runs was over on its own."`)
+    expect(text.split('\n')[0]).toMatchInlineSnapshot(
+      `""home" LCP is 2.20 s (median of 3 runs: 2.10 s, 2.70 s, 2.20 s), within its 2.50 s budget (12% headroom); 1 of 3 runs was over on its own."`,
+    )
   })
 
   it('is inconclusive, never a pass, when no run produced a budgeted metric', () => {
@@ -76,7 +78,9 @@ describe('vitals budgets', () => {
     const result = webResult('web-vitals', { CLS: { unit: 'unitless', runs: [0.02, 0.03, 0.02] } })
     const { verdict, text } = message(result, { CLS: 0 })
     expect(verdict.status).toBe('fail')
-    expect(text.split('\n')[0]).toMatchInlineSnapshot(`""home" CLS is 0.02 (median of 3 runs: 0.02, 0.03, 0.02), over its 0 budget."`)
+    expect(text.split('\n')[0]).toMatchInlineSnapshot(
+      `""home" CLS is 0.02 (median of 3 runs: 0.02, 0.03, 0.02), over its 0 budget."`,
+    )
   })
 
   it('rejects an unknown vital and a wrong unit with the key and an example', () => {
