@@ -3,6 +3,8 @@ import type { FullConfig, FullResult, Reporter, TestCase, TestResult } from '@pl
 import { RECORD_ATTACHMENT } from '../matchers/playwright/records.js'
 import { loadConfigSync } from '../src/config/load-config.js'
 import { isPerfgateError } from '../src/errors.js'
+import { renderMarkdown, writeStepSummary } from '../src/report/markdown.js'
+import { runsFromEvents } from '../src/report/run-report.js'
 import { formatWebSummary } from '../src/report/web-summary.js'
 import type { PerfRecord } from '../src/results/result-sink.js'
 import { failingPageRegressions, formatGuard, guardRun, guardSettings } from './baseline-guard.js'
@@ -83,11 +85,13 @@ export default class PerfgatePlaywrightReporter implements Reporter {
       if (guardText !== '') console.log(guardText)
       const regressed = failingPageRegressions(guard).length > 0 || guard.errors.length > 0
       failed ||= regressed
-      writeVerifyLog(
-        verifyLogSettings(this.options, loaded),
-        runEvents(entries, failed ? 1 : 0, { guard }),
-        (line) => console.log(line),
-      )
+      const events = runEvents(entries, failed ? 1 : 0, { guard })
+      writeVerifyLog(verifyLogSettings(this.options, loaded), events, (line) => console.log(line))
+      // GitHub Actions shows this on the run's page; the same Markdown `perfgate report` writes.
+      const [run] = runsFromEvents(events)
+      if (run !== undefined) {
+        writeStepSummary(renderMarkdown(run, { baselineName: guard.baseline === null ? null : guard.name }))
+      }
       return regressed ? { status: 'failed' } : undefined
     } catch (error) {
       console.error(isPerfgateError(error) ? error.message : error)

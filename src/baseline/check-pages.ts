@@ -196,7 +196,8 @@ function binomial(n: number, k: number): number {
 export function pageRegressionEvent(v: PageRegressionVerdict, context: EventContext): VerifyEvent {
   return regressionEvent(
     {
-      name: v.name,
+      // The page key, not just its name: the same page is measured by two tools and profiles.
+      name: v.page,
       metric: v.metric,
       unit: v.unit,
       value: v.value,

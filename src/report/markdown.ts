@@ -1,5 +1,7 @@
 import { appendFileSync } from 'node:fs'
 import { perfgateError } from '../errors.js'
+import { formatWebValue } from '../web/format-web-value.js'
+import type { WebUnit } from '../web/types.js'
 import { escapeMarkdown } from './escape.js'
 import {
   budgetVerdict,
@@ -17,7 +19,7 @@ import {
   type Tone,
   type VerdictText,
 } from './report-text.js'
-import type { ReportBench, RunReport } from './run-report.js'
+import type { ReportBench, ReportPageMetric, RunReport } from './run-report.js'
 
 /*
  * The run as GitHub-flavoured Markdown, for a PR comment and for $GITHUB_STEP_SUMMARY: the
@@ -84,7 +86,9 @@ export function renderMarkdown(run: RunReport, options: MarkdownOptions = {}): s
     '',
     intro(run, baselineName),
   ].join('\n')
-  const tail = [comparisonsSection(run), unguardedLine(run)].filter((s) => s !== '').join('\n\n')
+  const tail = [pagesSection(run), comparisonsSection(run), unguardedLine(run)]
+    .filter((s) => s !== '')
+    .join('\n\n')
   if (run.benches.length === 0) return [head, tail].filter((s) => s !== '').join('\n\n')
 
   const rows = bySeverity(run.benches).map(benchRow)
@@ -103,13 +107,19 @@ export function renderMarkdown(run: RunReport, options: MarkdownOptions = {}): s
   return [head, table.join('\n'), rest > 0 ? moreLine(rest) : '', tail].filter((s) => s !== '').join('\n\n')
 }
 
+/** Page metrics shown before the rest are counted; a page has ~6 shown metrics per tool. */
+const MAX_PAGE_ROWS = 60
+
 function moreLine(rest: number): string {
   return rest > 0 ? `… ${plural(rest, 'more bench', 'more benches')}, see the HTML report.` : ''
 }
 
 /** `3 benches · vs baseline "main" · node 20.20.2 · linux x64 · 2 × AMD EPYC 7763 · GitHub Actions · git abc1234*`. */
 function intro(run: RunReport, baselineName: string | null): string {
-  const parts = [plural(run.benches.length, 'bench', 'benches')]
+  const pageCount = new Set((run.pages ?? []).map((p) => p.page)).size
+  const parts =
+    run.benches.length > 0 || pageCount === 0 ? [plural(run.benches.length, 'bench', 'benches')] : []
+  if (pageCount > 0) parts.push(plural(pageCount, 'page', 'pages'))
   if (run.comparisons.length > 0) parts.push(plural(run.comparisons.length, 'comparison', 'comparisons'))
   parts.push(baselineName === null ? 'no baseline' : `vs baseline "${shortName(baselineName)}"`)
   if (run.env !== null) {
@@ -131,6 +141,64 @@ function benchRow(bench: ReportBench): string {
     deltaText(bench.regression),
     verdicts.map(withEmoji).join(' · '),
   ])
+}
+
+function pagesSection(run: RunReport): string {
+  const pages = run.pages ?? []
+  if (pages.length === 0) return ''
+  // Problems first, as for benches; then in the order measured.
+  const rank = (p: ReportPageMetric) =>
+    p.regression?.status === 'regressed' || (p.status === 'fail' && !p.negated)
+      ? 0
+      : p.status === 'inconclusive'
+        ? 1
+        : 2
+  const ordered = [...pages].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_PAGE_ROWS)
+  const rows = ordered.map((p) => {
+    const unit = p.unit as WebUnit
+    const present = p.runs.filter((v): v is number => v !== null)
+    const value =
+      p.value === null
+        ? '—'
+        : present.length > 1
+          ? `${formatWebValue(unit, p.value)} (${formatWebValue(unit, Math.min(...present))} … ${formatWebValue(unit, Math.max(...present))})`
+          : formatWebValue(unit, p.value)
+    const verdicts = [
+      p.status === null ? null : budgetVerdict({ budgetStatus: p.status, negated: p.negated }),
+      p.regression === null ? null : pageRegressionText(p.regression.status),
+    ].filter((v): v is VerdictText => v !== null)
+    const delta =
+      p.regression === null || p.regression.delta === null
+        ? '—'
+        : `${p.regression.delta >= 0 ? '▲ +' : '▼ −'}${Math.abs(p.regression.delta * 100).toFixed(1)}%`
+    return cells([
+      escapeMarkdown(shortName(p.page)),
+      escapeMarkdown(p.metric),
+      escapeMarkdown(value),
+      p.budget === null ? '—' : escapeMarkdown(p.budget),
+      delta,
+      verdicts.length === 0 ? '—' : verdicts.map(withEmoji).join(' · '),
+    ])
+  })
+  const rest = pages.length - rows.length
+  return [
+    [
+      '| page | metric | value (runs) | budget | vs baseline | verdict |',
+      '| :-- | :-- | --: | :-- | :-- | :-- |',
+      ...rows,
+    ].join('\n'),
+    rest > 0 ? `… ${plural(rest, 'more page metric', 'more page metrics')}, see the log.` : '',
+  ]
+    .filter((s) => s !== '')
+    .join('\n\n')
+}
+
+function pageRegressionText(status: string): VerdictText {
+  return status === 'regressed'
+    ? { text: 'regressed', tone: 'bad' }
+    : status === 'improved'
+      ? { text: 'improved', tone: 'good' }
+      : { text: status, tone: 'neutral' }
 }
 
 function comparisonsSection(run: RunReport): string {

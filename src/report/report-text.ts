@@ -151,8 +151,17 @@ export function plural(count: number, one: string, many: string): string {
  * a failure perfgate did not cause (another test failed), or never finished, says so too.
  */
 export function overallVerdict(run: RunReport): VerdictText {
-  const failed = run.benches.filter((b) => budgetVerdict(b).tone === 'bad').length
-  const regressed = run.benches.filter((b) => regressionVerdict(b)?.tone === 'bad').length
+  // Pages count like benches: a page metric over its budget is a failed budget.
+  const pageRows = run.pages ?? []
+  const failed =
+    run.benches.filter((b) => budgetVerdict(b).tone === 'bad').length +
+    pageRows.filter(
+      (p) =>
+        p.status !== null && budgetVerdict({ budgetStatus: p.status, negated: p.negated }).tone === 'bad',
+    ).length
+  const regressed =
+    run.benches.filter((b) => regressionVerdict(b)?.tone === 'bad').length +
+    pageRows.filter((p) => p.regression?.status === 'regressed').length
   const unsure = run.benches.filter(
     (b) => budgetVerdict(b).tone === 'unsure' || regressionVerdict(b)?.tone === 'unsure',
   ).length
@@ -187,6 +196,12 @@ export function overallVerdict(run: RunReport): VerdictText {
 
 function allClear(run: RunReport): string {
   const total = run.benches.length
+  const checkedPages = (run.pages ?? []).filter((p) => p.status !== null).length
+  if (total === 0 && checkedPages > 0) {
+    return checkedPages === 1
+      ? '1 page metric within budget'
+      : `all ${checkedPages} page metrics within budget`
+  }
   if (total === 0) return 'no benches in this run'
   const guarded = run.benches.filter((b) => b.budgetStatus !== 'unguarded').length
   const budgets =

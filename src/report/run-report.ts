@@ -53,6 +53,27 @@ export interface ReportComparison {
   verdict: VerifyEventOf<'comparison'>['verdict']
 }
 
+/** One metric of a page measured in a browser, with its budget verdict and regression check. */
+export interface ReportPageMetric {
+  /** `home [web-vitals, desktop]`: the page, the tool and the profile. */
+  page: string
+  metric: string
+  /** 'ms', 'score', 'bytes', 'count' or 'unitless'. */
+  unit: string
+  /** The aggregate of the runs; null when no run produced it. */
+  value: number | null
+  runs: (number | null)[]
+  /** The limit as text (`≤ 2.5s`), or null when no budget checked this metric. */
+  budget: string | null
+  status: BudgetStatus | null
+  negated: boolean
+  regression: {
+    status: VerifyEventOf<'regression'>['verdict']
+    baseline: number | null
+    delta: number | null
+  } | null
+}
+
 /** One run of the suite. */
 export interface RunReport {
   runId: string
@@ -64,6 +85,11 @@ export interface RunReport {
   comparisons: ReportComparison[]
   /** Names of benches no budget checked. */
   unguarded: string[]
+  /**
+   * Page metrics: every metric a web budget checked, and the vitals and Lighthouse categories
+   * of every page measured, in the order measured.
+   */
+  pages: ReportPageMetric[]
   /** From run-end; null when the run never finished writing (it crashed or is still running). */
   counts: VerdictCounts | null
   exitCode: number | null
@@ -91,8 +117,32 @@ function runFromEvents(runId: string, events: readonly VerifyEvent[]): RunReport
   const budgets = new Map<string, VerifyEventOf<'budget'>[]>()
   const comparisons: ReportComparison[] = []
   const unguarded = new Set<string>()
+  const pages = new Map<string, ReportPageMetric>()
   for (const event of events) {
     switch (event.type) {
+      case 'web':
+      case 'web-budget': {
+        const page = pageOf(event)
+        const key = `${page}\u0000${event.metric}`
+        const row: ReportPageMetric = pages.get(key) ?? {
+          page,
+          metric: event.metric,
+          unit: event.unit,
+          value: event.value,
+          runs: event.runs,
+          budget: null,
+          status: null,
+          negated: false,
+          regression: null,
+        }
+        if (event.type === 'web-budget') {
+          row.budget = `${opText(event.budget.op)} ${event.budget.text}`
+          row.status = event.verdict
+          row.negated = event.negated
+        }
+        pages.set(key, row)
+        break
+      }
       case 'bench':
         benches.set(event.name, benchFromEvent(event))
         break
@@ -119,6 +169,11 @@ function runFromEvents(runId: string, events: readonly VerifyEvent[]): RunReport
     }
   }
   for (const event of events) {
+    // A page metric's regression event is named by its page key (`home [web-vitals, desktop]`).
+    const row = event.type === 'regression' ? pages.get(`${event.name}\u0000${event.metric}`) : undefined
+    if (row !== undefined && event.type === 'regression') {
+      row.regression = { status: event.verdict, baseline: event.baseline, delta: event.delta }
+    }
     if (event.type !== 'regression' || event.metric !== 'median') continue
     const bench = benches.get(event.name)
     if (bench === undefined) continue
@@ -149,6 +204,7 @@ function runFromEvents(runId: string, events: readonly VerifyEvent[]): RunReport
     benches: [...benches.values()],
     comparisons,
     unguarded: [...unguarded],
+    pages: [...pages.values()].filter((row) => row.status !== null || SHOWN_PAGE_METRICS.test(row.metric)),
     counts: end?.counts ?? null,
     exitCode: end?.exitCode ?? null,
   }
@@ -168,6 +224,14 @@ function benchFromEvent(event: VerifyEventOf<'bench'>): ReportBench {
     negated: false,
     regression: null,
   }
+}
+
+// Vitals and Lighthouse categories are what people read; the other audits stay in the log.
+const SHOWN_PAGE_METRICS = /^(LCP|FCP|CLS|INP|TTFB|TBT|performance|accessibility|best-practices|seo)$/
+
+/** `home [web-vitals, desktop]` from an event's page name, tool ("web-vitals 6.2.3") and profile. */
+function pageOf(event: VerifyEventOf<'web'> | VerifyEventOf<'web-budget'>): string {
+  return `${event.name} [${event.tool.split(' ')[0]}, ${event.profile}]`
 }
 
 function opText(op: '<' | '<=' | '>' | '>='): string {

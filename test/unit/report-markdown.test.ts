@@ -3,10 +3,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { isPerfgateError } from '../../src/errors.js'
+import { eventsFromRecord, runEndEvent, runStartEvent } from '../../src/log/verify-event.js'
 import { MARKDOWN_MAX_CHARS, renderMarkdown, writeStepSummary } from '../../src/report/markdown.js'
 import type { ReportBench, ReportRegression, RunReport } from '../../src/report/run-report.js'
+import { runsFromEvents } from '../../src/report/run-report.js'
+import { evaluateWebBudget, vitalsLimits } from '../../src/web/evaluate-web-budget.js'
+import { parseVitalsBudget } from '../../src/web/parse-web-budget.js'
 import { ciRunner } from '../fixtures/environments.js'
 import { syntheticBaseline, syntheticRun, timesAround } from '../fixtures/run-reports.js'
+import { slowVitals } from '../fixtures/web-results.js'
 
 /** A bench line with plain numbers; override what the test is about. */
 function bench(name: string, overrides: Partial<ReportBench> = {}): ReportBench {
@@ -50,6 +55,7 @@ function run(benches: ReportBench[], overrides: Partial<RunReport> = {}): RunRep
     benches,
     comparisons: [],
     unguarded: benches.filter((b) => b.budgetStatus === 'unguarded').map((b) => b.name),
+    pages: [],
     counts: {
       pass: 0,
       fail: 0,
@@ -360,5 +366,47 @@ describe('writeStepSummary', () => {
     ).toMatchInlineSnapshot(
       `"perfgate: Could not append the report to the job summary <dir> (named by GITHUB_STEP_SUMMARY): <reason>. On GitHub Actions the runner creates this file; elsewhere, unset GITHUB_STEP_SUMMARY or point it at a writable file."`,
     )
+  })
+})
+
+describe('renderMarkdown: pages', () => {
+  it('shows each budgeted page metric with its runs, budget, change and verdict, problems first', () => {
+    const context = { runId: 'run-web', ts: '2026-11-21T09:00:00.000Z' }
+    const vitals = slowVitals()
+    const verdict = evaluateWebBudget(
+      vitals,
+      vitalsLimits(parseVitalsBudget({ LCP: '2.5s', CLS: 0.1 }, 'test')),
+    )
+    const events = [
+      runStartEvent(context, ciRunner()),
+      ...eventsFromRecord({ kind: 'web', result: vitals }, context),
+      ...eventsFromRecord({ kind: 'web-budget', verdict }, context),
+      runEndEvent(context, { fail: 1, pass: 1 }, 1),
+    ]
+    const [report] = runsFromEvents(events)
+    expect(report!.pages.map((p) => [p.metric, p.status])).toEqual([
+      ['LCP', 'fail'],
+      ['FCP', null],
+      ['CLS', 'pass'],
+      ['INP', null],
+      ['TTFB', null],
+      ['TBT', null],
+    ])
+    expect(renderMarkdown(report!, { baselineName: null })).toMatchInlineSnapshot(`
+      "### perfgate
+
+      **❌ 1 budget failed**
+
+      1 page · no baseline · node 20.20.2 · linux x64 · 2 × AMD EPYC 7763 64-Core Processor @ 2.4 GHz (load 0.9) · GitHub Actions · git abc1234\\*
+
+      | page | metric | value (runs) | budget | vs baseline | verdict |
+      | :-- | :-- | --: | :-- | :-- | :-- |
+      | home \\[web-vitals, desktop\\] | LCP | 3.12 s (2.98 s … 3.40 s) | ≤ 2.5s | — | ❌ fail |
+      | home \\[web-vitals, desktop\\] | FCP | 1.01 s (990 ms … 1.10 s) | — | — | — |
+      | home \\[web-vitals, desktop\\] | CLS | 0 (0 … 0) | ≤ 0.1 | — | ✅ pass |
+      | home \\[web-vitals, desktop\\] | INP | 48.0 ms (40.0 ms … 56.0 ms) | — | — | — |
+      | home \\[web-vitals, desktop\\] | TTFB | 4.10 ms (3.90 ms … 5.20 ms) | — | — | — |
+      | home \\[web-vitals, desktop\\] | TBT | 512 ms (498 ms … 530 ms) | — | — | — |"
+    `)
   })
 })
