@@ -1,4 +1,5 @@
 import { isAbsolute, join, relative } from 'node:path'
+import { mergeRunInto } from '../src/baseline/baseline-pages.js'
 import {
   type BaselineFile,
   type BudgetToStore,
@@ -149,7 +150,9 @@ export async function guardRun(
   try {
     candidate = baselineFromResults(settings.name, results, budgetsOf(entries), { webResults: pages })
     const file = candidatePath(settings.dir, settings.name, settings.shard)
-    await writeBaselineAtomic(file, candidate)
+    // Vitest writes benches and Playwright pages into the same candidate: each keeps the other's.
+    const previous = await readBaseline(file).catch(() => undefined)
+    await writeBaselineAtomic(file, mergeRunInto(previous, candidate))
     outcome.candidateFile = file
   } catch (error) {
     errors.push(messageOf(error))
@@ -175,7 +178,7 @@ export async function guardRun(
   }
   if (settings.update && candidate !== undefined) {
     try {
-      await writeBaselineAtomic(outcome.baselineFile, candidate)
+      await writeBaselineAtomic(outcome.baselineFile, mergeRunInto(outcome.baseline ?? undefined, candidate))
       outcome.accepted = true
     } catch (error) {
       errors.push(messageOf(error))

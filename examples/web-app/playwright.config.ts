@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url'
 import { defineConfig } from '@playwright/test'
 
 /** Port of `node serve.mjs`; PORT moves it, e.g. when 4173 is taken. Its budgets in package.json say 4173. */
@@ -13,11 +12,7 @@ export default defineConfig({
   fullyParallel: false,
   // Each page is loaded several times (and audited by Lighthouse): far beyond Playwright's 30 s.
   timeout: 120_000,
-  // TEMPORARY WORKAROUND, to become ['perfgate/playwright-reporter']: Playwright finds a reporter
-  // with CommonJS require.resolve, and perfgate's "exports" give "./playwright-reporter" only an
-  // "import" condition, so the name alone fails with ERR_PACKAGE_PATH_NOT_EXPORTED. The path
-  // that ESM resolution finds loads the same module.
-  reporter: [['list'], [fileURLToPath(import.meta.resolve('perfgate/playwright-reporter'))]],
+  reporter: [['list'], ['perfgate/playwright-reporter']],
   use: { baseURL },
   webServer: {
     command: 'node serve.mjs',

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { WebAggregation, WebMetricSeries, WebProfile, WebResult, WebUnit } from '../web/types.js'
 import { WEB_AGGREGATIONS } from '../web/types.js'
+import type { BaselineFile } from './baseline-file.js'
 
 /*
  * Web pages in a baseline: every metric of every page measured in the run, with each run's value,
@@ -129,3 +130,30 @@ export const baselinePagesSchema = z.record(
     metrics: z.record(z.string(), z.object({ unit: webUnit, runs: z.array(value), value })),
   }),
 ) satisfies z.ZodType<Record<string, BaselinePage>, unknown>
+
+/**
+ * A run written into an existing baseline or candidate file without losing what it did not
+ * measure. Vitest measures benches and Playwright or `perfgate check` measure pages, often into the
+ * same baseline name, so:
+ *
+ * - a run of pages only keeps the file's benches (and its environment, which the benches were
+ *   measured in) and replaces only the pages it measured, so `perfgate check --page home` leaves
+ *   the other pages as they were;
+ * - a run of benches only keeps the file's pages and replaces the benches as a whole (a bench
+ *   deleted from the suite leaves the baseline with it);
+ * - a run of both replaces the file.
+ */
+export function mergeRunInto(existing: BaselineFile | undefined, run: BaselineFile): BaselineFile {
+  if (existing === undefined) return run
+  const hasBenches = Object.keys(run.benches).length > 0
+  const hasPages = run.pages !== undefined && Object.keys(run.pages).length > 0
+  if (hasBenches && hasPages) return run
+  if (hasBenches) return existing.pages === undefined ? run : { ...run, pages: existing.pages }
+  const keepEnv = Object.keys(existing.benches).length > 0
+  return {
+    ...run,
+    env: keepEnv ? existing.env : run.env,
+    benches: existing.benches,
+    pages: orderedPages({ ...existing.pages, ...run.pages }),
+  }
+}

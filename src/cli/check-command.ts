@@ -5,6 +5,7 @@ import {
   readBaseline,
   writeBaselineAtomic,
 } from '../baseline/baseline-file.js'
+import { mergeRunInto } from '../baseline/baseline-pages.js'
 import { checkPages, type PagesCheck, pageRegressionEvent } from '../baseline/check-pages.js'
 import { formatBudgetMessage } from '../budget/explain-budget.js'
 import { loadConfigSync } from '../config/load-config.js'
@@ -128,22 +129,28 @@ async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
   // Baseline: the run's pages become the candidate; the accepted baseline changes only on --update.
   const candidate = baselineFromResults(settings.baselineName, [], undefined, { webResults: results })
   const candidateFile = candidatePath(settings.dir, settings.baselineName)
-  await writeBaselineAtomic(candidateFile, candidate)
+  // The candidate and baseline may hold benches from Vitest and pages this run did not measure
+  // (--page): this run replaces only its own pages.
+  const previous = await readBaseline(candidateFile).catch(() => undefined)
+  await writeBaselineAtomic(candidateFile, mergeRunInto(previous, candidate))
   const baselineFile = baselinePath(settings.dir, settings.baselineName)
   const baseline = await readBaseline(baselineFile)
   const update = flag(args, 'update')
   const pages: PagesCheck | null =
     baseline === undefined ? null : checkPages(results, baseline, settings.regression.threshold.fraction)
-  if (update) await writeBaselineAtomic(baselineFile, candidate)
+  if (update) await writeBaselineAtomic(baselineFile, mergeRunInto(baseline, candidate))
 
   const lines: string[] = []
   for (const check of checks) {
     for (const verdict of check.verdicts) {
       if (verdict.status === 'pass') continue
       const result = check.results.find((r) => r.tool.name === verdict.tool.name)!
+      const mark = verdict.status === 'fail' ? '✗' : '?'
+      const explanation = explainWebBudget(verdict, result)
+      // Every deciding metric gets the mark: a budget failing on LCP and TBT shows two ✗ lines.
       lines.push(
         '',
-        `${verdict.status === 'fail' ? '✗' : '?'} ${formatBudgetMessage(explainWebBudget(verdict, result))}`,
+        formatBudgetMessage({ ...explanation, headlines: explanation.headlines.map((h) => `${mark} ${h}`) }),
       )
     }
   }

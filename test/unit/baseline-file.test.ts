@@ -16,6 +16,7 @@ import {
   serializeBaseline,
   writeBaselineAtomic,
 } from '../../src/baseline/baseline-file.js'
+import { mergeRunInto } from '../../src/baseline/baseline-pages.js'
 import { findBenchBudget } from '../../src/budget/find-bench-budget.js'
 import { parseConfig } from '../../src/config/load-config.js'
 import type { Environment } from '../../src/env/types.js'
@@ -323,6 +324,32 @@ describe('baselineFromResults', () => {
       'TBT',
       'TTFB',
     ])
+  })
+
+  it('merges a run into a file without losing what the run did not measure', () => {
+    const bench = benchResult({ name: 'sort', perCallNs: [1, 2, 3] })
+    const benches = baselineFromResults('x', [bench])
+    const home = webResult('web-vitals', { LCP: { unit: 'ms', runs: [900] } })
+    const pricing = webResult('web-vitals', { LCP: { unit: 'ms', runs: [1200] } }, { name: 'pricing' })
+    const both = mergeRunInto(
+      benches,
+      baselineFromResults('x', [], undefined, { webResults: [home, pricing] }),
+    )
+    // Pages alone: the benches stay, and so does the environment they were measured in.
+    expect(Object.keys(both.benches)).toEqual(['sort'])
+    expect(both.env).toBe(benches.env)
+    expect(Object.keys(both.pages!)).toEqual(['home [web-vitals, desktop]', 'pricing [web-vitals, desktop]'])
+    // One page again (perfgate check --page home): only that page changes.
+    const faster = webResult('web-vitals', { LCP: { unit: 'ms', runs: [700] } })
+    const one = mergeRunInto(both, baselineFromResults('x', [], undefined, { webResults: [faster] }))
+    expect(one.pages!['home [web-vitals, desktop]']!.metrics.LCP!.value).toBe(700)
+    expect(one.pages!['pricing [web-vitals, desktop]']!.metrics.LCP!.value).toBe(1200)
+    // Benches alone replace the benches as a whole and keep the pages.
+    const other = benchResult({ name: 'parse', perCallNs: [4, 5, 6] })
+    const rerun = mergeRunInto(one, baselineFromResults('x', [other]))
+    expect(Object.keys(rerun.benches)).toEqual(['parse'])
+    expect(rerun.pages).toEqual(one.pages)
+    expect(mergeRunInto(undefined, benches)).toBe(benches)
   })
 
   it('refuses no results, mixed batch sizes and mixed machines', () => {
