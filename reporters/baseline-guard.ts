@@ -1,5 +1,4 @@
 import { isAbsolute, join, relative } from 'node:path'
-import { mergeRunInto } from '../src/baseline/baseline-pages.js'
 import {
   type BaselineFile,
   type BudgetToStore,
@@ -10,6 +9,7 @@ import {
   readBaseline,
   writeBaselineAtomic,
 } from '../src/baseline/baseline-file.js'
+import { mergeRunInto } from '../src/baseline/baseline-pages.js'
 import {
   checkPages,
   type PageRegressionVerdict,
