@@ -5,7 +5,7 @@ import { normalQuantile } from '../stats/normal.js'
 import { quantile } from '../stats/quantile.js'
 import { quantileInterval } from '../stats/quantile-interval.js'
 import { type SortedSamples, sortSamples } from '../stats/sorted-samples.js'
-import type { Bound } from './parse-bound.js'
+import { type Bound, satisfiesBound } from './parse-bound.js'
 import {
   type BenchMetric,
   type BudgetSource,
@@ -224,19 +224,6 @@ function percentileOf(metric: `p${number}`): number {
   return p
 }
 
-function satisfies(value: number, bound: Bound): boolean {
-  switch (bound.op) {
-    case '<':
-      return value < bound.value
-    case '<=':
-      return value <= bound.value
-    case '>':
-      return value > bound.value
-    case '>=':
-      return value >= bound.value
-  }
-}
-
 /** Exported for tests: the three-way rule on one estimate and its interval. */
 export function judge(
   metric: BenchMetric,
@@ -249,20 +236,20 @@ export function judge(
   const upper = limit.op === '<' || limit.op === '<='
   const margin =
     limit.value === 0
-      ? satisfies(actual, limit)
+      ? satisfiesBound(actual, limit)
         ? 0
         : -1
       : (upper ? limit.value - actual : actual - limit.value) / limit.value
   let status: BudgetStatus
   if (interval === null) {
-    status = satisfies(actual, limit) ? 'pass' : 'fail'
+    status = satisfiesBound(actual, limit) ? 'pass' : 'fail'
   } else {
     // The whole interval must be on one side: the near end inside means the far end is too.
     const [lo, hi] = interval
     const worst = upper ? hi : lo
     const best = upper ? lo : hi
-    if (satisfies(worst, limit)) status = 'pass'
-    else if (!satisfies(best, limit)) status = 'fail'
+    if (satisfiesBound(worst, limit)) status = 'pass'
+    else if (!satisfiesBound(best, limit)) status = 'fail'
     else status = 'inconclusive'
   }
   return {

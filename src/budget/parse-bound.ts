@@ -72,3 +72,17 @@ export function parseBound(
   const op = match[1] === undefined ? defaultOp : NORMALISED[match[1]]!
   return { op, value: parseValue(rest, where) }
 }
+
+/** Whether `value` satisfies `bound`: `satisfiesBound(3, { op: '<=', value: 5 })` is true. */
+export function satisfiesBound(value: number, bound: Bound): boolean {
+  switch (bound.op) {
+    case '<':
+      return value < bound.value
+    case '<=':
+      return value <= bound.value
+    case '>':
+      return value > bound.value
+    case '>=':
+      return value >= bound.value
+  }
+}

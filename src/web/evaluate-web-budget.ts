@@ -1,4 +1,4 @@
-import type { Bound } from '../budget/parse-bound.js'
+import { type Bound, satisfiesBound } from '../budget/parse-bound.js'
 import { type BudgetSource, type BudgetStatus, worstStatus } from '../budget/verdict.js'
 import { didYouMean } from '../config/did-you-mean.js'
 import type { LighthouseBudget, VitalsBudget } from '../config/schema.js'
@@ -191,7 +191,7 @@ function judge(limit: WebLimit, series: WebMetricSeries | undefined): WebMetricV
   const runs = series?.runs ?? []
   const actual = series?.value ?? null
   const base = { metric: limit.metric, unit: limit.unit, runs, limit: limit.bound, limitText: limit.text }
-  const runsBeyond = runs.filter((v) => v !== null && !meets(v, limit.bound)).length
+  const runsBeyond = runs.filter((v) => v !== null && !satisfiesBound(v, limit.bound)).length
   if (actual === null) {
     return {
       ...base,
@@ -204,24 +204,10 @@ function judge(limit: WebLimit, series: WebMetricSeries | undefined): WebMetricV
   }
   return {
     ...base,
-    status: meets(actual, limit.bound) ? 'pass' : 'fail',
+    status: satisfiesBound(actual, limit.bound) ? 'pass' : 'fail',
     actual,
     margin: marginOf(actual, limit.bound),
     runsBeyond,
-  }
-}
-
-/** Whether a value satisfies a bound. */
-export function meets(value: number, bound: Bound): boolean {
-  switch (bound.op) {
-    case '<':
-      return value < bound.value
-    case '<=':
-      return value <= bound.value
-    case '>':
-      return value > bound.value
-    case '>=':
-      return value >= bound.value
   }
 }
 
