@@ -1,7 +1,24 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { guardSettings } from '../../reporters/baseline-guard.js'
+import {
+  failingPageRegressions,
+  formatGuard,
+  guardRun,
+  guardSettings,
+} from '../../reporters/baseline-guard.js'
 import { testNamePattern } from '../../reporters/remeasure-in-child.js'
+import {
+  baselineFromResults,
+  baselinePath,
+  readBaseline,
+  writeBaselineAtomic,
+} from '../../src/baseline/baseline-file.js'
 import { parseConfig } from '../../src/config/load-config.js'
+import type { WebResult } from '../../src/web/types.js'
+import { benchResult } from '../fixtures/bench-results.js'
+import { webResult } from '../fixtures/web-results.js'
 
 describe('guardSettings', () => {
   const loaded = (perfgate: object = {}) => ({
@@ -51,5 +68,53 @@ describe('testNamePattern', () => {
     expect(matches(pattern, 'a|b')).toBe(true)
     expect(matches(pattern, 'a')).toBe(false)
     expect(matches(pattern, 'parse 1 kB x')).toBe(false)
+  })
+})
+
+describe('guardRun with pages', () => {
+  const entry = (result: WebResult) => ({
+    test: 'home',
+    names: ['home'],
+    file: 'tests/pages.perf.ts',
+    path: '/p/tests/pages.perf.ts',
+    state: 'passed' as const,
+    records: [{ kind: 'web' as const, result }],
+  })
+
+  it('writes pages into the candidate, fails on a page regression, and accepts without losing benches', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'perfgate-guard-pages-'))
+    try {
+      const loaded = { config: parseConfig({}, 'package.json'), file: join(root, 'package.json'), root }
+      const settings = guardSettings(loaded, {}, {})
+      // A baseline holding a bench from Vitest and the page as it was.
+      const before = webResult('web-vitals', { LCP: { unit: 'ms', runs: [1000, 1020, 990] } })
+      const bench = benchResult({ name: 'sort', perCallNs: [1, 2, 3] })
+      await writeBaselineAtomic(
+        baselinePath(settings.dir, 'default'),
+        baselineFromResults('default', [bench], undefined, { webResults: [before] }),
+      )
+      const slower = webResult('web-vitals', { LCP: { unit: 'ms', runs: [1400, 1380, 1450] } })
+      const outcome = await guardRun([entry(slower)], settings, undefined)
+      expect(outcome.errors).toEqual([])
+      expect(failingPageRegressions(outcome).map((v) => [v.page, v.metric])).toEqual([
+        ['home [web-vitals, desktop]', 'LCP'],
+      ])
+      expect(formatGuard(outcome, root)).toContain('✗ Regression: "home" LCP is 1.40 s against 1.00 s')
+      const candidate = await readBaseline(outcome.candidateFile!)
+      expect(candidate?.pages?.['home [web-vitals, desktop]']?.metrics.LCP?.value).toBe(1400)
+
+      const accepted = await guardRun(
+        [entry(slower)],
+        guardSettings(loaded, {}, { PERFGATE_UPDATE: '1' }),
+        undefined,
+      )
+      expect(accepted.accepted).toBe(true)
+      expect(failingPageRegressions(accepted)).toEqual([])
+      const baseline = await readBaseline(baselinePath(settings.dir, 'default'))
+      expect(Object.keys(baseline!.benches)).toEqual(['sort'])
+      expect(baseline!.pages!['home [web-vitals, desktop]']!.metrics.LCP!.value).toBe(1400)
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
   })
 })
