@@ -1,7 +1,7 @@
 import { formatEnvironmentLine } from '../env/format-environment.js'
 import type { BenchResult } from '../measure/types.js'
 import { formatDuration, formatPercent, formatRange, formatRatio } from './format.js'
-import type { BoundOp } from './parse-bound.js'
+import { BOUND_OP_TEXT } from './parse-bound.js'
 import { type BudgetVerdict, describeSource, type MetricVerdict } from './verdict.js'
 
 /** The verdict of a budget, in the parts a matcher message is built from. */
@@ -19,7 +19,6 @@ export interface BudgetExplanation {
 /** Above this many times the samples, a longer run is not a practical way to settle a verdict. */
 export const MAX_PRACTICAL_SETTLE_FACTOR = 100
 
-const OP_TEXT: Readonly<Record<BoundOp, string>> = { '<': '<', '<=': '≤', '>': '>', '>=': '≥' }
 const TAIL_METRICS = new Set(['p75', 'p90', 'p95', 'p99', 'max'])
 
 /**
@@ -61,7 +60,7 @@ export function formatBudgetMessage(explanation: BudgetExplanation): string {
 function headline(verdict: BudgetVerdict, m: MetricVerdict): string {
   const measured = `"${verdict.name}" ${m.metric} is ${formatValue(m, m.actual)}${formatInterval(verdict, m)}`
   const upper = m.limit.op === '<' || m.limit.op === '<='
-  const strict = m.limit.op === '<' || m.limit.op === '>' ? `${OP_TEXT[m.limit.op]} ` : ''
+  const strict = m.limit.op === '<' || m.limit.op === '>' ? `${BOUND_OP_TEXT[m.limit.op]} ` : ''
   // A lower limit (opsPerSec) is a minimum: "17% under its 15,000 ops/s minimum".
   const budget = `its ${strict}${formatValue(m, m.limit.value)} ${upper ? 'budget' : 'minimum'}`
   switch (m.status) {
@@ -88,7 +87,7 @@ function formatInterval(verdict: BudgetVerdict, m: MetricVerdict): string {
 
 /** A metric's limit as people read it: `p95 ≤ 2.00 ms`, `opsPerSec ≥ 10,000 ops/s`. */
 export function formatLimit(m: Pick<MetricVerdict, 'metric' | 'unit' | 'limit'>): string {
-  return `${m.metric} ${OP_TEXT[m.limit.op]} ${formatValue(m, m.limit.value)}`
+  return `${m.metric} ${BOUND_OP_TEXT[m.limit.op]} ${formatValue(m, m.limit.value)}`
 }
 
 /** A value in a metric's unit: `2.46 ms`, `12,465 ops/s`. */

@@ -13,6 +13,9 @@ export interface Bound {
 /** A parser for the value part of a bound, such as `parseDuration` or `parsePercent`. */
 export type ValueParser = (input: string | number, where?: string) => number
 
+/** Operators as messages and tables print them: `≤ 2.00 ms`, `≥ 10,000 ops/s`. */
+export const BOUND_OP_TEXT: Readonly<Record<BoundOp, string>> = { '<': '<', '<=': '≤', '>': '>', '>=': '≥' }
+
 /** Operator assumed for a bare value: budgets are upper limits unless they say otherwise. */
 export const DEFAULT_BOUND_OP: BoundOp = '<='
 

@@ -8,9 +8,7 @@ import {
 import { mergeRunInto } from '../baseline/baseline-pages.js'
 import { checkPages, type PagesCheck, pageRegressionEvent } from '../baseline/check-pages.js'
 import { formatBudgetMessage } from '../budget/explain-budget.js'
-import { loadConfigSync } from '../config/load-config.js'
 import { captureEnvironment } from '../env/capture-environment.js'
-import { perfgateError } from '../errors.js'
 import {
   countVerdicts,
   eventsFromRecord,
@@ -91,7 +89,7 @@ async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
     )
   }
   const settings = loadCliSettings(io, stringOption(args, 'name'))
-  const loaded = loadConfigSync(io.cwd)
+  const { loaded } = settings
   const only = stringOption(args, 'page')
     ?.split(',')
     .map((s) => s.trim())
@@ -183,11 +181,8 @@ async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
       ...(pages?.verdicts ?? []).map((v) => pageRegressionEvent(v, context())),
     ]
     events.push(runEndEvent(context(), countVerdicts(events), exitCode))
-    try {
-      appendEvents(settings.logFile, events, { echo: false })
-    } catch (error) {
-      throw perfgateError('VERIFY_LOG_UNWRITABLE', { file: settings.logFile, reason: String(error) }, error)
-    }
+    // appendEvents throws VERIFY_LOG_UNWRITABLE itself, with the file and the reason.
+    appendEvents(settings.logFile, events, { echo: false })
   }
   return exitCode
 }

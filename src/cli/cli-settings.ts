@@ -6,7 +6,7 @@ import {
   chooseBaselineName,
   readBaselineWithText,
 } from '../baseline/baseline-file.js'
-import { loadConfigSync } from '../config/load-config.js'
+import { type LoadedConfig, loadConfigSync } from '../config/load-config.js'
 import { DEFAULT_LOG_FILE, type RegressionConfig } from '../config/schema.js'
 import { perfgateError } from '../errors.js'
 import type { VerifyEvent } from '../log/verify-event.js'
@@ -15,6 +15,8 @@ import type { CliIo } from './command.js'
 
 /** The config as the commands use it: absolute paths, the baseline name decided. */
 export interface CliSettings {
+  /** The config as loaded, for commands that need more of it than the fields below. */
+  loaded: LoadedConfig
   /** Folder of the package.json the config came from (else the cwd); config paths resolve against it. */
   root: string
   /** `output.dir`, absolute. */
@@ -32,10 +34,12 @@ export interface CliSettings {
  * @throws PerfgateError CONFIG_* for a bad config, BASELINE_NAME_INVALID for a bad name.
  */
 export function loadCliSettings(io: CliIo, nameOption?: string): CliSettings {
-  const { config, root } = loadConfigSync(io.cwd)
+  const loaded = loadConfigSync(io.cwd)
+  const { config, root } = loaded
   const baselineName = chooseBaselineName(config.output.baseline, io.env, nameOption)
   baselineFileName(baselineName)
   return {
+    loaded,
     root,
     dir: resolve(root, config.output.dir),
     logFile: resolve(root, config.output.log),

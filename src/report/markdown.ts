@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs'
 import { perfgateError } from '../errors.js'
-import { formatWebValue } from '../web/format-web-value.js'
+import { formatWebRuns } from '../web/format-web-value.js'
 import type { WebUnit } from '../web/types.js'
 import { escapeMarkdown } from './escape.js'
 import {
@@ -155,14 +155,7 @@ function pagesSection(run: RunReport): string {
         : 2
   const ordered = [...pages].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_PAGE_ROWS)
   const rows = ordered.map((p) => {
-    const unit = p.unit as WebUnit
-    const present = p.runs.filter((v): v is number => v !== null)
-    const value =
-      p.value === null
-        ? '—'
-        : present.length > 1
-          ? `${formatWebValue(unit, p.value)} (${formatWebValue(unit, Math.min(...present))} … ${formatWebValue(unit, Math.max(...present))})`
-          : formatWebValue(unit, p.value)
+    const value = formatWebRuns(p.unit as WebUnit, p.value, p.runs)
     const verdicts = [
       p.status === null ? null : budgetVerdict({ budgetStatus: p.status, negated: p.negated }),
       p.regression === null ? null : pageRegressionText(p.regression.status),

@@ -1,6 +1,8 @@
+import { BOUND_OP_TEXT } from '../budget/parse-bound.js'
 import { type BudgetStatus, worstStatus } from '../budget/verdict.js'
 import type { Environment } from '../env/types.js'
 import type { VerdictCounts, VerifyEvent, VerifyEventOf } from '../log/verify-event.js'
+import { isHeadlineWebMetric } from '../web/format-web-value.js'
 
 /*
  * One run as the reports see it, rebuilt from its [VERIFY] events alone. The reporter renders
@@ -136,7 +138,7 @@ function runFromEvents(runId: string, events: readonly VerifyEvent[]): RunReport
           regression: null,
         }
         if (event.type === 'web-budget') {
-          row.budget = `${opText(event.budget.op)} ${event.budget.text}`
+          row.budget = `${BOUND_OP_TEXT[event.budget.op]} ${event.budget.text}`
           row.status = event.verdict
           row.negated = event.negated
         }
@@ -191,9 +193,9 @@ function runFromEvents(runId: string, events: readonly VerifyEvent[]): RunReport
     const bench = benches.get(name)
     if (bench === undefined) continue
     bench.budgetStatus = worstStatus(list.map((e) => e.verdict))
-    bench.budget = [...new Set(list.map((e) => `${e.metric} ${opText(e.budget.op)} ${e.budget.text}`))].join(
-      ', ',
-    )
+    bench.budget = [
+      ...new Set(list.map((e) => `${e.metric} ${BOUND_OP_TEXT[e.budget.op]} ${e.budget.text}`)),
+    ].join(', ')
     bench.negated = list.every((e) => e.negated)
   }
   for (const bench of benches.values()) if (bench.budget === null) unguarded.add(bench.name)
@@ -204,7 +206,7 @@ function runFromEvents(runId: string, events: readonly VerifyEvent[]): RunReport
     benches: [...benches.values()],
     comparisons,
     unguarded: [...unguarded],
-    pages: [...pages.values()].filter((row) => row.status !== null || SHOWN_PAGE_METRICS.test(row.metric)),
+    pages: [...pages.values()].filter((row) => row.status !== null || isHeadlineWebMetric(row.metric)),
     counts: end?.counts ?? null,
     exitCode: end?.exitCode ?? null,
   }
@@ -226,14 +228,7 @@ function benchFromEvent(event: VerifyEventOf<'bench'>): ReportBench {
   }
 }
 
-// Vitals and Lighthouse categories are what people read; the other audits stay in the log.
-const SHOWN_PAGE_METRICS = /^(LCP|FCP|CLS|INP|TTFB|TBT|performance|accessibility|best-practices|seo)$/
-
 /** `home [web-vitals, desktop]` from an event's page name, tool ("web-vitals 6.2.3") and profile. */
 function pageOf(event: VerifyEventOf<'web'> | VerifyEventOf<'web-budget'>): string {
   return `${event.name} [${event.tool.split(' ')[0]}, ${event.profile}]`
-}
-
-function opText(op: '<' | '<=' | '>' | '>='): string {
-  return op === '<=' ? '≤' : op === '>=' ? '≥' : op
 }

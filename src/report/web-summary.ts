@@ -1,13 +1,12 @@
 import { pageKey } from '../baseline/baseline-pages.js'
 import type { PageRegressionVerdict } from '../baseline/check-pages.js'
+import { BOUND_OP_TEXT } from '../budget/parse-bound.js'
 import type { BudgetStatus } from '../budget/verdict.js'
 import type { PerfRecord } from '../results/result-sink.js'
 import type { WebMetricVerdict } from '../web/evaluate-web-budget.js'
-import { formatWebValue } from '../web/format-web-value.js'
+import { formatWebRuns, formatWebValue, isHeadlineWebMetric } from '../web/format-web-value.js'
 import type { WebResult } from '../web/types.js'
 import { textTable } from './format-table.js'
-
-const OP_TEXT = { '<': '<', '<=': '≤', '>': '>', '>=': '≥' } as const
 
 /**
  * The pages of a run as a table: per page and metric the aggregate with its runs' range, the
@@ -36,18 +35,12 @@ export function formatWebSummary(
     const page = pageKey(result)
     for (const [metric, series] of Object.entries(result.metrics)) {
       const verdict = verdicts.get(`${page}\u0000${metric}`)
-      if (verdict === undefined && !SHOWN_UNBUDGETED.test(metric)) continue
-      const present = series.runs.filter((v): v is number => v !== null)
-      const value =
-        series.value === null
-          ? '—'
-          : present.length > 1
-            ? `${formatWebValue(series.unit, series.value)} (${formatWebValue(series.unit, Math.min(...present))} … ${formatWebValue(series.unit, Math.max(...present))})`
-            : formatWebValue(series.unit, series.value)
+      if (verdict === undefined && !isHeadlineWebMetric(metric)) continue
+      const value = formatWebRuns(series.unit, series.value, series.runs)
       const budget =
         verdict === undefined
           ? '—'
-          : `${OP_TEXT[verdict.m.limit.op]} ${formatWebValue(verdict.m.unit, verdict.m.limit.value)}`
+          : `${BOUND_OP_TEXT[verdict.m.limit.op]} ${formatWebValue(verdict.m.unit, verdict.m.limit.value)}`
       const change = changes.get(`${page}\u0000${metric}`)
       rows.push([
         page,
@@ -65,9 +58,6 @@ export function formatWebSummary(
     ...textTable(['page', 'metric', `value (runs' range)`, 'budget', 'verdict', 'vs baseline'], rows),
   ].join('\n')
 }
-
-// Vitals and Lighthouse categories are what people read; the ~100 other audits stay in the files.
-const SHOWN_UNBUDGETED = /^(LCP|FCP|CLS|INP|TTFB|TBT|performance|accessibility|best-practices|seo)$/
 
 function statusText(status: BudgetStatus, negated: boolean): string {
   if (negated) return status === 'fail' ? 'fail (expected)' : `${status} (expected fail)`

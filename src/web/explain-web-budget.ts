@@ -1,12 +1,10 @@
 import type { BudgetExplanation } from '../budget/explain-budget.js'
 import { formatPercent, formatRatio } from '../budget/format.js'
-import type { BoundOp } from '../budget/parse-bound.js'
+import { BOUND_OP_TEXT } from '../budget/parse-bound.js'
 import { describeSource } from '../budget/verdict.js'
 import type { WebBudgetVerdict, WebMetricVerdict } from './evaluate-web-budget.js'
 import { formatProfile, formatWebValue } from './format-web-value.js'
 import type { WebResult } from './types.js'
-
-const OP_TEXT: Readonly<Record<BoundOp, string>> = { '<': '<', '<=': '≤', '>': '>', '>=': '≥' }
 
 /**
  * What to look at when a metric is over its budget: the usual causes, in the words of the
@@ -47,7 +45,7 @@ export function explainWebBudget(verdict: WebBudgetVerdict, result: WebResult): 
     result.browser.version,
   ]
   const limits = verdict.metrics.map(
-    (m) => `${m.metric} ${OP_TEXT[m.limit.op]} ${formatWebValue(m.unit, m.limit.value)}`,
+    (m) => `${m.metric} ${BOUND_OP_TEXT[m.limit.op]} ${formatWebValue(m.unit, m.limit.value)}`,
   )
   return {
     headlines,
@@ -59,7 +57,7 @@ export function explainWebBudget(verdict: WebBudgetVerdict, result: WebResult): 
 
 function headline(verdict: WebBudgetVerdict, m: WebMetricVerdict): string {
   const upper = m.limit.op === '<' || m.limit.op === '<='
-  const strict = m.limit.op === '<' || m.limit.op === '>' ? `${OP_TEXT[m.limit.op]} ` : ''
+  const strict = m.limit.op === '<' || m.limit.op === '>' ? `${BOUND_OP_TEXT[m.limit.op]} ` : ''
   const budget = `its ${strict}${formatWebValue(m.unit, m.limit.value)} ${upper ? 'budget' : 'minimum'}`
   if (m.actual === null) {
     return `"${verdict.name}" ${m.metric} was not measured (${m.reason}), so this run cannot tell whether it is ${upper ? 'within' : 'above'} ${budget}.`

@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { join, win32 } from 'node:path'
+import { win32 } from 'node:path'
 import { perfgateError } from '../errors.js'
+import { findChromiumLauncher } from './load-playwright.js'
 
 /** Where findChromium found the browser. */
 export type ChromiumSource = 'option' | 'PERFGATE_CHROME' | 'CHROME_PATH' | 'playwright' | 'system'
@@ -138,26 +138,12 @@ function isExecutableFile(path: string): boolean {
   }
 }
 
-/** Packages that export Playwright's `chromium`, tried in order. */
-const PLAYWRIGHT_PACKAGES = ['playwright-core', 'playwright', '@playwright/test']
-
-/**
- * Where Playwright's own Chromium is (or would be, once downloaded), from the first Playwright
- * package found. Resolved from the user's project first, since that is where they installed it
- * (a strict pnpm layout does not let perfgate's own folder see it), then from perfgate's folder.
- */
+/** Where Playwright's own Chromium is (or would be, once downloaded), if Playwright is installed. */
 function playwrightChromiumPath(): string | undefined {
-  const requirers = [createRequire(join(process.cwd(), 'package.json')), createRequire(import.meta.url)]
-  for (const require of requirers) {
-    for (const name of PLAYWRIGHT_PACKAGES) {
-      try {
-        const { chromium } = require(name) as { chromium?: { executablePath(): string } }
-        const path = chromium?.executablePath()
-        if (path) return path
-      } catch {
-        // Not installed here, or Playwright knows no browser build for this platform.
-      }
-    }
+  try {
+    return findChromiumLauncher()?.executablePath() || undefined
+  } catch {
+    // Playwright knows no browser build for this platform.
+    return undefined
   }
-  return undefined
 }

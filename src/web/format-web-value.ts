@@ -39,3 +39,20 @@ export function formatProfile(profile: WebProfile): string {
 function formatKbps(kbps: number): string {
   return kbps >= 1000 ? `${(kbps / 1024).toFixed(1)} Mbps` : `${Math.round(kbps)} kbps`
 }
+
+/**
+ * Whether a metric is shown in tables when no budget checked it: the vitals and Lighthouse's
+ * category scores are what people read; the hundred other audit values stay in the log and
+ * baseline.
+ */
+export function isHeadlineWebMetric(metric: string): boolean {
+  return /^(LCP|FCP|CLS|INP|TTFB|TBT|performance|accessibility|best-practices|seo)$/.test(metric)
+}
+
+/** An aggregate with the runs' range, for tables: `236 ms (216 ms … 244 ms)`; `—` without a value. */
+export function formatWebRuns(unit: WebUnit, value: number | null, runs: readonly (number | null)[]): string {
+  if (value === null) return '—'
+  const present = runs.filter((v): v is number => v !== null)
+  if (present.length <= 1) return formatWebValue(unit, value)
+  return `${formatWebValue(unit, value)} (${formatWebValue(unit, Math.min(...present))} … ${formatWebValue(unit, Math.max(...present))})`
+}

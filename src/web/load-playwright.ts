@@ -14,6 +14,17 @@ export const PLAYWRIGHT_PACKAGES = ['playwright-core', 'playwright', '@playwrigh
  * @throws PerfgateError PEER_MISSING with the install command when none is installed.
  */
 export function loadChromiumLauncher(cwd: string = process.cwd()): BrowserType {
+  const chromium = findChromiumLauncher(cwd)
+  if (chromium !== undefined) return chromium
+  throw perfgateError('PEER_MISSING', { pkg: 'playwright-core', feature: 'Web budgets (perfgate check)' })
+}
+
+/**
+ * The first of PLAYWRIGHT_PACKAGES that loads, or undefined. Resolved from the project first,
+ * since that is where users install it (a strict pnpm layout does not let perfgate's own folder
+ * see it), then from perfgate's folder. Synchronous: Playwright can be required.
+ */
+export function findChromiumLauncher(cwd: string = process.cwd()): BrowserType | undefined {
   const requirers = [createRequire(join(cwd, 'package.json')), createRequire(import.meta.url)]
   for (const require of requirers) {
     for (const name of PLAYWRIGHT_PACKAGES) {
@@ -25,5 +36,5 @@ export function loadChromiumLauncher(cwd: string = process.cwd()): BrowserType {
       }
     }
   }
-  throw perfgateError('PEER_MISSING', { pkg: 'playwright-core', feature: 'Web budgets (perfgate check)' })
+  return undefined
 }
