@@ -102,6 +102,14 @@ const catalogue = {
     `Lighthouse budgets need the "lighthouse" package. Install it: ${p.install}${p.note ? ` (${p.note})` : ''}`,
   LIGHTHOUSE_UNUSABLE: (p: { version: string; problem: string; fix: string }) =>
     `The installed Lighthouse ${p.version} cannot be used: ${p.problem}. ${p.fix}`,
+  AUTOCANNON_UNUSABLE: (p: { problem: string; fix: string }) =>
+    `The installed autocannon cannot be used: ${p.problem}. ${p.fix}`,
+  HTTP_OPTIONS_INVALID: (p: { fn: string; problem: string; fix: string }) =>
+    `${p.fn} has an invalid option: ${p.problem}. ${p.fix}`,
+  HTTP_BUDGET_INVALID: (p: { where: string; problems: string }) =>
+    `Invalid HTTP budget in ${p.where}:\n${p.problems}\nAn HTTP budget limits p50, p90, p95 and p99 latency from above with durations ("200ms"), errorRate with a percentage ("< 0.1%") and rps with a bound (">= 1000"), e.g. { p95: '200ms', errorRate: '< 0.1%', rps: '>= 1000' }.`,
+  HTTP_LOAD_FAILED: (p: { url: string; reason: string }) =>
+    `The load test of ${p.url} could not run: ${p.reason}. Check that the server is up and answers on that address (curl -I ${p.url}).`,
 } as const
 
 export type ErrorCode = keyof typeof catalogue
