@@ -110,6 +110,16 @@ const catalogue = {
     `Invalid HTTP budget in ${p.where}:\n${p.problems}\nAn HTTP budget limits p50, p90, p95 and p99 latency from above with durations ("200ms"), errorRate with a percentage ("< 0.1%") and rps with a bound (">= 1000"), e.g. { p95: '200ms', errorRate: '< 0.1%', rps: '>= 1000' }.`,
   HTTP_LOAD_FAILED: (p: { url: string; reason: string }) =>
     `The load test of ${p.url} could not run: ${p.reason}. Check that the server is up and answers on that address (curl -I ${p.url}).`,
+  COMMAND_OPTIONS_INVALID: (p: { command: string; problem: string; fix: string }) =>
+    `benchCommand(${show(p.command)}) has an invalid option: ${p.problem}. ${p.fix}`,
+  COMMAND_FAILED: (p: { name: string; run: string; outcome: string; command: string; stderr: string }) =>
+    `Command ${show(p.name)} failed in ${p.run}: ${p.outcome}.${p.stderr ? `\nIts last stderr:\n${p.stderr}` : ' It wrote nothing to stderr.'}\nA timed command must succeed: run it yourself in the same folder (${p.command}) and fix it, or time a command that exits with 0.`,
+  COMMAND_TIMEOUT: (p: { name: string; run: string; timeout: string }) =>
+    `Command ${show(p.name)} did not finish within its ${p.timeout} timeout in ${p.run}, and was killed with its process group. Raise the "timeout" option of benchCommand(), or check that the command does not wait for input (its stdin is empty) or keep running as a server.`,
+  BREAKING_POINT_OPTIONS_INVALID: (p: { name: string; problem: string; fix: string }) =>
+    `findBreakingPoint(${show(p.name)}) has an invalid option: ${p.problem}. ${p.fix}`,
+  BREAKING_POINT_RUN_FAILED: (p: { name: string; level: number; step: string }) =>
+    `findBreakingPoint(${show(p.name)}): ${p.step} threw at level ${p.level}. A load the system cannot take should make check() return false, not throw; the original error is attached as cause.`,
 } as const
 
 export type ErrorCode = keyof typeof catalogue
