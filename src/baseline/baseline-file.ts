@@ -14,6 +14,7 @@ import { summarizeBatches } from '../measure/summarize.js'
 import type { BenchResult, BenchStats, BenchTiming } from '../measure/types.js'
 import type { WebResult } from '../web/types.js'
 import { type BaselinePage, baselinePagesSchema, orderedPages, pagesFromResults } from './baseline-pages.js'
+import { type BaselineSize, baselineSizesSchema, orderedSizes } from './baseline-sizes.js'
 
 /*
  * Baseline files: what a run measured, kept so later runs can be compared with it.
@@ -86,6 +87,8 @@ export interface BaselineFile {
   benches: Record<string, BaselineBench>
   /** Web pages by {@link pageKey} (`home [web-vitals, desktop]`); absent when the run measured none. */
   pages?: Record<string, BaselinePage>
+  /** Bundle sizes by size budget name (else path); absent when the run measured none. */
+  sizes?: Record<string, BaselineSize>
 }
 
 /** A budget to store with a bench: as parsed or as written, with where it came from (a FoundBudget fits). */
@@ -328,6 +331,7 @@ export function serializeBaseline(file: BaselineFile): string {
     env: orderedEnvironment(file.env),
     benches,
     ...(file.pages !== undefined && { pages: orderedPages(file.pages) }),
+    ...(file.sizes !== undefined && { sizes: orderedSizes(file.sizes) }),
   }
   // JSON.stringify would write null for non-finite numbers too; say so rather than rely on it.
   const text = JSON.stringify(
@@ -551,6 +555,7 @@ export const baselineFileSchema = z.object({
   env: environmentSchema,
   benches: z.record(z.string(), benchSchema),
   pages: baselinePagesSchema.exactOptional(),
+  sizes: baselineSizesSchema.exactOptional(),
 }) satisfies z.ZodType<BaselineFile, unknown>
 
 // ---------------------------------------------------------------------------------------------

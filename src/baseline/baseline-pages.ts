@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { WebAggregation, WebMetricSeries, WebProfile, WebResult, WebUnit } from '../web/types.js'
 import { WEB_AGGREGATIONS } from '../web/types.js'
 import type { BaselineFile } from './baseline-file.js'
+import { isSizeRun, keepSizes, mergeSizeRun } from './baseline-sizes.js'
 
 /*
  * Web pages in a baseline: every metric of every page measured in the run, with each run's value,
@@ -141,10 +142,17 @@ export const baselinePagesSchema = z.record(
  *   the other pages as they were;
  * - a run of benches only keeps the file's pages and replaces the benches as a whole (a bench
  *   deleted from the suite leaves the baseline with it);
- * - a run of both replaces the file.
+ * - a run of both replaces the file;
+ * - sizes (`perfgate check`) are kept by every run that measured none, and a run of sizes only
+ *   replaces the sizes and keeps the rest.
  */
 export function mergeRunInto(existing: BaselineFile | undefined, run: BaselineFile): BaselineFile {
   if (existing === undefined) return run
+  if (isSizeRun(run)) return mergeSizeRun(existing, run)
+  return keepSizes(existing, mergeMeasured(existing, run))
+}
+
+function mergeMeasured(existing: BaselineFile, run: BaselineFile): BaselineFile {
   const hasBenches = Object.keys(run.benches).length > 0
   const hasPages = run.pages !== undefined && Object.keys(run.pages).length > 0
   if (hasBenches && hasPages) return run

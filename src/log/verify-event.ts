@@ -6,6 +6,8 @@ import type { Environment } from '../env/types.js'
 import { perfgateError } from '../errors.js'
 import type { BenchResult, Comparison } from '../measure/types.js'
 import type { InconclusivePolicy, PerfRecord } from '../results/result-sink.js'
+import type { SizeBudgetVerdict } from '../size/evaluate-size-budget.js'
+import type { SizeResult } from '../size/measure-size.js'
 import type { WebBudgetVerdict } from '../web/evaluate-web-budget.js'
 import type { WebResult } from '../web/types.js'
 
@@ -286,6 +288,38 @@ const webBudgetEventSchema = z.object({
   reason: z.string().nullable(),
 })
 
+/**
+ * One metric (raw, gzip or brotli bytes) of a bundle size. `budget` and `verdict` are null for a
+ * metric measured without a limit; `baseline` is the baseline's bytes, `delta` the relative change
+ * against it, null without a baseline.
+ */
+const sizeSchema = z.object({
+  ...head,
+  type: z.literal('size'),
+  name: z.string(),
+  metric: z.string(),
+  value: count,
+  unit: z.literal('bytes'),
+  budget: budgetSchema.nullable(),
+  verdict: budgetStatus.nullable(),
+  baseline: count.nullable(),
+  delta: measured,
+  confidence: z.null(),
+  /** The budget's path or glob, and the files it matched. */
+  path: z.string(),
+  files: z.array(z.string()),
+  import: z.union([z.string(), z.record(z.string(), z.string())]).nullable(),
+  /** "size-limit 12.1.0". */
+  tool: z.string(),
+  /** value − baseline in bytes, and the growth the budget allowed over the baseline; null without one. */
+  deltaBytes: z.number().int().nullable(),
+  allowedGrowthBytes: count.nullable(),
+  /** What the metric broke: "limit", "growth", both, or none. */
+  exceeded: z.array(z.enum(['limit', 'growth'])),
+  source: budgetSourceSchema.nullable(),
+  negated: z.boolean(),
+})
+
 /** A bench that ran with no budget anywhere. */
 const unguardedSchema = z.object({
   ...head,
@@ -313,6 +347,7 @@ export const VERIFY_EVENT_TYPES = [
   'unguarded',
   'web',
   'web-budget',
+  'size',
   'run-end',
 ] as const
 
@@ -328,6 +363,7 @@ export const verifyEventSchema = z.discriminatedUnion(
     unguardedSchema,
     webSchema,
     webBudgetEventSchema,
+    sizeSchema,
     runEndSchema,
   ],
   {
@@ -390,7 +426,66 @@ export function eventsFromRecord(record: PerfRecord, context: EventContext): Ver
       return webEvents(record.result, context)
     case 'web-budget':
       return webBudgetEvents(record.verdict, record.negated ?? false, context)
+    case 'size':
+      return sizeEvents(record.name, record.result, record.verdict, record.negated ?? false, context)
   }
+}
+
+function sizeEvents(
+  name: string,
+  result: SizeResult,
+  verdict: SizeBudgetVerdict | null,
+  negated: boolean,
+  context: EventContext,
+): VerifyEventOf<'size'>[] {
+  const measuredBytes = { raw: result.rawBytes, gzip: result.gzipBytes, brotli: result.brotliBytes }
+  // With a verdict, one event per guarded metric; without, one per metric measured.
+  const metrics =
+    verdict?.metrics ??
+    (['raw', 'gzip', 'brotli'] as const).map((metric) => ({
+      metric,
+      status: null,
+      actualBytes: measuredBytes[metric],
+      limitBytes: null,
+      limitText: null,
+      baselineBytes: null,
+      deltaBytes: null,
+      allowedGrowthBytes: null,
+      exceeded: [],
+    }))
+  return metrics.map((m) => ({
+    ...eventHead(context),
+    type: 'size',
+    name,
+    metric: m.metric,
+    value: m.actualBytes,
+    unit: 'bytes',
+    budget:
+      m.limitBytes === null || m.limitText === null
+        ? null
+        : { op: '<=', value: m.limitBytes, text: m.limitText },
+    verdict: m.status,
+    baseline: m.baselineBytes,
+    delta:
+      m.baselineBytes === null || m.deltaBytes === null || m.baselineBytes === 0
+        ? null
+        : m.deltaBytes / m.baselineBytes,
+    confidence: null,
+    path: result.path,
+    files: [...result.files],
+    import:
+      result.import === null
+        ? null
+        : typeof result.import === 'string'
+          ? result.import
+          : { ...result.import },
+    tool: `${result.tool.name} ${result.tool.version}`,
+    deltaBytes: m.deltaBytes,
+    allowedGrowthBytes: m.allowedGrowthBytes,
+    exceeded: [...m.exceeded],
+    source: verdict === null ? null : { ...verdict.source },
+    negated,
+  }))
 }
 
 function webEvents(result: WebResult, context: EventContext): VerifyEventOf<'web'>[] {

@@ -1,5 +1,7 @@
 import type { BudgetVerdict } from '../budget/verdict.js'
 import type { BenchResult, Comparison } from '../measure/types.js'
+import type { SizeBudgetVerdict } from '../size/evaluate-size-budget.js'
+import type { SizeResult } from '../size/measure-size.js'
 import type { WebBudgetVerdict } from '../web/evaluate-web-budget.js'
 import type { WebResult } from '../web/types.js'
 
@@ -27,6 +29,16 @@ export type PerfRecord =
       kind: 'web-budget'
       verdict: WebBudgetVerdict
       /** True for `expect(…).not.toMeetBudget(…)`. */
+      negated?: boolean
+    }
+  /** A bundle size measured with size-limit, and its verdict when it had a budget. */
+  | {
+      kind: 'size'
+      /** The budget's name, else its path. */
+      name: string
+      result: SizeResult
+      verdict: SizeBudgetVerdict | null
+      /** True for `expect(…).not.toMeetSizeBudget(…)`. */
       negated?: boolean
     }
 

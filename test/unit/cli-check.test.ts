@@ -23,13 +23,13 @@ const WEB = {
 }
 
 describe('perfgate check', () => {
-  it('says where to add web budgets when there are none', async () => {
+  it('says where to add budgets when there are none', async () => {
     project = await cliProject({})
     const { code, stdout, stderr } = await project.run(['check'])
     expect(code).toBe(1)
     expect(stdout).toBe('')
     expect(stderr).toMatchInlineSnapshot(`
-      "perfgate: there are no web budgets to check in package.json. Add some under "perfgate": { "budgets": { "web": [{ "url": "http://127.0.0.1:4173/", "vitals": { "LCP": "2.5s" } }] } }.
+      "perfgate: there are no size or web budgets to check in package.json. Add some under "perfgate": { "budgets": { "size": [{ "path": "dist/index.js", "gzip": "10 kB" }], "web": [{ "url": "http://127.0.0.1:4173/", "vitals": { "LCP": "2.5s" } }] } }.
       "
     `)
   })
@@ -56,6 +56,6 @@ describe('perfgate check', () => {
     project = await cliProject({})
     const { stdout } = await project.run(['--help'])
     expect(stdout).toContain('check')
-    expect(stdout).toContain('Measure every web budget in package.json in Chromium')
+    expect(stdout).toContain('Measure every size and web budget in package.json')
   })
 })

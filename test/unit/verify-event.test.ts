@@ -19,10 +19,12 @@ import {
 } from '../../src/log/verify-event.js'
 import { compareResults } from '../../src/measure/compare-results.js'
 import type { PerfRecord } from '../../src/results/result-sink.js'
+import { evaluateSizeBudget } from '../../src/size/evaluate-size-budget.js'
 import { evaluateWebBudget, vitalsLimits } from '../../src/web/evaluate-web-budget.js'
 import { parseVitalsBudget } from '../../src/web/parse-web-budget.js'
 import { benchResult, uniformTimes } from '../fixtures/bench-results.js'
 import { ciRunner } from '../fixtures/environments.js'
+import { sizeResult } from '../fixtures/size-results.js'
 import { slowVitals } from '../fixtures/web-results.js'
 
 const context = { runId: '0m5eqsfpk-3fa9c01b', ts: '2025-01-02T03:04:05.000Z' }
@@ -67,6 +69,19 @@ const records: Record<PerfRecord['kind'], PerfRecord> = {
   'web-budget': {
     kind: 'web-budget',
     verdict: evaluateWebBudget(slowVitals(), vitalsLimits(parseVitalsBudget({ LCP: '2.5s' }, 'test'))),
+  },
+  size: {
+    kind: 'size',
+    name: 'dist/index.js',
+    result: sizeResult(),
+    verdict: evaluateSizeBudget({
+      name: 'dist/index.js',
+      path: 'dist/index.js',
+      limits: { gzip: { text: '10 kB', bytes: 10_000 } },
+      measured: sizeResult(),
+      baseline: { rawBytes: 31_000, gzipBytes: 10_100, brotliBytes: 9_200 },
+      source: { kind: 'config', file: 'package.json', key: 'budgets.size[0]' },
+    }),
   },
 }
 
@@ -214,6 +229,7 @@ describe('serializeEvent', () => {
       'unguarded',
       ...Array(6).fill('web'),
       'web-budget',
+      'size',
       'regression',
       'run-end',
     ])
@@ -312,7 +328,7 @@ describe('parseEventLine', () => {
     `)
     expect(problem(edited({ type: 'benchmark' }))).toThrowErrorMatchingInlineSnapshot(`
       [PerfgateError: perfgate: Invalid [VERIFY] event at logs/perfgate.jsonl:12:
-      ✖ Expected an event type (run-start, bench, budget, comparison, regression, unguarded, web, web-budget, run-end), received "benchmark"
+      ✖ Expected an event type (run-start, bench, budget, comparison, regression, unguarded, web, web-budget, size, run-end), received "benchmark"
         → at type
       Each line of a [VERIFY] log is one JSON object in the event schema of perfgate (version 1); a line that is not was edited, or written by another tool.]
     `)
@@ -352,7 +368,7 @@ describe('run events', () => {
     const end = everyEvent().at(-1)!
     expect(end).toMatchObject({ type: 'run-end', exitCode: 1 })
     expect(serializeEvent(end)).toMatchInlineSnapshot(
-      `"{"v":1,"ts":"2025-01-02T03:04:05.000Z","runId":"0m5eqsfpk-3fa9c01b","type":"run-end","name":null,"metric":null,"value":null,"unit":null,"budget":null,"verdict":null,"baseline":null,"delta":null,"confidence":null,"counts":{"pass":1,"fail":1,"inconclusive":1,"faster":1,"slower":0,"equivalent":0,"regressed":0,"improved":0,"unchanged":0,"environment-changed":0},"exitCode":1}"`,
+      `"{"v":1,"ts":"2025-01-02T03:04:05.000Z","runId":"0m5eqsfpk-3fa9c01b","type":"run-end","name":null,"metric":null,"value":null,"unit":null,"budget":null,"verdict":null,"baseline":null,"delta":null,"confidence":null,"counts":{"pass":1,"fail":2,"inconclusive":1,"faster":1,"slower":0,"equivalent":0,"regressed":0,"improved":0,"unchanged":0,"environment-changed":0},"exitCode":1}"`,
     )
   })
 
