@@ -1,4 +1,5 @@
 import type { BenchBudgetInput } from '../../src/config/schema.js'
+import type { HttpLimitsInput } from '../../src/http/evaluate-http-budget.js'
 import type { VitestBenchResult } from '../../src/measure/compare-results.js'
 import type { BenchFn, BenchResult, CompareSide } from '../../src/measure/types.js'
 import type { FasterThanOptions } from './comparison-options.js'
@@ -12,10 +13,11 @@ export type Comparand = BenchFn | CompareSide | BenchResult | VitestBenchResult
 export interface PerfgateMatchers {
   /**
    * Assert that a bench result (or a function, benched first) meets a budget:
-   * `await expect(result).toMeetBudget({ p95: '2ms', opsPerSec: '>= 10000' })`.
+   * `await expect(result).toMeetBudget({ p95: '2ms', opsPerSec: '>= 10000' })`; or a load test
+   * result (from loadTest()) an HTTP budget: `{ p95: '200ms', errorRate: '< 0.1%', rps: '>= 1000' }`.
    * Passes only when every metric's interval is within its limit.
    */
-  toMeetBudget(budget: BenchBudgetInput, options?: MeetBudgetOptions): Promise<void>
+  toMeetBudget(budget: BenchBudgetInput | HttpLimitsInput, options?: MeetBudgetOptions): Promise<void>
   /** `await expect(resultOrFn).toHavePercentileBelow(99.9, '5ms')` */
   toHavePercentileBelow(
     percentile: number,

@@ -9,6 +9,8 @@ import { parseBenchBudget } from '../../src/budget/parse-bench-budget.js'
 import type { BudgetSource, BudgetVerdict } from '../../src/budget/verdict.js'
 import type { BenchBudgetInput } from '../../src/config/schema.js'
 import { perfgateError } from '../../src/errors.js'
+import type { HttpLimitsInput } from '../../src/http/evaluate-http-budget.js'
+import { isLoadTestResult } from '../../src/http/types.js'
 import { bench } from '../../src/measure/bench.js'
 import { benchDefaults } from '../../src/measure/bench-defaults.js'
 import { DEFAULT_CONFIDENCE, DEFAULT_MIN_SAMPLES } from '../../src/measure/defaults.js'
@@ -22,6 +24,7 @@ import {
   toVitestPass,
   warnInconclusive,
 } from './matcher-context.js'
+import { meetHttpBudget } from './meet-http-budget.js'
 import { projectConfig } from './project-config.js'
 import { describeValue, isPerfgateBenchResult } from './received.js'
 
@@ -35,15 +38,18 @@ export interface MeetBudgetOptions extends Omit<BenchOptions, 'env'> {
   source?: BudgetSource
 }
 
-const ACCEPTED = 'a perfgate BenchResult (from bench()) or a function to bench'
+const ACCEPTED =
+  'a perfgate BenchResult (from bench()), a LoadTestResult (from loadTest()) or a function to bench'
 
 /** `expect(resultOrFn).toMeetBudget({ p95: '2ms', opsPerSec: '>= 10000' }, options?)` */
 export function toMeetBudget(
   this: MatcherContext,
   received: unknown,
-  budget: BenchBudgetInput,
+  budget: BenchBudgetInput | HttpLimitsInput,
   options: MeetBudgetOptions = {},
 ): MatcherResult | Promise<MatcherResult> {
+  // A load test result has its own budget keys (errorRate, rps) and verdicts: src/http.
+  if (isLoadTestResult(received)) return meetHttpBudget(this, received, budget as HttpLimitsInput, options)
   const limits = budgetLimits(parseBenchBudget(budget, 'toMeetBudget()'))
   return checkReceived(this, 'toMeetBudget', 'budget', received, options, limits)
 }

@@ -389,8 +389,8 @@ export const httpBudgetSchema = strict(
       .meta({ description: 'Request headers.' })
       .optional(),
     body: text('Request body, sent as is.', 'a request body string').optional(),
-    connections: positiveInt('Concurrent connections.').optional(),
-    duration: duration('How long to load the endpoint.').optional(),
+    connections: positiveInt('Concurrent connections; 10 when not set.').optional(),
+    duration: duration('How long to load the endpoint; 5s when neither duration nor amount is set.').optional(),
     amount: positiveInt('Number of requests to send; takes the place of duration.').optional(),
     p50: duration('Largest allowed median latency.').optional(),
     p90: duration('Largest allowed 90th percentile latency.').optional(),
@@ -410,7 +410,15 @@ export const httpBudgetSchema = strict(
       'Command that starts the server for url, stopped after the run.',
       'a command like "node server.js"',
     ).optional(),
-    waitFor: text('URL that must respond before load starts (with command).', 'a URL to wait for').optional(),
+    waitFor: httpUrl(
+      'URL that must respond before load starts (with command); the url when not set.',
+    ).optional(),
+    waitTimeout: duration(
+      'How long to wait for waitFor to respond (with command); 60s when not set.',
+    ).optional(),
+    timeout: duration(
+      'How long one request may wait for its response before it counts as a timeout (at least 1s); 10s when not set.',
+    ).optional(),
   },
   'an HTTP budget like { "url": "http://127.0.0.1:3000/", "p95": "200ms" }',
 )

@@ -3,6 +3,8 @@ import type { BudgetVerdict } from '../budget/verdict.js'
 import { formatIssues } from '../config/format-issues.js'
 import { showValue } from '../config/issue-messages.js'
 import type { Environment } from '../env/types.js'
+import type { HttpBudgetVerdict } from '../http/evaluate-http-budget.js'
+import type { LoadTestResult } from '../http/types.js'
 import { perfgateError } from '../errors.js'
 import type { BenchResult, Comparison } from '../measure/types.js'
 import type { InconclusivePolicy, PerfRecord } from '../results/result-sink.js'
@@ -320,6 +322,82 @@ const sizeSchema = z.object({
   negated: z.boolean(),
 })
 
+/**
+ * One HTTP load test (autocannon): `value` is its p95 latency in ns, null when no response came
+ * back; every latency, count and rate of the run follows.
+ */
+const httpSchema = z.object({
+  ...head,
+  type: z.literal('http'),
+  name: z.string(),
+  metric: z.literal('p95'),
+  value: measured,
+  unit: z.literal('ns'),
+  budget: z.null(),
+  verdict: z.null(),
+  baseline: z.null(),
+  delta: z.null(),
+  confidence: z.null(),
+  url: z.string(),
+  method: z.string(),
+  connections: count,
+  /** "autocannon 9.0.0". */
+  tool: z.string(),
+  /** Requests that ended (responses, timeouts, connection errors), and responses of any status. */
+  requests: count,
+  responses: count,
+  elapsedNs: measured,
+  rps: measured,
+  bytes: count,
+  throughputBytesPerSec: measured,
+  /** Latency of the responses, ns; null when none came back. */
+  latencyNs: z.object({
+    min: measured,
+    mean: measured,
+    p50: measured,
+    p90: measured,
+    p95: measured,
+    p99: measured,
+    max: measured,
+  }),
+  errors: z.object({
+    connection: count,
+    timeouts: count,
+    non2xx: count,
+    statusCodes: z.record(z.string(), count),
+  }),
+  errorRate: measured,
+})
+
+/** The verdict on one metric of an HTTP budget (p50…p99 in ns, errorRate as a fraction, rps). */
+const httpBudgetEventSchema = z.object({
+  ...head,
+  type: z.literal('http-budget'),
+  name: z.string(),
+  metric: z.string(),
+  /** The measured value; null when nothing was measured (verdict inconclusive, see reason). */
+  value: measured,
+  unit: z.enum(['ns', 'fraction', 'req/s']),
+  budget: budgetSchema,
+  verdict: budgetStatus,
+  baseline: z.null(),
+  delta: z.null(),
+  confidence: measured,
+  /** Interval of a percentile at `confidence`; null for errorRate and rps, judged on the run's counts. */
+  interval: interval.nullable(),
+  url: z.string(),
+  method: z.string(),
+  connections: count,
+  requests: count,
+  responses: count,
+  /** Responses the percentile needed for a bounded interval, when the run had fewer. */
+  samplesNeeded: count.nullable(),
+  source: budgetSourceSchema,
+  inconclusivePolicy: z.enum(['fail', 'warn']),
+  negated: z.boolean(),
+  reason: z.string().nullable(),
+})
+
 /** A bench that ran with no budget anywhere. */
 const unguardedSchema = z.object({
   ...head,
@@ -348,6 +426,8 @@ export const VERIFY_EVENT_TYPES = [
   'web',
   'web-budget',
   'size',
+  'http',
+  'http-budget',
   'run-end',
 ] as const
 
@@ -364,6 +444,8 @@ export const verifyEventSchema = z.discriminatedUnion(
     webSchema,
     webBudgetEventSchema,
     sizeSchema,
+    httpSchema,
+    httpBudgetEventSchema,
     runEndSchema,
   ],
   {
@@ -428,7 +510,80 @@ export function eventsFromRecord(record: PerfRecord, context: EventContext): Ver
       return webBudgetEvents(record.verdict, record.negated ?? false, context)
     case 'size':
       return sizeEvents(record.name, record.result, record.verdict, record.negated ?? false, context)
+    case 'http':
+      return httpEvents(record.result, record.verdict, record.inconclusivePolicy, record.negated ?? false, context)
   }
+}
+
+function httpEvents(
+  result: LoadTestResult,
+  verdict: HttpBudgetVerdict | null,
+  inconclusivePolicy: InconclusivePolicy,
+  negated: boolean,
+  context: EventContext,
+): VerifyEvent[] {
+  const { latency, errors } = result
+  const run: VerifyEventOf<'http'> = {
+    ...eventHead(context),
+    type: 'http',
+    name: result.name,
+    metric: 'p95',
+    value: latency.p95Ns,
+    unit: 'ns',
+    budget: null,
+    verdict: null,
+    baseline: null,
+    delta: null,
+    confidence: null,
+    url: result.url,
+    method: result.method,
+    connections: result.connections,
+    tool: `${result.tool.name} ${result.tool.version}`,
+    requests: result.requests,
+    responses: result.responses,
+    elapsedNs: result.elapsedNs,
+    rps: result.rps,
+    bytes: result.bytes,
+    throughputBytesPerSec: result.throughputBytesPerSec,
+    latencyNs: {
+      min: latency.minNs,
+      mean: latency.meanNs,
+      p50: latency.p50Ns,
+      p90: latency.p90Ns,
+      p95: latency.p95Ns,
+      p99: latency.p99Ns,
+      max: latency.maxNs,
+    },
+    errors: { ...errors, statusCodes: { ...errors.statusCodes } },
+    errorRate: result.errorRate,
+  }
+  const budgets = (verdict?.metrics ?? []).map(
+    (m): VerifyEventOf<'http-budget'> => ({
+      ...eventHead(context),
+      type: 'http-budget',
+      name: verdict!.name,
+      metric: m.metric,
+      value: m.actual,
+      unit: m.unit,
+      budget: { op: m.limit.op, value: m.limit.value, text: m.limitText },
+      verdict: m.status,
+      baseline: null,
+      delta: null,
+      confidence: verdict!.confidence,
+      interval: m.interval === null ? null : [...m.interval],
+      url: verdict!.url,
+      method: verdict!.method,
+      connections: verdict!.connections,
+      requests: verdict!.requests,
+      responses: verdict!.responses,
+      samplesNeeded: m.samplesNeeded,
+      source: { ...verdict!.source },
+      inconclusivePolicy,
+      negated,
+      reason: m.reason ?? null,
+    }),
+  )
+  return [run, ...budgets]
 }
 
 function sizeEvents(

@@ -1,4 +1,6 @@
 import type { BudgetVerdict } from '../budget/verdict.js'
+import type { HttpBudgetVerdict } from '../http/evaluate-http-budget.js'
+import type { LoadTestResult } from '../http/types.js'
 import type { BenchResult, Comparison } from '../measure/types.js'
 import type { SizeBudgetVerdict } from '../size/evaluate-size-budget.js'
 import type { SizeResult } from '../size/measure-size.js'
@@ -39,6 +41,17 @@ export type PerfRecord =
       result: SizeResult
       verdict: SizeBudgetVerdict | null
       /** True for `expect(…).not.toMeetSizeBudget(…)`. */
+      negated?: boolean
+    }
+
+  /** An HTTP load test (loadTest, or `perfgate check`), and its verdict when it had a budget. */
+  | {
+      kind: 'http'
+      result: LoadTestResult
+      verdict: HttpBudgetVerdict | null
+      /** What an inconclusive verdict did; 'fail' in `perfgate check`. */
+      inconclusivePolicy: InconclusivePolicy
+      /** True for `expect(…).not.toMeetBudget(…)`. */
       negated?: boolean
     }
 

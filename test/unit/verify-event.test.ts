@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { evaluateBenchBudget } from '../../src/budget/evaluate-bench-budget.js'
 import { parseBenchBudget } from '../../src/budget/parse-bench-budget.js'
 import type { Environment } from '../../src/env/types.js'
+import { evaluateHttpBudget } from '../../src/http/evaluate-http-budget.js'
 import {
   countVerdicts,
   type environmentSchema,
@@ -24,6 +25,7 @@ import { evaluateWebBudget, vitalsLimits } from '../../src/web/evaluate-web-budg
 import { parseVitalsBudget } from '../../src/web/parse-web-budget.js'
 import { benchResult, uniformTimes } from '../fixtures/bench-results.js'
 import { ciRunner } from '../fixtures/environments.js'
+import { loadResult, spread } from '../fixtures/http-results.js'
 import { sizeResult } from '../fixtures/size-results.js'
 import { slowVitals } from '../fixtures/web-results.js'
 
@@ -51,6 +53,9 @@ const environmentFits: z.output<typeof environmentSchema> = ciRunner() satisfies
 const sort10k = benchResult({ perCallNs: uniformTimes(2.4e6, 0.1, 200) })
 const few = benchResult({ name: 'few', perCallNs: uniformTimes(1e6, 0.1, 10) })
 const old = benchResult({ name: 'sort old', perCallNs: uniformTimes(3e6, 0.1, 200, 2) })
+
+// 1000 responses of 50–60 ms, 10 of them 503s: over a 20 ms p95 budget and a 0.1% error rate.
+const slowApi = loadResult({ latenciesMs: spread(1000, 50, 60), statusCodes: { '200': 990, '503': 10 } })
 
 const records: Record<PerfRecord['kind'], PerfRecord> = {
   bench: { kind: 'bench', result: sort10k },
@@ -82,6 +87,16 @@ const records: Record<PerfRecord['kind'], PerfRecord> = {
       baseline: { rawBytes: 31_000, gzipBytes: 10_100, brotliBytes: 9_200 },
       source: { kind: 'config', file: 'package.json', key: 'budgets.size[0]' },
     }),
+  },
+  http: {
+    kind: 'http',
+    result: slowApi,
+    verdict: evaluateHttpBudget(
+      slowApi,
+      { p95: '20ms', errorRate: '< 0.1%' },
+      { kind: 'config', file: 'package.json', key: 'budgets.http[0]' },
+    ),
+    inconclusivePolicy: 'fail',
   },
 }
 
@@ -118,6 +133,39 @@ function asRead(event: VerifyEvent): unknown {
 }
 
 describe('eventsFromRecord', () => {
+  it('makes an http event for a load test and an http-budget event per metric verdict', () => {
+    const [run, ...budgets] = eventsFromRecord(records.http, context)
+    expect(run).toMatchObject({
+      type: 'http',
+      name: 'GET /users',
+      metric: 'p95',
+      unit: 'ns',
+      verdict: null,
+      url: 'http://127.0.0.1:3000/users',
+      method: 'GET',
+      connections: 10,
+      tool: 'autocannon 9.0.0',
+      requests: 1000,
+      responses: 1000,
+      errors: { connection: 0, timeouts: 0, non2xx: 10, statusCodes: { '200': 990, '503': 10 } },
+      errorRate: 0.01,
+    })
+    expect(run!.value).toBe(slowApi.latency.p95Ns)
+    expect(budgets.map((e) => [e.type, e.metric, e.unit, e.verdict, e.budget])).toEqual([
+      ['http-budget', 'p95', 'ns', 'fail', { op: '<=', value: 20e6, text: '20ms' }],
+      ['http-budget', 'errorRate', 'fraction', 'fail', { op: '<', value: 0.001, text: '< 0.1%' }],
+    ])
+    expect(budgets[0]).toMatchObject({
+      confidence: 0.95,
+      source: { kind: 'config', file: 'package.json', key: 'budgets.http[0]' },
+      inconclusivePolicy: 'fail',
+      negated: false,
+      reason: null,
+    })
+    // The histogram stays out of the log: it is for verdicts, not for reading.
+    expect(JSON.stringify(run)).not.toContain('buckets')
+  })
+
   it('makes one web event per metric of a page, with every run and the profile', () => {
     const events = eventsFromRecord(records.web, context)
     expect(events.map((e) => e.metric)).toEqual(['LCP', 'FCP', 'CLS', 'INP', 'TTFB', 'TBT'])
@@ -230,6 +278,9 @@ describe('serializeEvent', () => {
       ...Array(6).fill('web'),
       'web-budget',
       'size',
+      'http',
+      'http-budget',
+      'http-budget',
       'regression',
       'run-end',
     ])
@@ -328,7 +379,7 @@ describe('parseEventLine', () => {
     `)
     expect(problem(edited({ type: 'benchmark' }))).toThrowErrorMatchingInlineSnapshot(`
       [PerfgateError: perfgate: Invalid [VERIFY] event at logs/perfgate.jsonl:12:
-      ✖ Expected an event type (run-start, bench, budget, comparison, regression, unguarded, web, web-budget, size, run-end), received "benchmark"
+      ✖ Expected an event type (run-start, bench, budget, comparison, regression, unguarded, web, web-budget, size, http, http-budget, run-end), received "benchmark"
         → at type
       Each line of a [VERIFY] log is one JSON object in the event schema of perfgate (version 1); a line that is not was edited, or written by another tool.]
     `)
@@ -368,7 +419,7 @@ describe('run events', () => {
     const end = everyEvent().at(-1)!
     expect(end).toMatchObject({ type: 'run-end', exitCode: 1 })
     expect(serializeEvent(end)).toMatchInlineSnapshot(
-      `"{"v":1,"ts":"2025-01-02T03:04:05.000Z","runId":"0m5eqsfpk-3fa9c01b","type":"run-end","name":null,"metric":null,"value":null,"unit":null,"budget":null,"verdict":null,"baseline":null,"delta":null,"confidence":null,"counts":{"pass":1,"fail":2,"inconclusive":1,"faster":1,"slower":0,"equivalent":0,"regressed":0,"improved":0,"unchanged":0,"environment-changed":0},"exitCode":1}"`,
+      `"{"v":1,"ts":"2025-01-02T03:04:05.000Z","runId":"0m5eqsfpk-3fa9c01b","type":"run-end","name":null,"metric":null,"value":null,"unit":null,"budget":null,"verdict":null,"baseline":null,"delta":null,"confidence":null,"counts":{"pass":1,"fail":4,"inconclusive":1,"faster":1,"slower":0,"equivalent":0,"regressed":0,"improved":0,"unchanged":0,"environment-changed":0},"exitCode":1}"`,
     )
   })
 
