@@ -3,9 +3,9 @@ import type { BudgetVerdict } from '../budget/verdict.js'
 import { formatIssues } from '../config/format-issues.js'
 import { showValue } from '../config/issue-messages.js'
 import type { Environment } from '../env/types.js'
+import { perfgateError } from '../errors.js'
 import type { HttpBudgetVerdict } from '../http/evaluate-http-budget.js'
 import type { LoadTestResult } from '../http/types.js'
-import { perfgateError } from '../errors.js'
 import type { BenchResult, Comparison } from '../measure/types.js'
 import type { InconclusivePolicy, PerfRecord } from '../results/result-sink.js'
 import type { SizeBudgetVerdict } from '../size/evaluate-size-budget.js'
@@ -511,7 +511,13 @@ export function eventsFromRecord(record: PerfRecord, context: EventContext): Ver
     case 'size':
       return sizeEvents(record.name, record.result, record.verdict, record.negated ?? false, context)
     case 'http':
-      return httpEvents(record.result, record.verdict, record.inconclusivePolicy, record.negated ?? false, context)
+      return httpEvents(
+        record.result,
+        record.verdict,
+        record.inconclusivePolicy,
+        record.negated ?? false,
+        context,
+      )
   }
 }
 
