@@ -23,19 +23,21 @@ import { formatWebSummary } from '../report/web-summary.js'
 import type { PerfRecord } from '../results/result-sink.js'
 import { checkWebBudgets, type WebBudgetCheck } from '../web/check-web-budgets.js'
 import { explainWebBudget } from '../web/explain-web-budget.js'
+import { checkHttp } from './check-http.js'
 import { checkSizes } from './check-sizes.js'
 import { type CliSettings, displayPath, loadCliSettings } from './cli-settings.js'
 import { type CliIo, type Command, flag, type ParsedArgs, stringOption, writeLines } from './command.js'
 import { commandUsage, usageError } from './parse-command-args.js'
 
 /** The kinds of budget `perfgate check` measures, in the order it checks them. */
-export const CHECK_KINDS = ['size', 'web'] as const
+export const CHECK_KINDS = ['size', 'web', 'http'] as const
 export type CheckKind = (typeof CHECK_KINDS)[number]
 
 /** A ready-to-paste budget of each kind, for the message when there is none. */
 const KIND_EXAMPLES: Readonly<Record<CheckKind, string>> = {
   size: '"size": [{ "path": "dist/index.js", "gzip": "10 kB" }]',
   web: '"web": [{ "url": "http://127.0.0.1:4173/", "vitals": { "LCP": "2.5s" } }]',
+  http: '"http": [{ "url": "http://127.0.0.1:3000/api", "p95": "200ms", "errorRate": "< 0.1%" }]',
 }
 
 /** What checking one kind of budget gives the command to print, log and exit with. */
@@ -55,7 +57,7 @@ export interface KindOutcome {
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'Measure every size and web budget in package.json and check it; exit 1 when one fails',
+  summary: 'Measure every size, web and HTTP budget in package.json and check it; exit 1 when one fails',
   positionals: { synopsis: '', min: 0, max: 0 },
   options: {
     only: {
@@ -104,12 +106,18 @@ The run's sizes and pages are written as the candidate baseline (<output.dir>/ca
 compared with the accepted baseline: a guarded metric whose every run is worse than every baseline
 run, by more than regression.threshold, is a regression. --update accepts the run as the baseline.
 
+For each entry of "budgets.http": start its "command" if it has one (as for web budgets), load
+its "url" with autocannon over "connections" (10) for "duration" (5s) or "amount" requests, and
+check p50/p90/p95/p99 latency, "errorRate" and "rps" against the budget. Load only your own
+servers, on loopback or staging. autocannon is an optional peer: pnpm add -D autocannon.
+
 Lighthouse is an optional peer: pnpm add -D lighthouse@12 on Node 20, lighthouse on Node >= 22.
 Playwright drives the browser: pnpm add -D playwright-core (or have @playwright/test).
 
 Examples:
   perfgate check
   perfgate check --only size
+  perfgate check --only http
   perfgate check --page home --runs 5
   perfgate check --update
 
@@ -142,6 +150,7 @@ async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
   const counts: Record<CheckKind, number> = {
     size: loaded.config.budgets.size.length,
     web: loaded.config.budgets.web.length,
+    http: loaded.config.budgets.http.length,
   }
   const kinds = CHECK_KINDS.filter((k) => (named === undefined ? counts[k] > 0 : named.includes(k)))
   const empty = kinds.filter((k) => counts[k] === 0)
@@ -159,6 +168,7 @@ async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
   const outcomes: KindOutcome[] = []
   for (const kind of kinds) {
     if (kind === 'size') outcomes.push(await checkSizes(settings, io, { update }))
+    else if (kind === 'http') outcomes.push(await checkHttp(settings, io))
     else outcomes.push(await checkWeb(args, io, settings, runs))
   }
 
