@@ -90,6 +90,38 @@ export { formatEnvironment, formatEnvironmentLine } from './env/format-environme
 export type { Environment, EnvironmentWarning } from './env/types.js'
 export type { ErrorCode } from './errors.js'
 export { isPerfgateError, PerfgateError } from './errors.js'
+export type { CheckHttpBudgetsOptions, HttpBudgetCheck } from './http/check-http-budgets.js'
+export { checkHttpBudgets } from './http/check-http-budgets.js'
+export type {
+  EvaluateHttpBudgetOptions,
+  HttpBudgetVerdict,
+  HttpLimit,
+  HttpLimits,
+  HttpLimitsInput,
+  HttpMetric,
+  HttpMetricVerdict,
+  HttpUnit,
+} from './http/evaluate-http-budget.js'
+export {
+  evaluateHttpBudget,
+  evaluateHttpLimits,
+  HTTP_BUDGET_KEYS,
+  httpLimits,
+} from './http/evaluate-http-budget.js'
+export { explainHttpBudget, formatHttpLimit, formatHttpValue } from './http/explain-http-budget.js'
+export type { LatencyHistogramData } from './http/latency-histogram.js'
+export { HISTOGRAM_RELATIVE_ERROR, histogramQuantile } from './http/latency-histogram.js'
+export type { LoadedAutocannon } from './http/load-autocannon.js'
+export { loadAutocannon } from './http/load-autocannon.js'
+export type { LoadResponse, LoadTestOptions } from './http/load-test.js'
+export {
+  DEFAULT_CONNECTIONS,
+  DEFAULT_LOAD_DURATION,
+  DEFAULT_REQUEST_TIMEOUT,
+  loadTest,
+} from './http/load-test.js'
+export type { HttpMethod, LoadErrors, LoadLatency, LoadTestResult } from './http/types.js'
+export { isLoadTestResult } from './http/types.js'
 export type { VerifyEvent, VerifyEventOf, VerifyEventType } from './log/verify-event.js'
 export {
   eventsFromRecord,
