@@ -5,6 +5,7 @@ import type { BenchFn, BenchResult, CompareSide } from '../../src/measure/types.
 import type { FasterThanOptions } from './comparison-options.js'
 import type { PerfgateTaskMeta } from './record-results.js'
 import type { MeetBudgetOptions } from './to-meet-budget.js'
+import type { SizeBudgetInput } from './to-meet-size-budget.js'
 
 /** What the comparison matchers accept on either side: functions, or results of the same kind. */
 export type Comparand = BenchFn | CompareSide | BenchResult | VitestBenchResult
@@ -41,6 +42,13 @@ export interface PerfgateMatchers {
   toRunFasterThan(other: Comparand, options?: FasterThanOptions): Promise<void>
   /** toBeSlowerThan under another name, for Vitest 5's types (see toRunFasterThan). */
   toRunSlowerThan(other: Comparand, options?: FasterThanOptions): Promise<void>
+  /**
+   * Assert that a file or glob (relative to package.json) meets a size budget, measured with
+   * size-limit: `await expect('dist/index.js').toMeetSizeBudget({ gzip: '10 kB' })`. Without a
+   * budget, the one in package.json `budgets.size` with this path (or name) applies, growth rule
+   * against the baseline included.
+   */
+  toMeetSizeBudget(budget?: SizeBudgetInput): Promise<void>
 }
 
 // No type parameters on purpose: Vitest 4 declares Matchers<T = any> and Vitest 5

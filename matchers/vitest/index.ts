@@ -11,6 +11,7 @@ import { projectConfig } from './project-config.js'
 import { recordResultsOnTasks } from './record-results.js'
 import { toBeFasterThan, toBeSlowerThan } from './to-be-faster-than.js'
 import { toHaveP95Below, toHavePercentileBelow, toMeetBudget } from './to-meet-budget.js'
+import { toMeetSizeBudget } from './to-meet-size-budget.js'
 import { warnAboutInstrumentation } from './warn-instrumentation.js'
 
 expect.extend({
@@ -21,6 +22,7 @@ expect.extend({
   toBeSlowerThan,
   toRunFasterThan: toBeFasterThan,
   toRunSlowerThan: toBeSlowerThan,
+  toMeetSizeBudget,
 })
 recordResultsOnTasks()
 // The "bench" section of package.json applies to every bench() and compare() in the worker, so a
@@ -35,3 +37,4 @@ export type { PerfTestOptions } from './perf-test.js'
 export { DEFAULT_PERF_TEST_TIMEOUT_MS, PerfBudgetError, perfTest } from './perf-test.js'
 export type { PerfgateTaskMeta } from './record-results.js'
 export type { MeetBudgetOptions } from './to-meet-budget.js'
+export type { SizeBudgetInput } from './to-meet-size-budget.js'

@@ -25,6 +25,17 @@ export interface BaselineSize {
   tool: string
 }
 
+/** The key of a size budget in reports and the baseline: its name, else its path (and import). */
+export function sizeKey(budget: {
+  name?: string | undefined
+  path: string
+  import?: string | Readonly<Record<string, string>> | undefined
+}): string {
+  if (budget.name !== undefined) return budget.name
+  if (budget.import === undefined) return budget.path
+  return `${budget.path} ${typeof budget.import === 'string' ? budget.import : JSON.stringify(budget.import)}`
+}
+
 /** A size measured under its key: the budget's name, else its path (and import). */
 export interface KeyedSize {
   key: string

@@ -7,15 +7,14 @@ import {
   writeBaselineAtomic,
 } from '../baseline/baseline-file.js'
 import { mergeRunInto } from '../baseline/baseline-pages.js'
-import { type KeyedSize, sizeBaselineFor, sizesFromResults } from '../baseline/baseline-sizes.js'
+import { type KeyedSize, sizeBaselineFor, sizeKey, sizesFromResults } from '../baseline/baseline-sizes.js'
 import { formatBudgetMessage } from '../budget/explain-budget.js'
-import type { SizeBudget } from '../config/schema.js'
 import { captureEnvironment } from '../env/capture-environment.js'
 import type { Environment } from '../env/types.js'
 import { formatSizeSummary } from '../report/size-summary.js'
 import type { PerfRecord } from '../results/result-sink.js'
 import { evaluateSizeBudget } from '../size/evaluate-size-budget.js'
-import { explainSizeBudget, importText } from '../size/explain-size-budget.js'
+import { explainSizeBudget } from '../size/explain-size-budget.js'
 import { loadSizeLimit } from '../size/load-size-limit.js'
 import { measureSize } from '../size/measure-size.js'
 import type { KindOutcome } from './check-command.js'
@@ -95,12 +94,6 @@ export async function checkSizes(
     env,
     baselineFound: baseline !== undefined,
   }
-}
-
-/** The key of a size budget in reports and the baseline: its name, else its path (and import). */
-export function sizeKey(budget: Pick<SizeBudget, 'name' | 'path' | 'import'>): string {
-  if (budget.name !== undefined) return budget.name
-  return budget.import === undefined ? budget.path : `${budget.path} ${importText(budget.import)}`
 }
 
 /** A baseline file holding only sizes; `mergeRunInto` writes it into an existing file. */

@@ -1,5 +1,5 @@
 import type { BudgetExplanation } from '../budget/explain-budget.js'
-import { formatPercent, formatSize } from '../budget/format.js'
+import { formatPercent, formatRatio, formatSize } from '../budget/format.js'
 import { describeSource } from '../budget/verdict.js'
 import {
   SIZE_BUDGET_KEYS,
@@ -72,7 +72,12 @@ function metricHeadlines(verdict: SizeBudgetVerdict, m: SizeMetricVerdict): stri
   if (m.limitBytes !== null && m.margin !== null) {
     const limit = formatSize(m.limitBytes)
     if (m.exceeded.includes('limit'))
-      lines.push(`${subject}, ${overBy(m.actualBytes, m.limitBytes)} over its ${limit} budget.`)
+      // Past double the budget a ratio reads better than "285% over".
+      lines.push(
+        m.limitBytes > 0 && m.actualBytes >= 2 * m.limitBytes
+          ? `${subject}, ${formatRatio(m.actualBytes / m.limitBytes)} its ${limit} budget.`
+          : `${subject}, ${overBy(m.actualBytes, m.limitBytes)} over its ${limit} budget.`,
+      )
     // A metric failing on growth alone is explained by its growth; within its limit is no news then.
     else if (m.status === 'pass')
       lines.push(`${subject}, within its ${limit} budget (${formatPercent(m.margin)} headroom).`)
