@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { BreakingPointProbe, BreakingPointResult } from '../breaking-point/types.js'
 import type { BudgetVerdict } from '../budget/verdict.js'
 import { formatIssues } from '../config/format-issues.js'
 import { showValue } from '../config/issue-messages.js'
@@ -407,6 +408,73 @@ const unguardedSchema = z.object({
   name: z.string(),
 })
 
+const breakingPointStatus = z.enum(['found', 'above-max', 'below-min', 'inconsistent', 'unresolved'])
+
+/**
+ * One probe of a breaking-point search (findBreakingPoint). `name` is the search's; `value` the
+ * measured value the probe's verdict rests on (e.g. p95 latency), in `unit`, held to `limit`.
+ * `verdict` and `budget` are null: a failing probe is how a search finds its limit, not a
+ * failure of the run, so it must not count in run-end's verdicts; `pass` and `status` say how
+ * the probe went ('inconclusive' counts as not passing).
+ */
+const breakingPointProbeSchema = z.object({
+  ...head,
+  type: z.literal('breaking-point-probe'),
+  name: z.string(),
+  metric: z.string().nullable(),
+  value: measured,
+  unit: z.string().nullable(),
+  budget: z.null(),
+  verdict: z.null(),
+  baseline: z.null(),
+  delta: z.null(),
+  confidence: z.null(),
+  /** 1-based position of the probe in the search. */
+  index: z.number().int().min(1),
+  level: z.number().int(),
+  levelUnit: z.string().nullable(),
+  pass: z.boolean(),
+  status: budgetStatus,
+  /** The limit `value` was held to (the budget line of the curve), in `unit`; null when not known. */
+  limit: measured,
+  phase: z.enum(['search', 'confirm']),
+  wallNs: measured,
+  summary: z.string().nullable(),
+})
+
+/**
+ * The outcome of a breaking-point search: `value` is the breaking point (the highest level that
+ * passed), null when none did; `unit` is what a level counts.
+ */
+const breakingPointSchema = z.object({
+  ...head,
+  type: z.literal('breaking-point'),
+  name: z.string(),
+  metric: z.literal('breakingPoint'),
+  value: measured,
+  unit: z.string().nullable(),
+  budget: z.null(),
+  verdict: z.null(),
+  baseline: z.null(),
+  delta: z.null(),
+  confidence: z.null(),
+  status: breakingPointStatus,
+  min: z.number().int(),
+  max: z.number().int(),
+  firstFailing: z.number().int().nullable(),
+  precision: z.number().int(),
+  probes: count,
+  inconsistencies: z.array(z.object({ failedLevel: z.number().int(), passedLevel: z.number().int() })),
+  /** The metric the probes were judged on, its unit and limit. */
+  probeMetric: z.string().nullable(),
+  probeUnit: z.string().nullable(),
+  limit: measured,
+  curve: z.array(
+    z.object({ level: z.number().int(), value: measured, pass: z.boolean(), status: budgetStatus }),
+  ),
+  summary: z.string(),
+})
+
 const runEndSchema = z.object({
   ...head,
   type: z.literal('run-end'),
@@ -428,6 +496,8 @@ export const VERIFY_EVENT_TYPES = [
   'size',
   'http',
   'http-budget',
+  'breaking-point-probe',
+  'breaking-point',
   'run-end',
 ] as const
 
@@ -446,6 +516,8 @@ export const verifyEventSchema = z.discriminatedUnion(
     sizeSchema,
     httpSchema,
     httpBudgetEventSchema,
+    breakingPointProbeSchema,
+    breakingPointSchema,
     runEndSchema,
   ],
   {
@@ -518,6 +590,8 @@ export function eventsFromRecord(record: PerfRecord, context: EventContext): Ver
         record.negated ?? false,
         context,
       )
+    case 'breaking-point':
+      return breakingPointEvents(record.result, context)
   }
 }
 
@@ -809,6 +883,71 @@ export function regressionEvent(input: RegressionInput, context: EventContext): 
     pValue: input.pValue ?? null,
     adjustedP: input.adjustedP ?? null,
   }
+}
+
+/** One probe of a breaking-point search as an event; `index` is its 1-based position. */
+export function breakingPointProbeEvent(
+  name: string,
+  index: number,
+  probe: BreakingPointProbe<unknown>,
+  levelUnit: string | null,
+  context: EventContext,
+): VerifyEventOf<'breaking-point-probe'> {
+  return {
+    ...eventHead(context),
+    type: 'breaking-point-probe',
+    name,
+    metric: probe.metric,
+    value: probe.value,
+    unit: probe.unit,
+    budget: null,
+    verdict: null,
+    baseline: null,
+    delta: null,
+    confidence: null,
+    index,
+    level: probe.level,
+    levelUnit,
+    pass: probe.pass,
+    status: probe.status,
+    limit: probe.limit,
+    phase: probe.phase,
+    wallNs: probe.wallNs,
+    summary: probe.summary,
+  }
+}
+
+/** A breaking-point search's events: each probe, then its outcome. */
+function breakingPointEvents(result: BreakingPointResult<never>, context: EventContext): VerifyEvent[] {
+  const probes = result.probes.map((probe, i) =>
+    breakingPointProbeEvent(result.name, i + 1, probe, result.levelUnit, context),
+  )
+  const outcome: VerifyEventOf<'breaking-point'> = {
+    ...eventHead(context),
+    type: 'breaking-point',
+    name: result.name,
+    metric: 'breakingPoint',
+    value: result.breakingPoint,
+    unit: result.levelUnit,
+    budget: null,
+    verdict: null,
+    baseline: null,
+    delta: null,
+    confidence: null,
+    status: result.status,
+    min: result.min,
+    max: result.max,
+    firstFailing: result.firstFailing,
+    precision: result.precision,
+    probes: result.probes.length,
+    inconsistencies: result.inconsistencies.map((i) => ({ ...i })),
+    probeMetric: result.metric,
+    probeUnit: result.unit,
+    limit: result.limit,
+    curve: result.curve.map((point) => ({ ...point })),
+    summary: result.summary,
+  }
+  return [...probes, outcome]
 }
 
 /** How many of `events` carry each verdict; every verdict is listed, 0 when absent. */

@@ -1,3 +1,4 @@
+import type { BreakingPointResult } from '../breaking-point/types.js'
 import type { BudgetVerdict } from '../budget/verdict.js'
 import type { HttpBudgetVerdict } from '../http/evaluate-http-budget.js'
 import type { LoadTestResult } from '../http/types.js'
@@ -54,6 +55,8 @@ export type PerfRecord =
       /** True for `expect(…).not.toMeetBudget(…)`. */
       negated?: boolean
     }
+  /** A breaking-point search (findBreakingPoint): every probe and the outcome, without run results. */
+  | { kind: 'breaking-point'; result: BreakingPointResult<never> }
 
 /** Whether an inconclusive verdict fails its test or only warns. */
 export type InconclusivePolicy = 'fail' | 'warn'

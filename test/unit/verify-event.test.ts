@@ -24,6 +24,7 @@ import { evaluateSizeBudget } from '../../src/size/evaluate-size-budget.js'
 import { evaluateWebBudget, vitalsLimits } from '../../src/web/evaluate-web-budget.js'
 import { parseVitalsBudget } from '../../src/web/parse-web-budget.js'
 import { benchResult, uniformTimes } from '../fixtures/bench-results.js'
+import { breakingPointResult } from '../fixtures/breaking-point-results.js'
 import { ciRunner } from '../fixtures/environments.js'
 import { loadResult, spread } from '../fixtures/http-results.js'
 import { sizeResult } from '../fixtures/size-results.js'
@@ -98,6 +99,7 @@ const records: Record<PerfRecord['kind'], PerfRecord> = {
     ),
     inconclusivePolicy: 'fail',
   },
+  'breaking-point': { kind: 'breaking-point', result: breakingPointResult() },
 }
 
 /** Every event type, made the way a run makes them. */
@@ -281,6 +283,8 @@ describe('serializeEvent', () => {
       'http',
       'http-budget',
       'http-budget',
+      ...Array(8).fill('breaking-point-probe'),
+      'breaking-point',
       'regression',
       'run-end',
     ])
@@ -379,7 +383,7 @@ describe('parseEventLine', () => {
     `)
     expect(problem(edited({ type: 'benchmark' }))).toThrowErrorMatchingInlineSnapshot(`
       [PerfgateError: perfgate: Invalid [VERIFY] event at logs/perfgate.jsonl:12:
-      ✖ Expected an event type (run-start, bench, budget, comparison, regression, unguarded, web, web-budget, size, http, http-budget, run-end), received "benchmark"
+      ✖ Expected an event type (run-start, bench, budget, comparison, regression, unguarded, web, web-budget, size, http, http-budget, breaking-point-probe, breaking-point, run-end), received "benchmark"
         → at type
       Each line of a [VERIFY] log is one JSON object in the event schema of perfgate (version 1); a line that is not was edited, or written by another tool.]
     `)
