@@ -32,7 +32,7 @@ export async function checkHttp(settings: CliSettings, io: CliIo): Promise<KindO
         m.metric,
         m.actual === null ? '—' : formatHttpValue(m.unit, m.actual),
         formatHttpLimit(m).slice(m.metric.length + 1),
-        `${result.requests} in ${formatDuration(result.elapsedNs)}`,
+        `${result.requests.toLocaleString('en-US')} in ${formatDuration(result.elapsedNs)}`,
         m.status === 'pass' ? '✓ pass' : m.status === 'fail' ? '✗ fail' : '? inconclusive',
       ])
     }
