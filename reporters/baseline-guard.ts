@@ -83,6 +83,8 @@ export interface GuardOutcome {
   baseline: BaselineFile | null
   /** This run's results were written as the accepted baseline. */
   accepted: boolean
+  /** Fresh processes the benches of the candidate were measured in (1 unless the run updated the baseline). */
+  processes: number
   /** The regression check, or null without a baseline. */
   check: SuiteCheck | null
   /** The web pages' regression check, or null without a baseline or pages. */
@@ -134,6 +136,7 @@ export async function guardRun(
     candidateFile: null,
     baseline: null,
     accepted: false,
+    processes: 1,
     check: null,
     pages: null,
     errors,
@@ -146,9 +149,24 @@ export async function guardRun(
   }
   if (results.length === 0 && pages.length === 0) return outcome
 
+  // An update records the baseline from several fresh processes (regression.baselineRuns): each
+  // process runs at its own speed, and a later check needs to know how far they spread.
+  let pooled = results
+  if (settings.update && remeasure !== undefined && results.length > 0) {
+    const extra = await measureMoreProcesses(results, settings.regression.baselineRuns - 1, remeasure)
+    pooled = [...results, ...extra.results]
+    outcome.processes = 1 + extra.processes
+    if (extra.error !== undefined) {
+      errors.push(
+        `Could not measure the baseline in ${settings.regression.baselineRuns} processes (${extra.error}); ` +
+          `it was recorded from ${outcome.processes}. Re-run the update, or set regression.baselineRuns lower.`,
+      )
+    }
+  }
+
   let candidate: BaselineFile | undefined
   try {
-    candidate = baselineFromResults(settings.name, results, budgetsOf(entries), { webResults: pages })
+    candidate = baselineFromResults(settings.name, pooled, budgetsOf(entries), { webResults: pages })
     const file = candidatePath(settings.dir, settings.name, settings.shard)
     // Vitest writes benches and Playwright pages into the same candidate: each keeps the other's.
     const previous = await readBaseline(file).catch(() => undefined)
@@ -168,10 +186,11 @@ export async function guardRun(
   }
   if (outcome.baseline !== null) {
     const { threshold, confidence, failOnEnvironmentChange, correction } = settings.regression
+    const { remeasureRuns } = settings.regression
     outcome.check = await checkSuite(
       results,
       outcome.baseline,
-      { threshold: threshold.fraction, confidence, failOnEnvironmentChange, correction },
+      { threshold: threshold.fraction, confidence, failOnEnvironmentChange, correction, remeasureRuns },
       settings.update ? undefined : remeasure,
     )
     if (pages.length > 0) outcome.pages = checkPages(pages, outcome.baseline, threshold.fraction)
@@ -185,6 +204,31 @@ export async function guardRun(
     }
   }
   return outcome
+}
+
+/**
+ * Every bench of `results` measured again in `count` fresh processes, one after another, with
+ * the run's batch sizes. Stops at the first process that fails, keeping what came before.
+ */
+async function measureMoreProcesses(
+  results: readonly BenchResult[],
+  count: number,
+  remeasure: Remeasure,
+): Promise<{ results: BenchResult[]; processes: number; error?: string }> {
+  const latest = new Map(results.map((r) => [r.name, r]))
+  const requests = [...latest.values()].map((r) => ({ name: r.name, batchSize: r.batchSize }))
+  const more: BenchResult[] = []
+  for (let i = 0; i < count; i++) {
+    try {
+      const got = await remeasure(requests)
+      // A bench this process left out (or measured with another batch size) would make the
+      // processes unequal; keep only what matches.
+      more.push(...got.filter((r) => latest.get(r.name)?.batchSize === r.batchSize))
+    } catch (error) {
+      return { results: more, processes: i, error: messageOf(error) }
+    }
+  }
+  return { results: more, processes: count }
 }
 
 function messageOf(error: unknown): string {
@@ -285,10 +329,15 @@ export function formatGuard(outcome: GuardOutcome, root: string): string {
   }
   const improved = verdicts.filter((v) => v.status === 'improved')
   for (const v of improved) lines.push(`▼ Improvement: ${v.reason}`)
-  const unconfirmed = verdicts.filter((v) => v.remeasured !== undefined && !v.remeasured.confirmed)
+  // Suspects the screen picked below the threshold are re-measured routinely; only a first look
+  // beyond the threshold is worth a line.
+  const unconfirmed = verdicts.filter(
+    (v) =>
+      v.remeasured !== undefined && !v.remeasured.confirmed && v.remeasured.first.ratio > 1 + v.threshold,
+  )
   for (const v of unconfirmed) {
     lines.push(
-      `? Not a regression after all: "${v.name}" looked ${percentText(v.remeasured!.first.ratio)} in the run, but a re-measurement in a fresh process did not confirm it.`,
+      `? Not a regression after all: "${v.name}" looked ${percentText(v.remeasured!.first.ratio)} in the run, but ${v.processes[0] === 1 ? 'a fresh process' : `${v.processes[0]} fresh processes`} measured ${percentText(v.ratio)}.`,
     )
   }
   if (check !== null && check.noBaseline.length > 0) {
@@ -297,7 +346,11 @@ export function formatGuard(outcome: GuardOutcome, root: string): string {
     )
   }
   if (outcome.accepted) {
-    lines.push(`perfgate: accepted this run as baseline "${outcome.name}": ${show(outcome.baselineFile)}.`)
+    const processes =
+      outcome.processes === 1 ? '' : ` (every bench measured in ${outcome.processes} fresh processes)`
+    lines.push(
+      `perfgate: accepted this run as baseline "${outcome.name}"${processes}: ${show(outcome.baselineFile)}.`,
+    )
   } else if (outcome.baseline === null && outcome.errors.length === 0 && outcome.candidateFile !== null) {
     lines.push(
       `perfgate: no baseline "${outcome.name}" yet (${show(outcome.baselineFile)}), so nothing was compared. ` +

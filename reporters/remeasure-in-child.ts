@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type { RemeasureRequest } from '../src/baseline/check-suite.js'
 import { isBenchResult } from '../src/measure/compare-results.js'
+import { PINNED_BATCH_SIZES_ENV, pinnedBatchSizesValue } from '../src/measure/pinned-batch-sizes.js'
 import type { BenchResult } from '../src/measure/types.js'
 import type { TestRecords } from './collect-records.js'
 
 /*
- * A suspected regression is measured again in a fresh Vitest process before it may fail the run:
- * a JIT state or a noisy neighbour that lasted the first measurement rarely lasts into a new
- * process. The child runs only the tests that measured the suspects (`-t` on their full names,
+ * Benches measured again in a fresh Vitest process: a suspected regression before its verdict
+ * (each process settles into its own speed, so only new processes are new evidence), and every
+ * bench once per extra process when a run records the baseline (regression.baselineRuns). The child runs only the tests that measured the suspects (`-t` on their full names,
  * their files as filters) with perfgate's reporter alone, which, seeing REMEASURE_OUT_ENV, writes
  * the bench results to that file and does nothing else: no log, no baseline, no summary.
  */
@@ -78,6 +79,8 @@ export async function remeasureInChild(
     const { code, output } = await runChild(process.execPath, args, {
       ...(context.env ?? process.env),
       [REMEASURE_OUT_ENV]: out,
+      // The child times the same batches as the run it joins.
+      [PINNED_BATCH_SIZES_ENV]: pinnedBatchSizesValue(requests),
       PERFGATE_UPDATE: '',
     })
     let text: string

@@ -57,8 +57,8 @@ const catalogue = {
     `Could not write the baseline ${p.file}: ${p.reason}. Check that its folder can be created and written to; the previous baseline, if any, is unchanged.`,
   BASELINE_RESULTS_INVALID: (p: { problem: string; fix: string }) =>
     `baselineFromResults() received an invalid argument: ${p.problem}. ${p.fix}`,
-  REGRESSION_OPTIONS_INVALID: (p: { problem: string; fix: string }) =>
-    `checkRegression() has an invalid option: ${p.problem}. ${p.fix}`,
+  REGRESSION_OPTIONS_INVALID: (p: { problem: string; fix: string; where?: string }) =>
+    `${p.where ?? 'checkRegression()'} has an invalid option: ${p.problem}. ${p.fix}`,
   SUITE_ADJUST_OPTIONS_INVALID: (p: { problem: string; fix: string }) =>
     `adjustForSuite() has an invalid option: ${p.problem}. ${p.fix}`,
   PEER_MISSING: (p: { pkg: string; feature: string }) =>
@@ -110,6 +110,18 @@ const catalogue = {
     `Invalid HTTP budget in ${p.where}:\n${p.problems}\nAn HTTP budget limits p50, p90, p95 and p99 latency from above with durations ("200ms"), errorRate with a percentage ("< 0.1%") and rps with a bound (">= 1000"), e.g. { p95: '200ms', errorRate: '< 0.1%', rps: '>= 1000' }.`,
   HTTP_LOAD_FAILED: (p: { url: string; reason: string }) =>
     `The load test of ${p.url} could not run: ${p.reason}. Check that the server is up and answers on that address (curl -I ${p.url}).`,
+  SIZE_LIMIT_MISSING: (p: { feature: string; packages: string; install: string }) =>
+    `${p.feature} need ${p.packages}, which ${p.packages.includes(' and ') ? 'are' : 'is'} not installed. Install: ${p.install}`,
+  SIZE_LIMIT_UNUSABLE: (p: { pkg: string; problem: string; fix: string }) =>
+    `The installed "${p.pkg}" cannot be used: ${p.problem}. ${p.fix}`,
+  SIZE_FILES_NOT_FOUND: (p: { path: string; root: string; where: string }) =>
+    `No file matches ${show(p.path)} in ${p.root} (${p.where}). A size budget over nothing would pass without measuring anything: build first (e.g. pnpm run build), or fix the path or glob. ${CONFIG_HINT}`,
+  SIZE_MEASURE_FAILED: (p: { path: string; reason: string }) =>
+    `Measuring the size of ${show(p.path)} failed: ${p.reason}. For an "import" budget the file must be a module esbuild can bundle for the browser, as size-limit bundles it (Node built-ins such as "fs" cannot be resolved there: measure such files without "import"); size-limit's own error is attached as cause.`,
+  SIZE_BUDGET_INVALID: (p: { where: string; problems: string }) =>
+    `Invalid size budget in ${p.where}:\n${p.problems}\nA size budget limits "limit" (uncompressed), "gzip" and "brotli" with sizes ("10 kB", "512 B"), and may set "allowedGrowth" ("1%"), e.g. { gzip: '10 kB' }.`,
+  SIZE_BUDGET_MISSING: (p: { path: string; file: string; known: string }) =>
+    `There is no size budget for ${show(p.path)} in ${p.file}${p.known ? ` (the size budgets are for ${p.known})` : ''}. Pass one inline, toMeetSizeBudget({ gzip: '10 kB' }), or add { "path": ${show(p.path)}, "gzip": "10 kB" } to "budgets.size". ${CONFIG_HINT}`,
   COMMAND_OPTIONS_INVALID: (p: { command: string; problem: string; fix: string }) =>
     `benchCommand(${show(p.command)}) has an invalid option: ${p.problem}. ${p.fix}`,
   COMMAND_FAILED: (p: { name: string; run: string; outcome: string; command: string; stderr: string }) =>

@@ -32,6 +32,17 @@ export { checkPages, WEB_CHANGE_FLOORS } from './baseline/check-pages.js'
 export type { Remeasure, RemeasureRequest, SuiteCheck, SuiteCheckOptions } from './baseline/check-suite.js'
 export { checkSuite } from './baseline/check-suite.js'
 export type {
+  ProcessBatches,
+  ProcessComparison,
+  ProcessComparisonOptions,
+} from './baseline/process-spread.js'
+export {
+  compareProcesses,
+  DEFAULT_PROCESS_SPREAD,
+  PROCESS_SPREAD_PRIOR_DF,
+  processMediansNs,
+} from './baseline/process-spread.js'
+export type {
   RegressionOptions,
   RegressionStatus,
   RegressionVerdict,
@@ -43,7 +54,9 @@ export {
   checkRegression,
   mergeRemeasured,
   needsRemeasure,
+  REMEASURE_SCREEN_FRACTION,
   resultFromBaselineBench,
+  resultsFromBaselineBench,
 } from './baseline/regression.js'
 export type { MetricLimit } from './budget/evaluate-bench-budget.js'
 export {
@@ -178,6 +191,25 @@ export type { InconclusivePolicy, PerfRecord, ResultSink } from './results/resul
 export { recordResult, setResultSink } from './results/result-sink.js'
 export type { RunningServer, StartServerOptions } from './server/start-server.js'
 export { DEFAULT_SERVER_TIMEOUT_MS, startServer } from './server/start-server.js'
+export type {
+  SizeBudgetVerdict,
+  SizeBytes,
+  SizeEvaluationInput,
+  SizeLimits,
+  SizeMetric,
+  SizeMetricVerdict,
+} from './size/evaluate-size-budget.js'
+export {
+  DEFAULT_SIZE_ALLOWED_GROWTH,
+  evaluateSizeBudget,
+  SIZE_BUDGET_KEYS,
+  SIZE_METRICS,
+} from './size/evaluate-size-budget.js'
+export { explainSizeBudget } from './size/explain-size-budget.js'
+export type { LoadedSizeLimit, LoadSizeLimitOptions } from './size/load-size-limit.js'
+export { loadSizeLimit } from './size/load-size-limit.js'
+export type { MeasureSizeOptions, SizeResult, SizeTarget } from './size/measure-size.js'
+export { measureSize } from './size/measure-size.js'
 export { benjaminiHochbergAdjust, holmAdjust } from './stats/multiple-testing.js'
 export type { ChromiumArgsOptions } from './web/browser-flags.js'
 export { CHROMIUM_FLAGS, chromiumArgs } from './web/browser-flags.js'

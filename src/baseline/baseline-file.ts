@@ -66,6 +66,12 @@ export interface BaselineBench {
   batchTimesNs: number[]
   /** How many runs (processes) were pooled into `batchTimesNs`. */
   runs: number
+  /**
+   * Batches each run contributed, in the order of `batchTimesNs`; present when `runs` > 1. The
+   * regression check treats each process as one measurement (see process-spread.ts), so it must
+   * know where one ends.
+   */
+  batchesPerRun?: number[]
   /** Summary of `batchTimesNs`, with intervals; for people and reports, not for comparisons. */
   stats: BenchStats
   /** The bench's budget when the baseline was recorded, if it had one. */
@@ -274,6 +280,7 @@ export function baselineFromResults(
       batchSize: sizes[0]!,
       batchTimesNs,
       runs: group.length,
+      ...(group.length > 1 && { batchesPerRun: group.map((r) => r.batchTimesNs.length) }),
       stats: single ? single.stats : summarizeBatches(batchTimesNs, sizes[0]!, group[0]!.stats.confidence),
       ...(budget !== undefined && {
         budget: { written: writtenBudget(budget.budget), source: budget.source },
@@ -353,6 +360,7 @@ function orderedBench(bench: BaselineBench): BaselineBench {
     batchSize: bench.batchSize,
     batchTimesNs: [...bench.batchTimesNs],
     runs: bench.runs,
+    ...(bench.batchesPerRun !== undefined && { batchesPerRun: [...bench.batchesPerRun] }),
     stats: orderedStats(bench.stats),
     ...(bench.budget !== undefined && {
       budget: { written: writtenBudget(bench.budget.written), source: orderedSource(bench.budget.source) },
@@ -516,6 +524,11 @@ const benchSchema = z
       .array(z.number().min(0), { error: expected('the raw batch times, a list of numbers of ns') })
       .min(1, { error: 'Expected at least one batch time: comparisons need the raw batches' }),
     runs: z.int().min(1),
+    batchesPerRun: z
+      .array(z.int().min(1), {
+        error: expected('the number of batches of each run, a list of whole numbers'),
+      })
+      .exactOptional(),
     stats: statsSchema,
     budget: z
       .object({
@@ -536,6 +549,20 @@ const benchSchema = z
       .exactOptional(),
   })
   .superRefine((bench, ctx) => {
+    const perRun = bench.batchesPerRun
+    if (perRun !== undefined && perRun.length !== bench.runs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['batchesPerRun'],
+        message: `batchesPerRun lists ${perRun.length} runs but runs is ${bench.runs}`,
+      })
+    } else if (perRun !== undefined && perRun.reduce((a, b) => a + b, 0) !== bench.batchTimesNs.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['batchesPerRun'],
+        message: `batchesPerRun adds up to ${perRun.reduce((a, b) => a + b, 0)} batches but batchTimesNs holds ${bench.batchTimesNs.length}`,
+      })
+    }
     if (bench.stats.samples !== bench.batchTimesNs.length) {
       ctx.addIssue({
         code: 'custom',

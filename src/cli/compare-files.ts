@@ -4,7 +4,7 @@ import {
   checkRegression,
   type RegressionStatus,
   type RegressionVerdict,
-  resultFromBaselineBench,
+  resultsFromBaselineBench,
   type SuiteAdjustMethod,
 } from '../baseline/regression.js'
 import { type EnvironmentDifference, environmentDifferences } from '../env/differences.js'
@@ -99,7 +99,7 @@ export function compareBaselineFiles(
   const verdicts = adjustForSuite(
     compared.map((name) =>
       checkRegression(
-        resultFromBaselineBench(name, headBenches[name]!, head.file.env),
+        resultsFromBaselineBench(name, headBenches[name]!, head.file.env),
         { name, ...baseBenches[name]! },
         { baseline: base.file.env, current: head.file.env },
         settings,

@@ -68,6 +68,16 @@ export const DEFAULT_FAIL_ON_ENVIRONMENT_CHANGE = false
 export const DEFAULT_BASELINE_NAME = 'default'
 /** How false alarms are controlled across the benches of a run. */
 export const DEFAULT_REGRESSION_CORRECTION = 'holm'
+/**
+ * Fresh processes a suspected regression is measured in again before the verdict. Three
+ * processes, with a baseline of five, catch a true 10% slowdown at this machine's 2–4% spread
+ * between processes (docs/accuracy.md, "Regression guard").
+ */
+export const DEFAULT_REMEASURE_RUNS = 3
+/** Fresh processes a baseline is recorded from on an update (PERFGATE_UPDATE=1 or vitest -u). */
+export const DEFAULT_BASELINE_RUNS = 5
+/** Most processes either setting accepts: each one is a whole run of the benches concerned. */
+export const MAX_PROCESS_RUNS = 20
 /** Folder for perfgate's files, relative to the package.json that holds the config. */
 export const DEFAULT_OUTPUT_DIR = '.perfgate'
 /** The [VERIFY] JSONL event log, relative to the package.json that holds the config. */
@@ -160,6 +170,11 @@ const text = (description: string, what: string) =>
 const positiveInt = (description: string) => {
   const error = expected('a whole number of 1 or more')
   return z.int({ error }).min(1, { error }).meta({ description })
+}
+
+const processRuns = (description: string, min: 0 | 1) => {
+  const error = expected(`a whole number of processes from ${min} to ${MAX_PROCESS_RUNS}`)
+  return z.int({ error }).min(min, { error }).max(MAX_PROCESS_RUNS, { error }).meta({ description })
 }
 
 const confidence = (description: string) => {
@@ -390,7 +405,9 @@ export const httpBudgetSchema = strict(
       .optional(),
     body: text('Request body, sent as is.', 'a request body string').optional(),
     connections: positiveInt('Concurrent connections; 10 when not set.').optional(),
-    duration: duration('How long to load the endpoint; 5s when neither duration nor amount is set.').optional(),
+    duration: duration(
+      'How long to load the endpoint; 5s when neither duration nor amount is set.',
+    ).optional(),
     amount: positiveInt('Number of requests to send; takes the place of duration.').optional(),
     p50: duration('Largest allowed median latency.').optional(),
     p90: duration('Largest allowed 90th percentile latency.').optional(),
@@ -487,6 +504,16 @@ const regressionSchema = strict(
           'How false alarms are controlled across the benches of a run: "holm" bounds the chance of any false regression, "benjamini-hochberg" the expected share of false ones among those reported.',
       })
       .default(DEFAULT_REGRESSION_CORRECTION),
+    /** Fresh processes a suspected regression is measured in again. @default DEFAULT_REMEASURE_RUNS */
+    remeasureRuns: processRuns(
+      'Fresh processes a suspected regression (slower than half the threshold) is measured in again before the verdict; 0 judges the run alone.',
+      0,
+    ).default(DEFAULT_REMEASURE_RUNS),
+    /** Fresh processes an update records the baseline from. @default DEFAULT_BASELINE_RUNS */
+    baselineRuns: processRuns(
+      'Fresh processes a baseline is recorded from when the run updates it (PERFGATE_UPDATE=1 or vitest -u); each bench is measured once per process.',
+      1,
+    ).default(DEFAULT_BASELINE_RUNS),
   },
   'regression settings like { "threshold": "5%" }',
 )

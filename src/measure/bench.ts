@@ -13,6 +13,7 @@ import {
   YIELD_EVERY_NS,
 } from './defaults.js'
 import { withMeasurementLock } from './measurement-lock.js'
+import { pinnedBatchSize } from './pinned-batch-sizes.js'
 import { checkConfidence, checkPositiveInteger, resolveTime, resolveWarmup } from './resolve-options.js'
 import { summarizeBatches } from './summarize.js'
 import { nowNs } from './timer.js'
@@ -64,8 +65,9 @@ async function measure(
   const isAsync = await detectAsync(name, fn, hooks)
   const run = createBatchRunner(fn, isAsync)
 
-  const cache =
-    options.batchSize === undefined ? resolveCalibrationCache(options.calibrationCache) : undefined
+  // A re-measurement child times the batches of the run it joins (see pinned-batch-sizes.ts).
+  const fixedBatchSize = options.batchSize ?? pinnedBatchSize(name)
+  const cache = fixedBatchSize === undefined ? resolveCalibrationCache(options.calibrationCache) : undefined
   const cacheKey = `bench:${name}`
   const remembered = cache?.get(cacheKey)
   let calibration: Awaited<ReturnType<typeof warmUpAndCalibrate>>
@@ -73,7 +75,7 @@ async function measure(
     calibration = await warmUpAndCalibrate(run, hooks, {
       warmupNs: settings.warmupNs,
       targetBatchNs: TARGET_BATCH_NS,
-      ...(options.batchSize !== undefined && { fixedBatchSize: options.batchSize }),
+      ...(fixedBatchSize !== undefined && { fixedBatchSize }),
       ...(remembered !== undefined && { rememberedBatchSize: remembered }),
     })
   } catch (error) {

@@ -87,7 +87,7 @@ describe.each(MAJORS)('Vitest %i', (major) => {
       expect(runEnd(lastRun(dir)).exitCode).toBe(0)
     })
 
-    test('a 30% slower function is flagged with the numbers, confirmed in a fresh process, and fails the run', {
+    test('a 30% slower function is flagged with the numbers, confirmed in 3 fresh processes, and fails the run', {
       timeout: 180_000,
     }, async () => {
       const baselineBefore = readFileSync(baselineFile(), 'utf8')
@@ -98,7 +98,7 @@ describe.each(MAJORS)('Vitest %i', (major) => {
       // Every test passed (the budget is generous): the regression alone fails the run.
       expect(slower.tests.map((t) => t.status)).toEqual(['passed', 'passed'])
       expect(slower.stdout).toMatch(
-        /✗ Regression: "steady wait" regressed: [23]\d% slower than the baseline \(1\.[23]\d×, 95% interval 1\.\d\d–1\.\d\d×; 1\d\d µs per call, baseline 1\d\d µs\), beyond the 5% threshold \(one-sided p [=<] [^)]+\)\. Confirmed by a re-measurement/,
+        /✗ Regression: "steady wait" regressed: [23]\d% slower than the baseline \(1\.[23]\d×, 95% interval 1\.\d\d–1\.\d\d×; 1\d\d µs per call, baseline 1\d\d µs; 3 processes now, 1 process in the baseline, spread between processes \d+(\.\d)?%\), beyond the 5% threshold and significant \(one-sided p [=<] [^)]+\)\. Measured in 3 fresh processes after the run's own process looked [23]\d% slower/,
       )
       expect(slower.stdout).toMatch(/steady wait .* ▲ \+[23]\d% \(\+\d\d% … \+\d\d%\) regressed/)
       expect(slower.stdout).toContain(
@@ -129,10 +129,20 @@ describe.each(MAJORS)('Vitest %i', (major) => {
       expect(accepted.exitCode).toBe(0)
       // The deltas being accepted are shown, but do not fail the run.
       expect(accepted.stdout).toMatch(/steady wait .* ▲ \+[23]\d% \(\+\d\d% … \+\d\d%\) regressed/)
+      // An update records the baseline from regression.baselineRuns (5) fresh processes.
       expect(accepted.stdout).toContain(
-        'perfgate: accepted this run as baseline "default": .perfgate/baselines/default.json.',
+        'perfgate: accepted this run as baseline "default" (every bench measured in 5 fresh processes): .perfgate/baselines/default.json.',
       )
       expect(readFileSync(baselineFile(), 'utf8')).toBe(readFileSync(candidateFile(), 'utf8'))
+      const recorded = JSON.parse(readFileSync(baselineFile(), 'utf8'))
+      for (const bench of Object.values(recorded.benches) as {
+        runs: number
+        batchesPerRun: number[]
+        batchSize: number
+      }[]) {
+        expect(bench.runs).toBe(5)
+        expect(bench.batchesPerRun).toHaveLength(5)
+      }
       // Against the new baseline, the slower code is unchanged.
       const again = await run({ env: SLOWER })
       expect(again.exitCode).toBe(0)

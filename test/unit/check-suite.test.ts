@@ -1,32 +1,44 @@
 import { describe, expect, it } from 'vitest'
 import { baselineFromResults } from '../../src/baseline/baseline-file.js'
-import { checkSuite, type RemeasureRequest } from '../../src/baseline/check-suite.js'
+import { checkSuite, type Remeasure, type RemeasureRequest } from '../../src/baseline/check-suite.js'
 import type { BenchResult } from '../../src/measure/types.js'
-import { benchResult, uniformTimes } from '../fixtures/bench-results.js'
+import { processRuns } from '../fixtures/process-runs.js'
 
-/** n per-call times around `centerNs` (±10%), from `seed`. */
-function run(name: string, centerNs: number, seed: number, n = 60): BenchResult {
-  return benchResult({ name, perCallNs: uniformTimes(centerNs, 0.1, n, seed) })
+/** One process of `name` running at exactly `factor` × its centre (batches ±2%). */
+function run(name: string, centerNs: number, seed: number, factor = 1): BenchResult {
+  return processRuns(name, centerNs, 1, seed, { factors: [factor] })[0]!
 }
 
+// Five baseline processes a bench, 2.5% apart: what an update records by default.
 const baseline = baselineFromResults(
   'default',
-  [run('parse', 1000, 1), run('sort', 2000, 2), run('gone', 500, 3)],
+  [
+    ...processRuns('parse', 1000, 5, 1),
+    ...processRuns('sort', 2000, 5, 2),
+    ...processRuns('gone', 500, 5, 3),
+  ],
   undefined,
   { createdAt: '2025-01-01T00:00:00.000Z' },
 )
 
+/** A re-measurement that answers each call with the next process of `processes`, recording the requests. */
+function remeasureFrom(processes: (name: string, call: number) => BenchResult[]) {
+  const asked: RemeasureRequest[][] = []
+  const remeasure: Remeasure = async (requests) => {
+    asked.push([...requests])
+    return requests.flatMap((r) => processes(r.name, asked.length))
+  }
+  return { asked, remeasure }
+}
+
 describe('checkSuite', () => {
   it('passes an unchanged run without re-measuring, and lists new and unmeasured benches', async () => {
-    const asked: RemeasureRequest[][] = []
+    const { asked, remeasure } = remeasureFrom(() => [])
     const check = await checkSuite(
       [run('parse', 1000, 11), run('sort', 2000, 12), run('new', 10, 13)],
       baseline,
       {},
-      async (r) => {
-        asked.push([...r])
-        return []
-      },
+      remeasure,
     )
     expect(check.verdicts.map((v) => [v.name, v.status])).toEqual([
       ['parse', 'unchanged'],
@@ -35,51 +47,90 @@ describe('checkSuite', () => {
     expect(check.noBaseline).toEqual(['new'])
     expect(check.notMeasured).toEqual(['gone'])
     expect(asked).toEqual([])
+    expect(check.remeasureRuns).toBe(0)
     expect(check.verdicts.every((v) => v.adjustment?.method === 'holm' && v.adjustment.tests === 2)).toBe(
       true,
     )
   })
 
-  it('re-measures a suspected regression with its baseline batch size and keeps it when confirmed', async () => {
-    const asked: RemeasureRequest[][] = []
+  it('re-measures a suspect in 3 fresh processes with its baseline batch size, and fails it when they agree', async () => {
+    const { asked, remeasure } = remeasureFrom((name, call) => [run(name, 1000, 30 + call, 1.2)])
     const check = await checkSuite(
-      [run('parse', 1300, 21), run('sort', 2000, 22)],
+      [run('parse', 1000, 21, 1.2), run('sort', 2000, 22)],
       baseline,
       {},
-      async (r) => {
-        asked.push([...r])
-        return [run('parse', 1300, 31)]
-      },
+      remeasure,
     )
-    expect(asked).toEqual([[{ name: 'parse', batchSize: 1 }]])
+    expect(asked).toEqual(Array(3).fill([{ name: 'parse', batchSize: 1 }]))
+    expect(check.remeasureRuns).toBe(3)
     const parse = check.verdicts[0]!
     expect(parse.status).toBe('regressed')
+    expect(parse.processes).toEqual([3, 5])
     expect(parse.remeasured?.confirmed).toBe(true)
-    expect(parse.ratio).toBeGreaterThan(1.2)
+    expect(parse.ratio).toBeGreaterThan(1.15)
+    // Adjusted among the re-measured benches: a family of one.
+    expect(parse.adjustment?.tests).toBe(1)
     expect(check.verdicts[1]!.status).toBe('unchanged')
   })
 
-  it('clears a suspected regression the re-measurement does not confirm', async () => {
-    const check = await checkSuite([run('parse', 1300, 21)], baseline, {}, async () => [
-      run('parse', 1000, 41),
-    ])
-    expect(check.verdicts[0]!.status).toBe('inconclusive')
-    expect(check.verdicts[0]!.remeasured).toMatchObject({ confirmed: false, first: { status: 'regressed' } })
+  it('re-measures what looks only a little slower too (above half the threshold), and clears it', async () => {
+    const { asked, remeasure } = remeasureFrom((name, call) => [run(name, 1000, 40 + call)])
+    const check = await checkSuite([run('parse', 1000, 21, 1.035)], baseline, {}, remeasure)
+    expect(asked).toHaveLength(3)
+    expect(check.verdicts[0]!.status).toBe('unchanged')
+    expect(check.verdicts[0]!.remeasured).toMatchObject({ confirmed: false })
   })
 
-  it('keeps an unconfirmed regression, with the reason, when the re-measurement fails', async () => {
-    const check = await checkSuite([run('parse', 1300, 21)], baseline, {}, async () => {
+  it('clears a first process that ran slow when the fresh ones do not', async () => {
+    const { remeasure } = remeasureFrom((name, call) => [run(name, 1000, 50 + call)])
+    const check = await checkSuite([run('parse', 1000, 21, 1.3)], baseline, {}, remeasure)
+    expect(check.verdicts[0]!.status).toBe('unchanged')
+    expect(check.verdicts[0]!.remeasured).toMatchObject({ confirmed: false, first: { status: 'regressed' } })
+    expect(check.verdicts[0]!.reason).toMatch(
+      /^"parse" looked [23]\d(\.\d)?% slower \(1\.[23]\d×, 95% interval .*\) in the run's own process, so it was measured again in 3 fresh processes: "parse" is unchanged: /,
+    )
+  })
+
+  it('keeps the first verdict, with the reason, when the re-measurement fails', async () => {
+    const check = await checkSuite([run('parse', 1000, 21, 1.3)], baseline, {}, async () => {
       throw new Error('vitest exited with code 1')
     })
     expect(check.verdicts[0]!.status).toBe('regressed')
+    expect(check.verdicts[0]!.processes).toEqual([1, 5])
     expect(check.remeasureError).toBe('vitest exited with code 1')
+    expect(check.remeasureRuns).toBe(0)
     expect(check.verdicts[0]!.notes.at(-1)).toBe(
-      'Not confirmed by a re-measurement (vitest exited with code 1); treated as a regression.',
+      "Not re-measured in fresh processes (vitest exited with code 1); the verdict rests on the run's own process.",
+    )
+  })
+
+  it('uses the processes it got when a later re-measurement fails', async () => {
+    let calls = 0
+    const check = await checkSuite([run('parse', 1000, 21, 1.3)], baseline, {}, async (requests) => {
+      calls++
+      if (calls === 3) throw new Error('killed')
+      return requests.map((r) => run(r.name, 1000, 60 + calls, 1.3))
+    })
+    expect(check.remeasureRuns).toBe(2)
+    expect(check.remeasureError).toBe('killed')
+    expect(check.verdicts[0]!.processes).toEqual([2, 5])
+    expect(check.verdicts[0]!.status).toBe('regressed')
+  })
+
+  it('takes remeasureRuns from the options: 0 judges the run alone; a bad value is refused', async () => {
+    const { asked, remeasure } = remeasureFrom((name) => [run(name, 1000, 70, 1.3)])
+    const alone = await checkSuite([run('parse', 1000, 21, 1.3)], baseline, { remeasureRuns: 0 }, remeasure)
+    expect(asked).toEqual([])
+    expect(alone.verdicts[0]!.notes.at(-1)).toMatch(/\(remeasureRuns is 0\)/)
+    const five = await checkSuite([run('parse', 1000, 21, 1.3)], baseline, { remeasureRuns: 5 }, remeasure)
+    expect(five.verdicts[0]!.processes).toEqual([5, 5])
+    await expect(checkSuite([], baseline, { remeasureRuns: 1.5 })).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[PerfgateError: perfgate: checkSuite() has an invalid option: remeasureRuns must be a whole number of processes, 0 or more, received 1.5. Use 3 (the default), or 0 to judge every bench on the run alone.]`,
     )
   })
 
   it('checks the last result of a bench measured twice in the run', async () => {
-    const check = await checkSuite([run('parse', 1300, 21), run('parse', 1000, 51)], baseline)
+    const check = await checkSuite([run('parse', 1000, 21, 1.3), run('parse', 1000, 51)], baseline)
     expect(check.verdicts.map((v) => v.status)).toEqual(['unchanged'])
   })
 

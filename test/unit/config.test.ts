@@ -8,12 +8,14 @@ import { knownKeysAt } from '../../src/config/known-keys.js'
 import { loadConfig, parseConfig } from '../../src/config/load-config.js'
 import {
   DEFAULT_BASELINE_NAME,
+  DEFAULT_BASELINE_RUNS,
   DEFAULT_FAIL_ON_ENVIRONMENT_CHANGE,
   DEFAULT_LOG_FILE,
   DEFAULT_OUTPUT_DIR,
   DEFAULT_REGRESSION_CONFIDENCE,
   DEFAULT_REGRESSION_CORRECTION,
   DEFAULT_REGRESSION_THRESHOLD,
+  DEFAULT_REMEASURE_RUNS,
   perfgateConfigSchema,
 } from '../../src/config/schema.js'
 import { isPerfgateError } from '../../src/errors.js'
@@ -46,6 +48,8 @@ describe('parseConfig', () => {
       confidence: 0.95,
       failOnEnvironmentChange: false,
       correction: 'holm',
+      remeasureRuns: 3,
+      baselineRuns: 5,
     })
   })
 
@@ -57,6 +61,8 @@ describe('parseConfig', () => {
         confidence: DEFAULT_REGRESSION_CONFIDENCE,
         failOnEnvironmentChange: DEFAULT_FAIL_ON_ENVIRONMENT_CHANGE,
         correction: DEFAULT_REGRESSION_CORRECTION,
+        remeasureRuns: DEFAULT_REMEASURE_RUNS,
+        baselineRuns: DEFAULT_BASELINE_RUNS,
       },
       output: { dir: DEFAULT_OUTPUT_DIR, baseline: DEFAULT_BASELINE_NAME, log: DEFAULT_LOG_FILE },
       bench: {},
@@ -111,6 +117,23 @@ describe('parseConfig', () => {
       "perfgate: Invalid "perfgate" config in package.json:
       ✖ Unknown key "tresholds". Did you mean "threshold"?
         → at regression
+      Fix it in the "perfgate" section of package.json."
+    `)
+  })
+
+  it('bounds the processes a regression check and a baseline may take', () => {
+    expect(parseConfig({ regression: { remeasureRuns: 0, baselineRuns: 1 } }).regression).toMatchObject({
+      remeasureRuns: 0,
+      baselineRuns: 1,
+    })
+    expect(
+      messageOf(() => parseConfig({ regression: { remeasureRuns: 2.5, baselineRuns: 0 } })),
+    ).toMatchInlineSnapshot(`
+      "perfgate: Invalid "perfgate" config in package.json:
+      ✖ Expected a whole number of processes from 0 to 20, received 2.5
+        → at regression.remeasureRuns
+      ✖ Expected a whole number of processes from 1 to 20, received 0
+        → at regression.baselineRuns
       Fix it in the "perfgate" section of package.json."
     `)
   })
@@ -309,6 +332,8 @@ describe('did you mean', () => {
       'confidence',
       'failOnEnvironmentChange',
       'correction',
+      'remeasureRuns',
+      'baselineRuns',
     ])
     expect(knownKeysAt(perfgateConfigSchema, ['budgets', 'bench', 'any name'])).toContain('p95')
     expect(knownKeysAt(perfgateConfigSchema, ['budgets', 'web', 0, 'vitals'])).toEqual([

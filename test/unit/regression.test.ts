@@ -8,35 +8,48 @@ import {
   needsRemeasure,
   type RegressionOptions,
   type RegressionVerdict,
-  thresholdPValue,
 } from '../../src/baseline/regression.js'
 import type { Environment } from '../../src/env/types.js'
 import type { BenchResult } from '../../src/measure/types.js'
-import { normalCdf } from '../../src/stats/normal.js'
 import { benchResult, uniformTimes } from '../fixtures/bench-results.js'
 import { ciRunner } from '../fixtures/environments.js'
+import { type ProcessRunOptions, processRuns } from '../fixtures/process-runs.js'
 
-/** A one-bench baseline from a result, as a reporter would read it back. */
-function baselineOf(result: BenchResult): { bench: NamedBaselineBench; env: Environment } {
-  const file = baselineFromResults('default', [result], undefined, { createdAt: '2025-01-01T00:00:00.000Z' })
-  return { bench: { name: result.name, ...file.benches[result.name]! }, env: file.env }
+/** A one-bench baseline from results (one per process), as a reporter would read it back. */
+function baselineOf(results: BenchResult | readonly BenchResult[]): {
+  bench: NamedBaselineBench
+  env: Environment
+} {
+  const list = Array.isArray(results) ? results : [results as BenchResult]
+  const file = baselineFromResults('default', list, undefined, { createdAt: '2025-01-01T00:00:00.000Z' })
+  const name = list[0]!.name
+  return { bench: { name, ...file.benches[name]! }, env: file.env }
 }
 
-/** Check `current` against a baseline made from `base`. */
-function check(current: BenchResult, base: BenchResult, options: RegressionOptions = {}): RegressionVerdict {
+/** Check `current` (one or more processes) against a baseline made from `base`. */
+function check(
+  current: BenchResult | readonly BenchResult[],
+  base: BenchResult | readonly BenchResult[],
+  options: RegressionOptions = {},
+): RegressionVerdict {
   const { bench, env } = baselineOf(base)
   return checkRegression(current, bench, { baseline: env }, options)
 }
 
-/** n per-call times around `centerNs`, ±spread, from `seed`. */
+/** One process: n per-call times around `centerNs`, ±spread, from `seed`. */
 function run(name: string, centerNs: number, spread: number, n: number, seed: number, batchSize = 1) {
   return benchResult({ name, perCallNs: uniformTimes(centerNs, spread, n, seed), batchSize })
 }
 
+/** Processes of a bench; see test/fixtures/process-runs.ts. */
+const procs = (name: string, centerNs: number, count: number, seed: number, options?: ProcessRunOptions) =>
+  processRuns(name, centerNs, count, seed, options)
+
 describe('checkRegression: false alarms when nothing changed (A/A)', () => {
-  // 200 suites of 20 benches; each bench's baseline and current run are independent draws from the
-  // same distribution (different seeds). Threshold 0 is the hardest case: any significant
-  // difference counts, so only the statistics stand between noise and a false alarm.
+  // 200 suites of 20 benches. Every process of the baseline (5) and of the run (1) runs at its own
+  // speed, 2.5% apart (sd of log time, this machine's typical spread between fresh processes),
+  // with ±2% batch noise inside: the single-process interval of earlier versions called ~40% of
+  // such suites regressed.
   const SUITES = 200
   const BENCHES = 20
   const cache = new Map<number, RegressionVerdict[][]>()
@@ -47,7 +60,7 @@ describe('checkRegression: false alarms when nothing changed (A/A)', () => {
       Array.from({ length: BENCHES }, (_, b) => {
         const seed = 1 + 2 * (s * BENCHES + b)
         const name = `bench ${b}`
-        return check(run(name, 1000, 0.1, 40, seed + 1), run(name, 1000, 0.1, 40, seed), { threshold })
+        return check(procs(name, 1000, 1, seed + 1), procs(name, 1000, 5, seed), { threshold })
       }),
     )
     cache.set(threshold, suites)
@@ -55,112 +68,122 @@ describe('checkRegression: false alarms when nothing changed (A/A)', () => {
   }
   const rate = (count: number, total: number) => count / total
 
-  it('at threshold 0, a bench alone raises a false regression in about 2.5% of pairs (one tail of 95%)', () => {
+  it('at threshold 0 the process-level test keeps its level: at most 2.5% false regressions per bench', () => {
     const verdicts = aaSuites(0).flat()
     const regressed = verdicts.filter((v) => v.status === 'regressed').length
     const improved = verdicts.filter((v) => v.status === 'improved').length
-    // Measured: 100 regressed and 103 improved of 4000 (2.5% and 2.6%).
+    // Measured: 19 regressed and 45 improved of 4000 (0.5% and 1.1%), below the nominal 2.5% a
+    // side: the prior's 3% is wider than the 2.5% simulated, which makes the test cautious.
     expect(verdicts).toHaveLength(4000)
-    expect(rate(regressed, verdicts.length)).toBeLessThanOrEqual(0.05)
-    expect(rate(regressed + improved, verdicts.length)).toBeLessThanOrEqual(0.06)
+    expect(rate(regressed, verdicts.length)).toBeLessThanOrEqual(0.025)
+    expect(rate(improved, verdicts.length)).toBeLessThanOrEqual(0.025)
+    expect(regressed + improved).toBeGreaterThan(0)
   })
 
-  it('across a suite of 20, Holm (and BH) bring the rate of any false regression back under 5%', () => {
+  it('across a suite of 20, Holm (and BH) bring the rate of any false regression under 5%', () => {
     const suites = aaSuites(0)
     const anyRegressed = (list: RegressionVerdict[]) => list.some((v) => v.status === 'regressed')
-    const anyChange = (list: RegressionVerdict[]) =>
-      list.some((v) => v.status === 'regressed' || v.status === 'improved')
-    const unadjusted = suites.filter(anyRegressed).length
     const holm = suites.map((s) => adjustForSuite(s, { method: 'holm' }))
     const bh = suites.map((s) => adjustForSuite(s, { method: 'benjamini-hochberg' }))
-    // Measured: some false regression in 83 of 200 suites unadjusted (41.5%); 7 with Holm (3.5%),
-    // 8 with BH (4%). Any false regression or improvement after Holm: 15 of 200 (7.5%), and 4.0%
-    // over 1000 suites: Holm's bound is 5%, the excess here is sampling noise (±1.5% at 200).
-    expect(rate(unadjusted, SUITES)).toBeGreaterThan(0.3)
+    // Measured: a false regression in 17 of 200 suites unadjusted; none after Holm or BH.
+    expect(suites.filter(anyRegressed).length).toBeGreaterThan(0)
     expect(rate(holm.filter(anyRegressed).length, SUITES)).toBeLessThanOrEqual(0.05)
     expect(rate(bh.filter(anyRegressed).length, SUITES)).toBeLessThanOrEqual(0.05)
-    expect(rate(holm.filter(anyChange).length, SUITES)).toBeLessThanOrEqual(0.1)
   })
 
-  it('at the default 5% threshold, none of the 4000 pairs regresses', () => {
-    const verdicts = aaSuites(0.05).flat()
-    expect(verdicts.filter((v) => v.status === 'regressed' || v.status === 'improved')).toEqual([])
-    // Most are shown to be within ±5%; the rest are inconclusive, never a false alarm.
-    expect(verdicts.filter((v) => v.status === 'unchanged').length).toBeGreaterThan(3000)
+  it('at the default 5% threshold, most benches are unchanged and none survives Holm', () => {
+    const suites = aaSuites(0.05)
+    const verdicts = suites.flat()
+    // Measured: 3699 unchanged, 237 inconclusive, 19 regressed and 45 improved before Holm.
+    expect(verdicts.filter((v) => v.status === 'unchanged').length).toBeGreaterThan(3600)
+    const changed = suites
+      .flatMap((s) => adjustForSuite(s))
+      .filter((v) => v.status === 'regressed' || v.status === 'improved')
+    expect(changed).toEqual([])
   })
 })
 
 describe('checkRegression: real changes', () => {
-  it('calls a 10% slowdown with tight samples a regression', () => {
-    const verdict = check(run('sort 10k', 1100, 0.02, 100, 2), run('sort 10k', 1000, 0.02, 100, 1))
+  it('calls a 10% slowdown in 3 fresh processes against a 5-process baseline a regression, nearly always', () => {
+    let regressed = 0
+    for (let seed = 1; seed <= 400; seed++) {
+      const verdict = check(procs('s', 1100, 3, 2 * seed), procs('s', 1000, 5, 2 * seed + 1))
+      if (verdict.status === 'regressed') regressed++
+    }
+    // Measured: 393 of 400 (98.3%).
+    expect(regressed / 400).toBeGreaterThanOrEqual(0.95)
+  })
+
+  it('says how it decided: the ratio, its interval, the processes and their spread', () => {
+    const verdict = check(procs('sort 10k', 1100, 3, 2), procs('sort 10k', 1000, 5, 1))
     expect(verdict.status).toBe('regressed')
-    expect(verdict.ratio).toBeCloseTo(1.1, 2)
-    expect(verdict.interval[0]).toBeGreaterThan(1.05)
+    expect(verdict.interval[0]).toBeGreaterThan(1)
     expect(verdict.delta).toBeCloseTo(verdict.ratio - 1, 12)
     expect(verdict.direction).toBe('slower')
     expect(verdict.pValue).toBeLessThan(0.025)
+    expect(verdict.processes).toEqual([3, 5])
+    expect(verdict.samples).toEqual([90, 150])
     expect(verdict.threshold).toBe(0.05)
-    expect(verdict.environmentChanged).toBe(false)
     expect(verdict.notes).toEqual([])
     expect(verdict.reason).toMatchInlineSnapshot(
-      `""sort 10k" regressed: 9.7% slower than the baseline (1.10×, 95% interval 1.09–1.10×; 1.10 µs per call, baseline 1.00 µs), beyond the 5% threshold (one-sided p = 1.1e-59)."`,
+      `""sort 10k" regressed: 12% slower than the baseline (1.12×, 95% interval 1.07–1.16×; 1.13 µs per call, baseline 1.01 µs; 3 processes now, 5 processes in the baseline, spread between processes 2.5%), beyond the 5% threshold and significant (one-sided p = 5.3e-5)."`,
     )
   })
 
-  it('does not call a 3% slowdown a regression at a 5% threshold: unchanged when tight, inconclusive when noisy', () => {
-    // 500 seeded pairs per spread. With tight samples the interval sits inside ±5%. With noisy ones
-    // a false regression needs the interval to miss the true 1.03 on the high side, which the 95%
-    // interval allows in at most 2.5% of runs; the re-measurement then has to miss the same way.
-    const outcomes = (spread: number) => {
-      const counts = { unchanged: 0, inconclusive: 0, regressed: 0, confirmed: 0 }
-      for (let seed = 1; seed <= 1000; seed += 2) {
-        const base = run('s', 1000, spread, 60, seed)
-        const verdict = check(run('s', 1030, spread, 60, seed + 1), base)
-        if (verdict.status in counts) counts[verdict.status as keyof typeof counts]++
-        if (verdict.status === 'regressed') {
-          const again = check(run('s', 1030, spread, 60, seed + 100_001), base)
-          if (mergeRemeasured(verdict, again).status === 'regressed') counts.confirmed++
-        }
-      }
-      return counts
-    }
-    expect(outcomes(0.02)).toEqual({ unchanged: 500, inconclusive: 0, regressed: 0, confirmed: 0 })
-    // Measured: ±10%: 199 unchanged, 301 inconclusive, 0 regressed; ±30%: 495 inconclusive,
-    // 5 regressed on the first measurement (1%), none confirmed by the re-measurement.
-    for (const spread of [0.1, 0.3]) {
-      const counts = outcomes(spread)
-      expect(counts.regressed / 500).toBeLessThanOrEqual(0.025)
-      expect(counts.confirmed).toBe(0)
-      expect(counts.inconclusive).toBeGreaterThan(counts.regressed)
-    }
+  it('is unchanged within the threshold, and says what it could have told apart', () => {
+    const verdict = check(procs('parse', 1010, 1, 4), procs('parse', 1000, 1, 3))
+    expect(verdict.status).toBe('unchanged')
+    expect(verdict.reason).toMatchInlineSnapshot(
+      `""parse" is unchanged: 2.7% faster than the baseline, within the ±5% threshold (0.973×, 95% interval 0.865–1.09×; 983 ns per call, baseline 1.01 µs; 1 process now, 1 process in the baseline, spread between processes 3%); this comparison could only tell changes above 13% from noise."`,
+    )
+  })
+
+  it('is inconclusive when the estimate is beyond the threshold but the processes spread too much', () => {
+    // One process a side, 8% apart: the prior's 3% spread cannot tell that from luck.
+    const verdict = check(run('noisy', 1080, 0.02, 30, 6), run('noisy', 1000, 0.02, 30, 5))
+    expect(verdict.status).toBe('inconclusive')
+    expect(verdict.reason).toMatchInlineSnapshot(
+      `""noisy" is inconclusive: 7.8% slower than the baseline (1.08×), beyond the 5% threshold, but not significantly: the 95% interval 0.958–1.21× includes no change (1.08 µs per call, baseline 999 ns; 1 process now, 1 process in the baseline, spread between processes 3%). More processes settle it: a re-measurement, or a baseline recorded from more processes (regression.baselineRuns)."`,
+    )
+  })
+
+  it('does not fail on one wild process among the fresh ones', () => {
+    // Seen on this machine: now and then one process runs 15–180% slow.
+    const wild = procs('concat', 1000, 3, 8, { factors: [2.8, 1.01, 0.99] })
+    const verdict = check(wild, procs('concat', 1000, 5, 9))
+    // The geometric mean moves by 2.8^(1/3) = 1.41, but the spread with it.
+    expect(verdict.ratio).toBeGreaterThan(1.3)
+    expect(verdict.status).toBe('inconclusive')
+    expect(verdict.processSpread).toBeGreaterThan(0.2)
   })
 
   it('calls a 15% speed-up an improvement', () => {
-    const verdict = check(run('parse', 850, 0.02, 100, 4), run('parse', 1000, 0.02, 100, 3))
+    const verdict = check(procs('parse', 850, 3, 4), procs('parse', 1000, 5, 3))
     expect(verdict.status).toBe('improved')
     expect(verdict.direction).toBe('faster')
-    expect(verdict.interval[1]).toBeLessThan(1 / 1.05)
-    expect(verdict.pValue).toBeLessThan(0.025)
-    expect(verdict.reason).toMatchInlineSnapshot(
-      `""parse" improved: 15% faster than the baseline (0.852×, 95% interval 0.849–0.855×; 853 ns per call, baseline 999 ns), beyond the 5% threshold (one-sided p = 1.1e-59)."`,
-    )
+    expect(verdict.interval[1]).toBeLessThan(1)
+    expect(verdict.reason).toMatch(/^"parse" improved: 1[3-7](\.\d)?% faster than the baseline/)
   })
 
-  it('is inconclusive when the interval straddles the threshold, and says what it could detect', () => {
-    const verdict = check(run('noisy', 1050, 0.4, 30, 6), run('noisy', 1000, 0.4, 30, 5))
-    expect(verdict.status).toBe('inconclusive')
-    expect(verdict.reason).toMatchInlineSnapshot(
-      `""noisy" is inconclusive: the 95% interval 0.862–1.11× straddles the ±5% threshold (0.986×; 996 ns per call, baseline 984 ns); this comparison could only detect changes above 19%. Give the bench more time to settle it."`,
-    )
+  it('reads an older baseline without batchesPerRun as one process, and still catches 30%', () => {
+    const base = procs('sort', 1000, 5, 11)
+    const { bench, env } = baselineOf(base)
+    const { batchesPerRun: _dropped, ...older } = bench
+    const verdict = checkRegression(procs('sort', 1300, 3, 12), older, { baseline: env })
+    expect(verdict.processes).toEqual([3, 1])
+    expect(verdict.status).toBe('regressed')
   })
 
   it('with batch sizes that differ, still compares per-call times and notes the difference', () => {
-    const verdict = check(run('sort', 1100, 0.02, 100, 8, 64), run('sort', 1000, 0.02, 100, 7, 16))
+    const verdict = check(
+      procs('sort', 1200, 3, 8, { batchSize: 64 }),
+      procs('sort', 1000, 5, 7, { batchSize: 16 }),
+    )
     expect(verdict.status).toBe('regressed')
     expect(verdict.batchSize).toEqual([64, 16])
     expect(verdict.notes).toMatchInlineSnapshot(`
       [
-        "Batch sizes differ (64 calls per batch now, 16 in the baseline): batch means of different sizes spread differently, so the interval is approximate; the per-call medians are still comparable. Measure with batchSize: 16 to match the baseline.",
+        "Batch sizes differ (64 calls per batch now, 16 in the baseline): the median of batch means shifts a little with the batch size, so part of a small change may come from it. Measure with batchSize: 16 to match the baseline.",
       ]
     `)
   })
@@ -175,11 +198,18 @@ describe('checkRegression: real changes', () => {
       `"No raw batch times in the current result of "sort": a regression check compares the raw batches of both sides. Pass the result bench() returned, unchanged."`,
     )
   })
+
+  it('refuses an empty list of current results', () => {
+    const { bench, env } = baselineOf(run('sort', 1000, 0.02, 50, 1))
+    expect(() => checkRegression([], bench, { baseline: env })).toThrowErrorMatchingInlineSnapshot(
+      `[PerfgateError: perfgate: checkRegression() has an invalid option: no current result was given. Pass the result bench() returned, or a list of results of the same bench from fresh processes.]`,
+    )
+  })
 })
 
 describe('checkRegression: environment changes', () => {
-  const base = run('sort 10k', 1000, 0.02, 100, 1)
-  const slower = run('sort 10k', 1100, 0.02, 100, 2)
+  const base = procs('sort 10k', 1000, 5, 1)
+  const slower = procs('sort 10k', 1200, 3, 2)
   const elsewhere = (change: (env: Environment) => void): Environment => {
     const env = ciRunner()
     change(env)
@@ -196,9 +226,9 @@ describe('checkRegression: environment changes', () => {
     expect(verdict.status).toBe('environment-changed')
     expect(verdict.environmentChanged).toBe(true)
     // The numbers are there for information.
-    expect(verdict.ratio).toBeCloseTo(1.1, 2)
+    expect(verdict.ratio).toBeGreaterThan(1.15)
     expect(verdict.reason).toMatchInlineSnapshot(
-      `"The baseline of "sort 10k" was measured in another environment (cpu.model AMD EPYC 7763 64-Core Processor → Intel Xeon Platinum 8370C; runtime.version 20.20.2 → 22.11.0), so the timings are not comparable and no verdict is given (for information: 1.10× the baseline's time, 95% interval 1.09–1.10×). Record a baseline in this environment (perfgate baseline accept), or set "failOnEnvironmentChange": true in the "regression" section to compare anyway."`,
+      `"The baseline of "sort 10k" was measured in another environment (cpu.model AMD EPYC 7763 64-Core Processor → Intel Xeon Platinum 8370C; runtime.version 20.20.2 → 22.11.0), so the timings are not comparable and no verdict is given (for information: 1.22× the baseline's time, 95% interval 1.17–1.27×). Record a baseline in this environment (perfgate baseline accept), or set "failOnEnvironmentChange": true in the "regression" section to compare anyway."`,
     )
     const arm = checkRegression(slower, bench, {
       baseline: env,
@@ -256,44 +286,10 @@ describe('checkRegression: options', () => {
   })
 })
 
-describe('thresholdPValue', () => {
-  it('is exact without ties: P(U ≥ 6) = 1 / C(5, 2) when all of x lies above y', () => {
-    // x = 3, 4, 5 beats y = 1, 2 in all 6 pairs; 1 of the C(5, 2) = 10 rankings does that.
-    expect(thresholdPValue([3, 4, 5], [1, 2], 0, 'slower')).toEqual({ pValue: 0.1, method: 'exact', u: 6 })
-    // The same data tested the other way has no evidence at all: P(U ≥ 0) = 1 ... for 'faster'
-    // the roles swap, so y beating x in 0 pairs gives p = 1.
-    expect(thresholdPValue([3, 4, 5], [1, 2], 0, 'faster').pValue).toBe(1)
-    // x is shifted down by the threshold first: 0.5, 1.5, 2.5 beat 0 + 1 + 2 = 3 of the pairs.
-    expect(thresholdPValue([3, 4, 5], [1, 2], 2.5, 'slower').u).toBe(3)
-  })
-
-  it('uses the normal approximation with tie and continuity correction when there are ties', () => {
-    // x = 1, 2, 2 and y = 2, 3: midranks 1, 3, 3 | 3, 5, so U = 7 − 6 = 1; mn/2 = 3; one tie
-    // group of 3, so Var U = 6/12 · (6 − 24/20) = 2.4; z = (1 − 3 − 0.5) / √2.4 (Hollander & Wolfe §4.1).
-    const result = thresholdPValue([1, 2, 2], [2, 3], 0, 'slower')
-    expect(result.method).toBe('normal')
-    expect(result.u).toBe(1)
-    expect(result.pValue).toBeCloseTo(normalCdf(2.5 / Math.sqrt(2.4)), 14)
-    // All values equal: no evidence either way.
-    expect(thresholdPValue([5, 5], [5, 5, 5], 0, 'slower').pValue).toBe(1)
-  })
-
-  it('agrees with the interval: without ties, regressed exactly when the slower-side pValue ≤ (1 − confidence) / 2', () => {
-    const statuses = new Set<string>()
-    for (let seed = 1; seed < 120; seed += 2) {
-      const verdict = check(run('s', 1060, 0.05, 40, seed + 1), run('s', 1000, 0.05, 40, seed))
-      statuses.add(verdict.status)
-      expect(verdict.status === 'regressed').toBe(verdict.direction === 'slower' && verdict.pValue <= 0.025)
-    }
-    expect(statuses).toContain('regressed')
-    expect(statuses).toContain('inconclusive')
-  })
-})
-
 describe('adjustForSuite', () => {
-  const strong = check(run('strong', 1100, 0.02, 100, 2), run('strong', 1000, 0.02, 100, 1))
+  const strong = check(procs('strong', 1200, 3, 2), procs('strong', 1000, 5, 1))
   const quiet = (i: number) =>
-    check(run(`q${i}`, 1000, 0.1, 40, 100 + 2 * i), run(`q${i}`, 1000, 0.1, 40, 101 + 2 * i))
+    check(procs(`q${i}`, 1000, 1, 100 + 2 * i), procs(`q${i}`, 1000, 5, 101 + 2 * i))
 
   it('never demotes a lone bench: its regression already has p ≤ (1 − confidence) / 2', () => {
     const marginal: RegressionVerdict = { ...strong, pValue: 0.024 }
@@ -353,33 +349,33 @@ describe('adjustForSuite', () => {
 })
 
 describe('re-measuring suspected regressions', () => {
-  const base = run('sort', 1000, 0.02, 100, 1)
-  const first = check(run('sort', 1100, 0.02, 100, 2), base)
-  const unchanged = check(run('unchanged', 1000, 0.02, 100, 3), run('unchanged', 1000, 0.02, 100, 4))
+  const base = procs('sort', 1000, 5, 1)
+  const first = check(procs('sort', 1100, 1, 2), base)
+  const unchanged = check(procs('unchanged', 1000, 1, 3), procs('unchanged', 1000, 5, 4))
 
-  it('asks for a re-measurement of every regression not yet re-measured', () => {
-    expect(needsRemeasure([first, unchanged]).map((v) => v.name)).toEqual(['sort'])
-    const confirmed = mergeRemeasured(first, check(run('sort', 1100, 0.02, 100, 5), base))
-    expect(needsRemeasure([confirmed])).toEqual([])
+  it('screens at half the threshold: anything slower than √1.05 is measured again', () => {
+    const at = (ratio: number): RegressionVerdict => ({ ...unchanged, ratio, delta: ratio - 1 })
+    expect(needsRemeasure([at(1.03), at(1.02), at(0.9)]).map((v) => v.ratio)).toEqual([1.03])
+    expect(needsRemeasure([{ ...at(1.2), status: 'environment-changed' }])).toEqual([])
+    expect(needsRemeasure([{ ...at(1.2), pValue: Number.NaN }])).toEqual([])
+    const again = mergeRemeasured(first, check(procs('sort', 1100, 3, 5), base))
+    expect(needsRemeasure([again])).toEqual([])
   })
 
-  it('fails only when the re-measurement confirms the regression', () => {
-    const confirmed = mergeRemeasured(first, check(run('sort', 1100, 0.02, 100, 5), base))
+  it('lets the fresh processes decide: a real slowdown fails, with what the run saw first', () => {
+    const confirmed = mergeRemeasured(first, check(procs('sort', 1100, 3, 5), base))
     expect(confirmed.status).toBe('regressed')
-    expect(confirmed.remeasured).toMatchObject({ confirmed: true, first: { status: 'regressed' } })
-    expect(confirmed.reason).toMatch(
-      / Confirmed by a re-measurement \(the first run: 9\.7% slower, 95% interval 1\.09–1\.10×\)\.$/,
-    )
-
-    const notConfirmed = mergeRemeasured(first, check(run('sort', 1000, 0.02, 100, 6), base))
-    expect(notConfirmed.status).toBe('inconclusive')
-    expect(notConfirmed.remeasured?.confirmed).toBe(false)
-    expect(notConfirmed.reason).toMatchInlineSnapshot(
-      `""sort" looked like a regression (9.7% slower, 95% interval 1.09–1.10×), but a re-measurement did not confirm it: "sort" is unchanged: within ±5% of the baseline (0.999×, 95% interval 0.996–1.00×; 1.00 µs per call, baseline 1.00 µs). Not failed; if it recurs, give the bench more time or look for drift between runs."`,
-    )
+    expect(confirmed.processes).toEqual([3, 5])
+    expect(confirmed.remeasured).toMatchObject({ confirmed: true, first: { status: first.status } })
+    expect(confirmed.reason).toMatch(/ Measured in 3 fresh processes after the run's own process looked /)
   })
 
-  it('returns a verdict that was not a regression as it is', () => {
-    expect(mergeRemeasured(unchanged, first)).toBe(unchanged)
+  it('clears a first look the fresh processes do not bear out', () => {
+    const notConfirmed = mergeRemeasured(first, check(procs('sort', 1000, 3, 6), base))
+    expect(notConfirmed.status).toBe('unchanged')
+    expect(notConfirmed.remeasured?.confirmed).toBe(false)
+    expect(notConfirmed.reason).toMatch(
+      /^"sort" looked .* in the run's own process, so it was measured again in 3 fresh processes: "sort" is unchanged: /,
+    )
   })
 })

@@ -1,0 +1,165 @@
+import { median } from '../stats/quantile.js'
+import { sortSamples } from '../stats/sorted-samples.js'
+import { studentTCdf, studentTQuantile } from '../stats/student-t.js'
+
+/*
+ * The process as the unit of measurement. Pure: numbers in, numbers out.
+ *
+ * The same code runs at a different speed in each fresh process: the JIT settles into another
+ * state, memory lands elsewhere. Measured on this project's 2-core machine (docs/accuracy.md,
+ * "Regression guard"), the per-call median of one bench moves between fresh processes with a
+ * robust standard deviation of 1.4–4.5% (12% for an allocation-heavy bench), 1.4 to 6 times
+ * the width of the interval the batches of one process give. An interval from the batches of one
+ * process therefore calls one process's luck a regression. Here each process contributes one
+ * number, its per-call median, and the interval comes from how those numbers spread.
+ */
+
+/** What {@link processMediansNs} reads: a result, or a baseline bench pooled from several processes. */
+export interface ProcessBatches {
+  batchSize: number
+  /** Raw batch times (whole batches, ns), the processes one after another. */
+  batchTimesNs: readonly number[]
+  /** Batches each process contributed, in order; absent means one process. */
+  batchesPerRun?: readonly number[] | undefined
+}
+
+/**
+ * The per-call median of each process in `bench`. When `batchesPerRun` is missing or does not
+ * add up to the batch count (a file written by an older perfgate), all batches count as one
+ * process: the comparison then leans on the prior spread, which is the cautious reading.
+ */
+export function processMediansNs(bench: ProcessBatches): number[] {
+  const counts = bench.batchesPerRun
+  const total = bench.batchTimesNs.length
+  const split =
+    counts !== undefined &&
+    counts.length > 0 &&
+    counts.every((n) => Number.isInteger(n) && n > 0) &&
+    counts.reduce((a, b) => a + b, 0) === total
+      ? counts
+      : [total]
+  const medians: number[] = []
+  let start = 0
+  for (const n of split) {
+    const perCall = bench.batchTimesNs.slice(start, start + n).map((t) => t / bench.batchSize)
+    start += n
+    if (perCall.length > 0) medians.push(median(sortSamples(perCall)))
+  }
+  return medians
+}
+
+/**
+ * The spread between processes assumed before any is seen: a standard deviation of 3% in
+ * log per-call time (the measured 1.4–4.5%, rounded up), worth {@link PROCESS_SPREAD_PRIOR_DF}
+ * processes' evidence. It keeps a baseline of one process, or a handful of processes that
+ * happened to agree, from claiming a precision no machine has.
+ */
+export const DEFAULT_PROCESS_SPREAD = 0.03
+/** Degrees of freedom the prior spread counts for; see {@link DEFAULT_PROCESS_SPREAD}. */
+export const PROCESS_SPREAD_PRIOR_DF = 4
+
+/** A comparison of two sets of processes, on the log scale of per-call time. */
+export interface ProcessComparison {
+  /** exp(mean log current − mean log baseline): the ratio of the processes' geometric means. */
+  ratio: number
+  /** Interval for `ratio` at the requested confidence. */
+  interval: [number, number]
+  /** Half the interval's width in log units: the change this comparison cannot tell from noise. */
+  halfWidthLog: number
+  /**
+   * One-sided p-value that the current processes are slower (ratio > 1) when the estimate says
+   * slower, or faster (ratio < 1) when it says faster. H₀: no change.
+   */
+  pValue: number
+  direction: 'slower' | 'faster'
+  /** Spread between processes used (standard deviation of log per-call time), prior included. */
+  spread: number
+  /** Degrees of freedom of the t distribution: the prior's plus the processes'. */
+  df: number
+  /** Processes now and in the baseline. */
+  processes: [number, number]
+  /** Geometric mean of the processes' per-call medians, now and in the baseline (ns). */
+  centerNs: [number, number]
+}
+
+/** Options of {@link compareProcesses}. */
+export interface ProcessComparisonOptions {
+  /** @default DEFAULT_PROCESS_SPREAD */
+  priorSpread?: number
+  /** @default PROCESS_SPREAD_PRIOR_DF */
+  priorDf?: number
+}
+
+/**
+ * Compare the per-call medians of fresh processes now (`currentNs`) with those of the baseline's
+ * processes (`baselineNs`): a two-sample t test on log times with a moderated variance,
+ *
+ *   s² = (ν₀·σ₀² + Σ(xᵢ − x̄)² + Σ(yⱼ − ȳ)²) / (ν₀ + (m − 1) + (n − 1)),
+ *
+ * the pooled variance shrunk toward a prior σ₀ worth ν₀ degrees of freedom (the moderated t of
+ * Smyth, "Linear models and empirical Bayes methods for assessing differential expression",
+ * Stat. Appl. Genet. Mol. Biol. 3(1), 2004, with a fixed prior). It has t(ν₀ + m + n − 2)
+ * under H₀, so one process on each side still gives an honest, wide interval. Medians of 0
+ * (below the timer's resolution) are taken as the smallest positive one.
+ */
+export function compareProcesses(
+  currentNs: readonly number[],
+  baselineNs: readonly number[],
+  confidence: number,
+  options: ProcessComparisonOptions = {},
+): ProcessComparison {
+  const priorSpread = options.priorSpread ?? DEFAULT_PROCESS_SPREAD
+  const priorDf = options.priorDf ?? PROCESS_SPREAD_PRIOR_DF
+  const m = currentNs.length
+  const n = baselineNs.length
+  if (m === 0 || n === 0) {
+    return {
+      ratio: Number.NaN,
+      interval: [0, Number.POSITIVE_INFINITY],
+      halfWidthLog: Number.POSITIVE_INFINITY,
+      pValue: Number.NaN,
+      direction: 'slower',
+      spread: Number.NaN,
+      df: Number.NaN,
+      processes: [m, n],
+      centerNs: [Number.NaN, Number.NaN],
+    }
+  }
+  let floor = Number.POSITIVE_INFINITY
+  for (const t of [...currentNs, ...baselineNs]) if (t > 0 && t < floor) floor = t
+  if (!Number.isFinite(floor)) floor = 1
+  const log = (t: number) => Math.log(t > 0 ? t : floor)
+  const x = currentNs.map(log)
+  const y = baselineNs.map(log)
+  const meanX = x.reduce((a, b) => a + b, 0) / m
+  const meanY = y.reduce((a, b) => a + b, 0) / n
+  let squares = priorDf * priorSpread * priorSpread
+  for (const v of x) squares += (v - meanX) ** 2
+  for (const v of y) squares += (v - meanY) ** 2
+  const df = priorDf + m + n - 2
+  const spread = df > 0 ? Math.sqrt(squares / df) : Number.NaN
+  const se = spread * Math.sqrt(1 / m + 1 / n)
+  const d = meanX - meanY
+  const direction = d >= 0 ? 'slower' : 'faster'
+  let pValue: number
+  let halfWidthLog: number
+  if (!(df > 0) || !(se > 0)) {
+    // No prior and processes that agree exactly: nothing to say how far they could move.
+    pValue = Number.NaN
+    halfWidthLog = Number.POSITIVE_INFINITY
+  } else {
+    pValue = studentTCdf(-Math.abs(d) / se, df)
+    halfWidthLog = studentTQuantile(1 - (1 - confidence) / 2, df) * se
+  }
+  return {
+    ratio: Math.exp(d),
+    interval: [Math.exp(d - halfWidthLog), Math.exp(d + halfWidthLog)],
+    halfWidthLog,
+    pValue,
+    direction,
+    spread,
+    df,
+    processes: [m, n],
+    centerNs: [Math.exp(meanX), Math.exp(meanY)],
+  }
+}
