@@ -77,7 +77,7 @@ export interface SizeBudgetVerdict {
 }
 
 /** What {@link evaluateSizeBudget} judges. */
-export interface SizeBudgetInput {
+export interface SizeEvaluationInput {
   name: string
   path: string
   limits: SizeLimits
@@ -94,7 +94,7 @@ export interface SizeBudgetInput {
  * `allowedGrowth` (default {@link DEFAULT_SIZE_ALLOWED_GROWTH}) — even when it is still under the
  * limit. A budget with no limit guards all three metrics by growth only. Pure.
  */
-export function evaluateSizeBudget(input: SizeBudgetInput): SizeBudgetVerdict {
+export function evaluateSizeBudget(input: SizeEvaluationInput): SizeBudgetVerdict {
   const { limits, measured, baseline } = input
   const allowed = limits.allowedGrowth ?? DEFAULT_SIZE_ALLOWED_GROWTH
   const limited = SIZE_METRICS.filter((m) => limits[SIZE_BUDGET_KEYS[m]] !== undefined)

@@ -3,7 +3,7 @@ import { formatBudgetMessage } from '../../src/budget/explain-budget.js'
 import {
   DEFAULT_SIZE_ALLOWED_GROWTH,
   evaluateSizeBudget,
-  type SizeBudgetInput,
+  type SizeEvaluationInput,
 } from '../../src/size/evaluate-size-budget.js'
 import { explainSizeBudget, formatBytes, formatDelta } from '../../src/size/explain-size-budget.js'
 import { sizeResult } from '../fixtures/size-results.js'
@@ -11,7 +11,7 @@ import { sizeResult } from '../fixtures/size-results.js'
 const kB = (n: number) => ({ text: `${n} kB`, bytes: n * 1000 })
 const source = { kind: 'config', file: 'package.json', key: 'budgets.size[0]' } as const
 
-function input(overrides: Partial<SizeBudgetInput> = {}): SizeBudgetInput {
+function input(overrides: Partial<SizeEvaluationInput> = {}): SizeEvaluationInput {
   const measured = sizeResult()
   return {
     name: 'dist/index.js',
