@@ -1,5 +1,6 @@
 import type { BaselineBench, BaselineFile } from '../baseline/baseline-file.js'
 import type { Environment } from '../env/types.js'
+import { breakingPointsHtml } from './breaking-point-report.js'
 import { escapeHtml } from './escape.js'
 import {
   budgetVerdict,
@@ -88,6 +89,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     header(title, latest, views, runs.length, generatedAt, baseline),
     summaryTable(views, baseline),
     latest !== undefined && latest.comparisons.length > 0 ? comparisons(latest) : '',
+    breakingPointsHtml(latest?.breakingPoints ?? []),
     latest !== undefined && latest.unguarded.length > 0
       ? `<p class="unguarded"><strong>Unguarded</strong> (no budget checked them): ${latest.unguarded.map((n) => `<span class="name">${escapeHtml(n)}</span>`).join(', ')}. Add budgets in package.json under perfgate.budgets.bench, or inline.</p>`
       : '',
@@ -418,6 +420,14 @@ svg .axis-label { font-size: 11px; }
 svg .empty { fill: none; stroke: var(--line); stroke-dasharray: 4 4; }
 svg .message { font-size: 13px; }
 .unguarded .name { font-weight: 600; }
+section.breaking-point { border: 1px solid var(--line); border-radius: 8px; padding: 16px 18px; margin-bottom: 16px; }
+h3 { font-size: 15px; margin: 0 0 12px; overflow-wrap: anywhere; }
+table.probes { flex: 0 1 280px; width: auto; align-self: flex-start; } table.probes td { white-space: nowrap; }
+svg .probe.pass { fill: var(--good); } svg .probe.fail { fill: var(--bad); }
+svg .curve { fill: none; stroke: var(--baseline); stroke-width: 1.5; }
+svg .budget-line { stroke: var(--bad); stroke-width: 1.5; stroke-dasharray: 6 4; }
+svg .breaking-point-line { stroke: var(--now); stroke-width: 2; }
+svg .budget-label { fill: var(--bad); } svg .breaking-point-label { fill: var(--now); font-weight: 600; }
 footer { border-top: 1px solid var(--line); padding-top: 16px; }
 footer dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
 footer dt { font-weight: 600; }

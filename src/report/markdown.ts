@@ -2,6 +2,7 @@ import { appendFileSync } from 'node:fs'
 import { perfgateError } from '../errors.js'
 import { formatWebRuns } from '../web/format-web-value.js'
 import type { WebUnit } from '../web/types.js'
+import { breakingPointsMarkdown } from './breaking-point-report.js'
 import { escapeMarkdown } from './escape.js'
 import {
   budgetVerdict,
@@ -86,7 +87,12 @@ export function renderMarkdown(run: RunReport, options: MarkdownOptions = {}): s
     '',
     intro(run, baselineName),
   ].join('\n')
-  const tail = [pagesSection(run), comparisonsSection(run), unguardedLine(run)]
+  const tail = [
+    pagesSection(run),
+    comparisonsSection(run),
+    breakingPointsMarkdown(run.breakingPoints ?? []),
+    unguardedLine(run),
+  ]
     .filter((s) => s !== '')
     .join('\n\n')
   if (run.benches.length === 0) return [head, tail].filter((s) => s !== '').join('\n\n')

@@ -3,6 +3,7 @@ import { type BudgetStatus, worstStatus } from '../budget/verdict.js'
 import type { Environment } from '../env/types.js'
 import type { VerdictCounts, VerifyEvent, VerifyEventOf } from '../log/verify-event.js'
 import { isHeadlineWebMetric } from '../web/format-web-value.js'
+import { breakingPointFromEvent, type ReportBreakingPoint } from './breaking-point-report.js'
 
 /*
  * One run as the reports see it, rebuilt from its [VERIFY] events alone. The reporter renders
@@ -92,6 +93,8 @@ export interface RunReport {
    * of every page measured, in the order measured.
    */
   pages: ReportPageMetric[]
+  /** Breaking-point searches (findBreakingPoint), the last of each name; absent in reports built elsewhere. */
+  breakingPoints?: ReportBreakingPoint[]
   /** From run-end; null when the run never finished writing (it crashed or is still running). */
   counts: VerdictCounts | null
   exitCode: number | null
@@ -120,6 +123,7 @@ function runFromEvents(runId: string, events: readonly VerifyEvent[]): RunReport
   const comparisons: ReportComparison[] = []
   const unguarded = new Set<string>()
   const pages = new Map<string, ReportPageMetric>()
+  const breakingPoints = new Map<string, ReportBreakingPoint>()
   for (const event of events) {
     switch (event.type) {
       case 'web':
@@ -166,6 +170,9 @@ function runFromEvents(runId: string, events: readonly VerifyEvent[]): RunReport
       case 'unguarded':
         unguarded.add(event.name)
         break
+      case 'breaking-point':
+        breakingPoints.set(event.name, breakingPointFromEvent(event))
+        break
       default:
         break
     }
@@ -207,6 +214,7 @@ function runFromEvents(runId: string, events: readonly VerifyEvent[]): RunReport
     comparisons,
     unguarded: [...unguarded],
     pages: [...pages.values()].filter((row) => row.status !== null || isHeadlineWebMetric(row.metric)),
+    ...(breakingPoints.size > 0 && { breakingPoints: [...breakingPoints.values()] }),
     counts: end?.counts ?? null,
     exitCode: end?.exitCode ?? null,
   }

@@ -333,6 +333,9 @@ function paddedDomain(lo: number, hi: number, kind: Axis['kind']): [number, numb
   return [Math.max(0, lo - pad), hi + pad]
 }
 
+/** The chart frame and coordinate format, for charts drawn in other files (breaking-point-report.ts). */
+export { px as svgCoordinate, svg as chartSvg }
+
 /** A pixel coordinate for an attribute: one decimal. Drawing code filters non-finite data first. */
 function px(value: number): string {
   if (!Number.isFinite(value)) throw new Error(`perfgate internal error: SVG coordinate ${value}`)
