@@ -4,14 +4,16 @@
  *   node --expose-gc --import tsx bench/regression-accuracy.ts [options]
  *
  * The guard is checkSuite() (src/baseline/check-suite.ts), the function the Vitest reporter
- * runs: every bench against its baseline, Holm across the suite, a suspected regression
- * re-measured once in a fresh process and failed only when that confirms it. This script runs it
- * on the 20 benches of bench/regression-suite.ts:
+ * runs: every bench's process-level comparison with its baseline, Holm across the suite, and
+ * whatever looks slower than half the threshold measured again in 3 fresh processes, which then
+ * decide. This script runs it on the 20 benches of bench/regression-suite.ts:
  *
- * - a baseline from one fresh process (baselineFromResults, as `perfgate baseline accept` does);
+ * - a baseline from 5 fresh processes, batch sizes pinned to the first's (as an update with
+ *   PERFGATE_UPDATE=1 records it; --baseline-runs 1 is what `perfgate baseline accept` of a
+ *   plain run's candidate gives);
  * - A/A trials: a fresh process measures the unchanged suite, checkSuite() compares it with the
- *   baseline, and its `remeasure` spawns another fresh process for the suspects. Any bench that
- *   ends 'regressed' is a false alarm (target: at most 1 run in 20);
+ *   baseline, and its `remeasure` spawns a fresh process per call for the suspects. Any bench
+ *   that ends 'regressed' is a false alarm (target: at most 1 run in 20);
  * - regression trials: the same, with one bench doing 10% more work (22 repetitions of its unit
  *   instead of 20), in the first measurement and in the re-measurement, as a real regression
  *   would. Trial i slows bench i mod 20, so 20 trials slow each bench once. Caught when that
@@ -33,7 +35,9 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
 import { baselineFromResults } from '../src/baseline/baseline-file.js'
 import { checkSuite, type RemeasureRequest } from '../src/baseline/check-suite.js'
+import { processMediansNs } from '../src/baseline/process-spread.js'
 import type { RegressionVerdict } from '../src/baseline/regression.js'
+import { DEFAULT_BASELINE_RUNS, DEFAULT_REMEASURE_RUNS } from '../src/config/schema.js'
 import { captureEnvironment, formatEnvironmentLine } from '../src/index.js'
 import { bench } from '../src/measure/bench.js'
 import type { BenchOptions, BenchResult } from '../src/measure/types.js'
@@ -60,8 +64,8 @@ const CHILD_TIMEOUT_MS = 10 * 60_000
 
 const HELP = `Usage: node --expose-gc --import tsx bench/regression-accuracy.ts [options]
 
-Error rates of the regression guard (checkSuite: interval against a 5% threshold, Holm across
-the suite, re-measurement of suspects in a fresh process) on a suite of ${suite.length} benches.
+Error rates of the regression guard (checkSuite: processes compared against a 5% threshold,
+Holm across the suite, suspects re-measured in fresh processes) on a suite of ${suite.length} benches.
 
 Options:
   --trials <n>          trials of each kind (default ${DEFAULT_TRIALS})
@@ -69,11 +73,12 @@ Options:
   --seed <n>            seed of the benches' inputs (default ${DEFAULT_SEED})
   --only <kind>         aa (unchanged suite) or regression (one bench ${Math.round((DEFAULT_FACTOR - 1) * 100)}% slower); default both
   --factor <x>          how much more work the slowed bench does (default ${DEFAULT_FACTOR}); x × ${BASE_REPS} must be whole
-  --baseline-runs <n>   fresh processes pooled into the baseline (default 1)
+  --baseline-runs <n>   fresh processes the baseline is recorded from (default ${DEFAULT_BASELINE_RUNS}, as an update records it)
+  --remeasure-runs <n>  fresh processes a suspect is measured again in (default ${DEFAULT_REMEASURE_RUNS}, as the reporter does)
   --json <file>         write every trial's verdicts there
   --help                this text
 
-A full default run takes ~12 minutes on a 2-core machine.
+A full default run takes ~15 minutes on a 2-core machine.
 
 Child mode (run by the parent, one fresh process per measurement):
   --child --out <file> [--time <d>] [--seed <n>] [--slow <name>=<factor>] [--request <name>=<batchSize> ...]
@@ -92,6 +97,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     factor: { type: 'string' },
     'baseline-runs': { type: 'string' },
+    'remeasure-runs': { type: 'string' },
     json: { type: 'string' },
   },
 })
@@ -173,6 +179,7 @@ interface Context {
   seed: number
   time: string | undefined
   factor: number
+  remeasureRuns: number
   childCount: number
   lockWaitNs: number
 }
@@ -223,11 +230,18 @@ interface VerdictRecord {
   /** 'regressed' or 'improved' before Holm demoted it to 'inconclusive'. */
   demotedFrom: 'regressed' | 'improved' | null
   /** The first measurement of a re-measured suspect. */
-  first: { ratio: number; interval: [number, number]; pValue: number } | null
+  first: {
+    status: RegressionVerdict['status']
+    ratio: number
+    interval: [number, number]
+    pValue: number
+  } | null
   confirmed: boolean | null
   medianNs: [number, number]
   batchSize: [number, number]
   samples: [number, number]
+  processes: [number, number]
+  processSpread: number
 }
 
 interface TrialRecord {
@@ -243,8 +257,10 @@ interface TrialRecord {
    */
   busyCores: number | null
   wallNs: number
-  /** Benches re-measured, in one fresh process. */
+  /** Benches re-measured (each in remeasureRuns fresh processes). */
   remeasured: string[]
+  /** Fresh processes the re-measurement took. */
+  remeasureProcesses: number
   remeasureError: string | null
   verdicts: VerdictRecord[]
   /** Set when the trial's first measuring process failed; the trial is then not counted. */
@@ -262,6 +278,7 @@ function toRecord(v: RegressionVerdict): VerdictRecord {
     demotedFrom: v.adjustment?.demotedFrom ?? null,
     first: v.remeasured
       ? {
+          status: v.remeasured.first.status,
           ratio: v.remeasured.first.ratio,
           interval: v.remeasured.first.interval,
           pValue: v.remeasured.first.pValue,
@@ -271,14 +288,17 @@ function toRecord(v: RegressionVerdict): VerdictRecord {
     medianNs: v.medianNs,
     batchSize: v.batchSize,
     samples: v.samples,
+    processes: v.processes,
+    processSpread: v.processSpread,
   }
 }
 
-/** Regression before Holm: what the per-bench interval alone said. */
+/** Regressed on the run's own process alone (before Holm): what a check without re-measurement would say. */
 const rawRegressed = (v: VerdictRecord) =>
-  v.demotedFrom === 'regressed' || v.first !== null || v.status === 'regressed'
-/** Regression after Holm, before re-measurement: what was sent to be re-measured. */
-const suspected = (v: VerdictRecord) => v.first !== null || v.status === 'regressed'
+  v.demotedFrom === 'regressed' ||
+  (v.first !== null ? v.first.status === 'regressed' : v.status === 'regressed')
+/** Picked by the screen (slower than half the threshold) and measured again in fresh processes. */
+const suspected = (v: VerdictRecord) => v.first !== null
 const finalRegressed = (v: VerdictRecord) => v.status === 'regressed'
 const rawImproved = (v: VerdictRecord) => v.demotedFrom === 'improved' || v.status === 'improved'
 const finalImproved = (v: VerdictRecord) => v.status === 'improved'
@@ -297,7 +317,7 @@ async function runTrial(
   const busy = () => busyCores(cpuBefore, cpuTimes())
   const start = process.hrtime.bigint()
   const remeasured: string[] = []
-  const base = { kind, trial, slowed, remeasured, remeasureError: null, verdicts: [] }
+  const base = { kind, trial, slowed, remeasured, remeasureProcesses: 0, remeasureError: null, verdicts: [] }
   let first: ChildOutput
   try {
     first = await spawnChild(context, { slow: slowed ?? undefined })
@@ -312,15 +332,21 @@ async function runTrial(
     }
   }
   // The re-measurement runs the same code as the first measurement: a slowed bench stays slowed.
-  const check = await checkSuite(first.results, baseline, {}, async (requests) => {
-    remeasured.push(...requests.map((r) => r.name))
-    return (await spawnChild(context, { slow: slowed ?? undefined, requests })).results
-  })
+  const check = await checkSuite(
+    first.results,
+    baseline,
+    { remeasureRuns: context.remeasureRuns },
+    async (requests) => {
+      for (const r of requests) if (!remeasured.includes(r.name)) remeasured.push(r.name)
+      return (await spawnChild(context, { slow: slowed ?? undefined, requests })).results
+    },
+  )
   return {
     ...base,
     load: [loadBefore, loadavg()[0] ?? Number.NaN],
     busyCores: busy(),
     wallNs: Number(process.hrtime.bigint() - start),
+    remeasureProcesses: check.remeasureRuns,
     remeasureError: check.remeasureError,
     verdicts: check.verdicts.map(toRecord),
   }
@@ -394,13 +420,13 @@ function summaryTable(aa: readonly TrialRecord[], slow: readonly TrialRecord[], 
         '',
       ],
       [
-        '… suspected after Holm, before re-measurement (runs; benches)',
+        '… re-measured: slower than half the threshold in the run (runs; benches)',
         `${formatShare(runsWith(aa, suspected), n)}; ${verdictsWith(aa, suspected)}`,
         '',
         '',
       ],
       [
-        '… regressed by its own interval, before Holm (runs; benches)',
+        "… 'regressed' on the run's own process alone, before Holm (runs; benches)",
         `${formatShare(runsWith(aa, rawRegressed), n)}; ${verdictsWith(aa, rawRegressed)}`,
         '',
         '',
@@ -421,6 +447,12 @@ function summaryTable(aa: readonly TrialRecord[], slow: readonly TrialRecord[], 
         '',
       ],
       ['Unchanged suite: wall time per trial, median', seconds(median(aa.map((t) => t.wallNs))), '', ''],
+      [
+        'Unchanged suite: trials with a re-measurement; fresh processes it took',
+        `${formatShare(aa.filter((t) => t.remeasureProcesses > 0).length, n)}; ${aa.reduce((k, t) => k + t.remeasureProcesses, 0)}`,
+        '',
+        '',
+      ],
     )
   }
   if (slow.length > 0) {
@@ -445,13 +477,13 @@ function summaryTable(aa: readonly TrialRecord[], slow: readonly TrialRecord[], 
         '',
       ],
       [
-        '… suspected after Holm, before re-measurement',
+        '… re-measured: slower than half the threshold in the run',
         formatShare(slow.filter((t) => slowedVerdict(t) && suspected(slowedVerdict(t)!)).length, n),
         '',
         '',
       ],
       [
-        '… regressed by its own interval, before Holm',
+        "… 'regressed' on the run's own process alone, before Holm",
         formatShare(slow.filter((t) => slowedVerdict(t) && rawRegressed(slowedVerdict(t)!)).length, n),
         '',
         '',
@@ -512,6 +544,7 @@ function perBenchTable(
       entry.name,
       b ? formatNs(b.stats.medianNs) : '–',
       b ? `${b.batchSize} × ${b.batchTimesNs.length}` : '–',
+      b ? formatSpread(processMediansNs(b)) : '–',
       aaRatios.length > 0 ? `${formatRatio(median(aaRatios))} (${formatRange(aaRatios)})` : '–',
       aaVerdicts.length > 0 ? `${count(rawRegressed)} / ${count(suspected)} / ${count(finalRegressed)}` : '–',
       aaVerdicts.length > 0 ? `${count(rawImproved)} / ${count(finalImproved)}` : '–',
@@ -523,13 +556,23 @@ function perBenchTable(
       'bench',
       'baseline median per call',
       'batch size × batches',
+      'spread between baseline processes',
       'unchanged: ratio to baseline, median (range)',
-      'unchanged: regressed before Holm / suspected / failed',
+      "unchanged: 'regressed' on own process / re-measured / failed",
       'unchanged: improved before Holm / reported',
       'slowed: ratio (→ re-measured) final status',
     ],
     rows,
   )
+}
+
+/** Standard deviation of log per-call median across processes, as a percentage. */
+function formatSpread(mediansNs: readonly number[]): string {
+  if (mediansNs.length < 2) return '–'
+  const logs = mediansNs.map(Math.log)
+  const mean = logs.reduce((a, b) => a + b, 0) / logs.length
+  const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (logs.length - 1))
+  return `${(sd * 100).toFixed(1)}%`
 }
 
 function flaggedList(trials: readonly TrialRecord[]): string {
@@ -553,7 +596,8 @@ function flaggedList(trials: readonly TrialRecord[]): string {
 async function runParent(): Promise<void> {
   const trials = positiveInteger(values.trials, DEFAULT_TRIALS, '--trials')
   const seed = positiveInteger(values.seed, DEFAULT_SEED, '--seed')
-  const baselineRuns = positiveInteger(values['baseline-runs'], 1, '--baseline-runs')
+  const baselineRuns = positiveInteger(values['baseline-runs'], DEFAULT_BASELINE_RUNS, '--baseline-runs')
+  const remeasureRuns = positiveInteger(values['remeasure-runs'], DEFAULT_REMEASURE_RUNS, '--remeasure-runs')
   const factor = values.factor === undefined ? DEFAULT_FACTOR : Number(values.factor)
   slowReps(factor)
   if (values.only !== undefined && values.only !== 'aa' && values.only !== 'regression') {
@@ -571,6 +615,7 @@ async function runParent(): Promise<void> {
     seed,
     time: values.time,
     factor,
+    remeasureRuns,
     childCount: 0,
     lockWaitNs: 0,
   }
@@ -626,6 +671,7 @@ async function runParent(): Promise<void> {
     '',
     `Settings: ${suite.length} benches, bench() at ${values.time === undefined ? 'its default time (500 ms)' : `time ${values.time}`}; ` +
       `checkSuite() defaults (threshold 5%, confidence 0.95, Holm); baseline from ${baselineRuns} fresh process${baselineRuns === 1 ? '' : 'es'}; ` +
+      `suspects re-measured in ${remeasureRuns} fresh process${remeasureRuns === 1 ? '' : 'es'}; ` +
       `${trials} trials of each kind; the slowed bench does ${factor}× the work (${slowReps(factor)} repetitions instead of ${BASE_REPS}); seed ${seed}.` +
       (failed.length > 0 ? ` ${failed.length} trial(s) failed to measure and are not counted.` : ''),
     '',
@@ -633,7 +679,7 @@ async function runParent(): Promise<void> {
     '',
     '#### Per bench',
     '',
-    "Ratios are the first measurement's time per call over the baseline's (Hodges–Lehmann, as checkSuite computes them); \"→\" gives the re-measurement's when there was one.",
+    "Ratios are the run's own process's per-call median over the geometric mean of the baseline processes' (as checkSuite computes them); \"→\" gives the re-measurement's (the fresh processes') when there was one. \"Spread\" is the standard deviation of log per-call median between the baseline's processes (no prior).",
     '',
     perBenchTable(baseline, aa, slow),
     '',
@@ -658,6 +704,7 @@ async function runParent(): Promise<void> {
             time: values.time ?? null,
             factor,
             baselineRuns,
+            remeasureRuns,
             benches: suite.map((b) => b.name),
           },
           baseline: Object.fromEntries(

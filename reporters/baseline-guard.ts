@@ -291,8 +291,10 @@ export function formatGuard(outcome: GuardOutcome, root: string): string {
     lines.push('', `✗ Regression: ${v.reason}`)
     for (const note of v.notes) lines.push(`  ${note}`)
     if (v.adjustment !== undefined) {
+      const family = v.remeasured === undefined ? 'compared' : 're-measured'
+      const benches = v.adjustment.tests === 1 ? '1 bench' : `${v.adjustment.tests} benches`
       lines.push(
-        `  Across the ${v.adjustment.tests} benches compared (${v.adjustment.method === 'holm' ? 'Holm' : 'Benjamini–Hochberg'}), adjusted ${pEquals(v.adjustment.adjustedPValue)}.`,
+        `  Across the ${benches} ${family} (${v.adjustment.method === 'holm' ? 'Holm' : 'Benjamini–Hochberg'}), adjusted ${pEquals(v.adjustment.adjustedPValue)}.`,
       )
     }
   }
