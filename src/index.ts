@@ -58,6 +58,21 @@ export {
   resultFromBaselineBench,
   resultsFromBaselineBench,
 } from './baseline/regression.js'
+export { describeBreakingPoint } from './breaking-point/describe-breaking-point.js'
+export {
+  DEFAULT_BREAKING_POINT_PRECISION,
+  DEFAULT_MAX_PROBES,
+  findBreakingPoint,
+} from './breaking-point/find-breaking-point.js'
+export type {
+  BreakingPointProbe,
+  BreakingPointResult,
+  BreakingPointStatus,
+  CurvePoint,
+  FindBreakingPointOptions,
+  Inconsistency,
+  ProbeCheck,
+} from './breaking-point/types.js'
 export type { MetricLimit } from './budget/evaluate-bench-budget.js'
 export {
   BENCH_BUDGET_KEYS,
@@ -82,6 +97,21 @@ export type {
   BudgetVerdict,
   MetricVerdict,
 } from './budget/verdict.js'
+export { benchCommand } from './command/bench-command.js'
+export {
+  DEFAULT_COMMAND_RUNS,
+  DEFAULT_COMMAND_TIMEOUT_NS,
+  DEFAULT_COMMAND_WARMUP,
+  POSIX_SHELL,
+} from './command/resolve-command-options.js'
+export { PYTHON_ENV } from './command/rusage-launcher.js'
+export type {
+  BenchCommandOptions,
+  CommandMeasurement,
+  CommandResult,
+  CommandRun,
+  CommandSpec,
+} from './command/types.js'
 export type { LoadedConfig } from './config/load-config.js'
 export { loadConfig, loadConfigSync, parseConfig } from './config/load-config.js'
 export type {
