@@ -29,7 +29,7 @@ describe('perfgate check', () => {
     expect(code).toBe(1)
     expect(stdout).toBe('')
     expect(stderr).toMatchInlineSnapshot(`
-      "perfgate: there are no size or web budgets to check in package.json. Add some under "perfgate": { "budgets": { "size": [{ "path": "dist/index.js", "gzip": "10 kB" }], "web": [{ "url": "http://127.0.0.1:4173/", "vitals": { "LCP": "2.5s" } }] } }.
+      "perfgate: there are no size or web or http budgets to check in package.json. Add some under "perfgate": { "budgets": { "size": [{ "path": "dist/index.js", "gzip": "10 kB" }], "web": [{ "url": "http://127.0.0.1:4173/", "vitals": { "LCP": "2.5s" } }], "http": [{ "url": "http://127.0.0.1:3000/api", "p95": "200ms", "errorRate": "< 0.1%" }] } }.
       "
     `)
   })
@@ -56,6 +56,6 @@ describe('perfgate check', () => {
     project = await cliProject({})
     const { stdout } = await project.run(['--help'])
     expect(stdout).toContain('check')
-    expect(stdout).toContain('Measure every size and web budget in package.json')
+    expect(stdout).toContain('Measure every size, web and HTTP budget in package.json')
   })
 })
