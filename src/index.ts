@@ -240,25 +240,6 @@ export type { LoadedSizeLimit, LoadSizeLimitOptions } from './size/load-size-lim
 export { loadSizeLimit } from './size/load-size-limit.js'
 export type { MeasureSizeOptions, SizeResult, SizeTarget } from './size/measure-size.js'
 export { measureSize } from './size/measure-size.js'
-export type {
-  SizeBudgetVerdict,
-  SizeBytes,
-  SizeEvaluationInput,
-  SizeLimits,
-  SizeMetric,
-  SizeMetricVerdict,
-} from './size/evaluate-size-budget.js'
-export {
-  DEFAULT_SIZE_ALLOWED_GROWTH,
-  evaluateSizeBudget,
-  SIZE_BUDGET_KEYS,
-  SIZE_METRICS,
-} from './size/evaluate-size-budget.js'
-export { explainSizeBudget } from './size/explain-size-budget.js'
-export type { LoadedSizeLimit, LoadSizeLimitOptions } from './size/load-size-limit.js'
-export { loadSizeLimit } from './size/load-size-limit.js'
-export type { MeasureSizeOptions, SizeResult, SizeTarget } from './size/measure-size.js'
-export { measureSize } from './size/measure-size.js'
 export { benjaminiHochbergAdjust, holmAdjust } from './stats/multiple-testing.js'
 export type { ChromiumArgsOptions } from './web/browser-flags.js'
 export { CHROMIUM_FLAGS, chromiumArgs } from './web/browser-flags.js'
