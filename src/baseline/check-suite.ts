@@ -1,11 +1,14 @@
+import { environmentDifferences } from '../env/differences.js'
 import { perfgateError } from '../errors.js'
 import type { BenchResult } from '../measure/types.js'
 import type { BaselineFile } from './baseline-file.js'
+import { logChange, MIN_BENCHES_FOR_MACHINE_SPEED, machineShift, pickControls } from './machine-speed.js'
 import {
   adjustForSuite,
   checkRegression,
   DEFAULT_REMEASURE_RUNS,
   mergeRemeasured,
+  type NamedBaselineBench,
   needsRemeasure,
   type RegressionOptions,
   type RegressionVerdict,
@@ -51,6 +54,12 @@ export interface SuiteCheck {
   remeasureError: string | null
   /** Fresh processes the suspects were measured in (0 when none were needed or possible). */
   remeasureRuns: number
+  /**
+   * The machine's speed as a log change against the baseline, taken out of every comparison
+   * (see machine-speed.ts): in the run's own process (0 with fewer than
+   * MIN_BENCHES_FOR_MACHINE_SPEED benches), and in each fresh process of the re-measurement.
+   */
+  machineShift: { run: number; remeasure: number[] }
 }
 
 /**
@@ -78,31 +87,74 @@ export async function checkSuite(
   const latest = new Map<string, BenchResult>()
   for (const result of results) latest.set(result.name, result)
   const noBaseline: string[] = []
-  const first: RegressionVerdict[] = []
+  const compared: { name: string; result: BenchResult; bench: NamedBaselineBench }[] = []
   for (const [name, result] of latest) {
     const bench = baseline.benches[name]
     if (bench === undefined) noBaseline.push(name)
-    else first.push(checkRegression(result, { ...bench, name }, { baseline: baseline.env }, options))
+    else compared.push({ name, result, bench: { ...bench, name } })
   }
   const notMeasured = Object.keys(baseline.benches).filter((name) => !latest.has(name))
+  const env = { baseline: baseline.env }
+  // Benches whose baseline comes from another environment get no verdict, so they say nothing
+  // about the machine's speed either (unless the config compares across environments anyway).
+  const comparable = compared.filter(
+    (c) =>
+      options.failOnEnvironmentChange === true ||
+      !environmentDifferences(baseline.env, c.result.env).some((d) => d.severity === 'major'),
+  )
+  // The machine's speed in the run's process: the median change of all its benches.
+  const firstChanges = new Map(compared.map((c) => [c.name, logChange(c.result, c.bench)]))
+  const suiteShift = machineShift(comparable.map((c) => firstChanges.get(c.name)!))
+  const first = compared.map((c) =>
+    checkRegression(
+      c.result,
+      c.bench,
+      env,
+      options,
+      suiteShift === 0
+        ? undefined
+        : { logShift: [suiteShift], basis: `the run's ${comparable.length} benches` },
+    ),
+  )
   const correction = options.correction === undefined ? {} : { method: options.correction }
   const adjusted = adjustForSuite(first, correction)
   const suspects = needsRemeasure(adjusted)
-  const done = { noBaseline, notMeasured }
+  const done = { noBaseline, notMeasured, machineShift: { run: suiteShift, remeasure: [] as number[] } }
   if (suspects.length === 0) return { verdicts: adjusted, ...done, remeasureError: null, remeasureRuns: 0 }
 
-  const again = new Map<string, BenchResult[]>()
+  // Benches that looked unchanged are measured beside the suspects: their change in each fresh
+  // process is the machine's speed then (only when the run's own shift could be read at all).
+  const controls =
+    comparable.length < MIN_BENCHES_FOR_MACHINE_SPEED
+      ? []
+      : pickControls(
+          adjusted
+            .filter((v) => !suspects.includes(v) && v.status !== 'environment-changed')
+            .map((v) => ({ name: v.name, logChange: firstChanges.get(v.name) ?? Number.NaN })),
+          suiteShift,
+        )
+  const benchOf = new Map(compared.map((c) => [c.name, c.bench]))
+  const again = new Map<string, { result: BenchResult; shift: number }[]>()
   let remeasureError: string | null =
     remeasure === undefined ? 'no re-measurement was available' : runs === 0 ? 'remeasureRuns is 0' : null
   let measured = 0
   if (remeasure !== undefined) {
-    const requests = suspects.map((v) => ({ name: v.name, batchSize: v.batchSize[1] }))
+    const requests = [...suspects.map((v) => v.name), ...controls].map((name) => ({
+      name,
+      batchSize: benchOf.get(name)!.batchSize,
+    }))
     for (let run = 0; run < runs; run++) {
       try {
-        for (const result of await remeasure(requests)) {
+        const got = await remeasure(requests)
+        const controlChanges = got
+          .filter((r) => controls.includes(r.name))
+          .map((r) => logChange(r, benchOf.get(r.name)!))
+        const shift = machineShift(controlChanges, 1)
+        done.machineShift.remeasure.push(shift)
+        for (const result of got) {
           const list = again.get(result.name)
-          if (list) list.push(result)
-          else again.set(result.name, [result])
+          if (list) list.push({ result, shift })
+          else again.set(result.name, [{ result, shift }])
         }
         measured++
       } catch (error) {
@@ -115,9 +167,24 @@ export async function checkSuite(
   const second = adjustForSuite(
     suspects.flatMap((verdict) => {
       const fresh = again.get(verdict.name)
-      const bench = baseline.benches[verdict.name]
+      const bench = benchOf.get(verdict.name)
       if (fresh === undefined || bench === undefined) return []
-      return [checkRegression(fresh, { ...bench, name: verdict.name }, { baseline: baseline.env }, options)]
+      const machine =
+        controls.length === 0
+          ? undefined
+          : {
+              logShift: fresh.map((f) => f.shift),
+              basis: `the ${controls.length === 1 ? 'bench' : `${controls.length} benches`} measured beside it as controls (${controls.map((c) => `"${c}"`).join(', ')})`,
+            }
+      return [
+        checkRegression(
+          fresh.map((f) => f.result),
+          bench,
+          env,
+          options,
+          machine,
+        ),
+      ]
     }),
     correction,
   )

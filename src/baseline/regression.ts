@@ -62,6 +62,17 @@ export interface EnvironmentPair {
   current?: Environment
 }
 
+/**
+ * The machine's speed while each current result was measured, as a log change shared by the
+ * benches of its process (see machine-speed.ts); taken out before the comparison.
+ */
+export interface MachineSpeed {
+  /** One log change per current result, in their order: +0.3 means the machine ran 35% slower. */
+  logShift: readonly number[]
+  /** What the shift was read from, for the note: "the 19 other benches of the run". */
+  basis: string
+}
+
 /** A baseline bench with its name, as {@link checkRegression} takes it. */
 export type NamedBaselineBench = BaselineBench & { name: string }
 
@@ -211,6 +222,7 @@ export function checkRegression(
   baseline: NamedBaselineBench,
   environments: EnvironmentPair,
   options: RegressionOptions = {},
+  machine?: MachineSpeed,
 ): RegressionVerdict {
   const runs: readonly BenchResult[] = Array.isArray(current) ? current : [current as BenchResult]
   const first = runs[0]
@@ -253,10 +265,26 @@ export function checkRegression(
     )
   }
 
-  const currentMedians = runs.flatMap((r) => (r.batchTimesNs.length > 0 ? processMediansNs(r) : []))
+  const rawMedians = runs.map((r) => (r.batchTimesNs.length > 0 ? processMediansNs(r) : []))
+  // Each process's medians with the machine's speed at the time taken out.
+  const currentMedians = rawMedians.flatMap((medians, i) =>
+    medians.map((m) => m * Math.exp(-(machine?.logShift[i] ?? 0))),
+  )
   const baselineMedians = baseline.batchTimesNs.length > 0 ? processMediansNs(baseline) : []
   const hasRaw = currentMedians.length > 0 && baselineMedians.length > 0
   const comparison = compareProcesses(currentMedians, baselineMedians, confidence)
+  if (machine !== undefined && hasRaw) {
+    const shifts = machine.logShift.slice(0, runs.length).filter(Number.isFinite)
+    const mean = shifts.reduce((a, b) => a + b, 0) / Math.max(1, shifts.length)
+    // Medians are shown as measured; the ratio is the one the verdict rests on.
+    comparison.centerNs = [comparison.centerNs[0] * Math.exp(mean), comparison.centerNs[1]]
+    if (Math.abs(mean) >= 0.005) {
+      notes.push(
+        `Judged relative to the machine's speed at the time: ${machine.basis} ran ${formatPercent(Math.abs(Math.expm1(mean)))} ` +
+          `${mean > 0 ? 'slower' : 'faster'} than their baselines, and that shift was taken out of the ratio.`,
+      )
+    }
+  }
   const band = Math.log1p(threshold)
   const logRatio = Math.log(comparison.ratio)
 
