@@ -319,6 +319,20 @@ export function formatGuard(outcome: GuardOutcome, root: string): string {
       `  If the slowdown is intended, accept this run as the baseline: npx perfgate baseline accept${outcome.name === 'default' ? '' : ` --name ${outcome.name}`} (or re-run with -u / ${UPDATE_ENV}=1).`,
     )
   }
+  // A machine that ran the whole suite at another speed is worth one line: it was taken out of
+  // every verdict, and a change that slowed everything would be hidden with it.
+  const shift = check?.machineShift.run ?? 0
+  const threshold = verdicts[0]?.threshold ?? 0.05
+  if (Math.abs(shift) > Math.log1p(threshold) / 2) {
+    const percent = Math.abs(Math.expm1(shift)) * 100
+    lines.push(
+      '',
+      `⚠ The whole suite ran ${percent.toFixed(percent < 10 ? 1 : 0)}% ${shift > 0 ? 'slower' : 'faster'} than its baseline (the median over its benches): ` +
+        `the machine ${shift > 0 ? 'was slower' : 'was faster'} than when the baseline was recorded, or a change affected every bench alike. ` +
+        'Each bench was judged relative to that, so a shift shared by all benches does not fail the run. ' +
+        'If it persists on a quiet machine, it is real: look at what every bench shares, or accept the new baseline.',
+    )
+  }
   const changed = verdicts.filter((v) => v.status === 'environment-changed')
   if (changed.length > 0) {
     const major = changed[0]!.environmentDifferences.filter((d) => d.severity === 'major')
