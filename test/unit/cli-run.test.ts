@@ -20,7 +20,7 @@ describe('perfgate: help, version and usage errors', () => {
       Usage: perfgate <command> [options]
 
       Commands:
-        check            Measure every web budget in package.json in Chromium and check it; exit 1 when one fails
+        check            Measure every size, web and HTTP budget in package.json and check it; exit 1 when one fails
         compare          Compare two baseline or candidate files bench by bench; exit 1 when one regressed
         baseline accept  Make the last run's results (its candidate file) the baseline
         baseline show    A baseline's benches (median, interval, p95, batches, budget) and environment
