@@ -29,23 +29,32 @@ export interface ProcessBatches {
  * process: the comparison then leans on the prior spread, which is the cautious reading.
  */
 export function processMediansNs(bench: ProcessBatches): number[] {
+  return splitBatchesByRun(bench).map((batches) =>
+    median(sortSamples(batches.map((t) => t / bench.batchSize))),
+  )
+}
+
+/**
+ * The raw batch times of each process in `bench`, in order. When `batchesPerRun` is missing or
+ * does not add up to the batch count, all batches are one process (empty without batches).
+ */
+export function splitBatchesByRun(bench: ProcessBatches): number[][] {
   const counts = bench.batchesPerRun
   const total = bench.batchTimesNs.length
-  const split =
+  if (total === 0) return []
+  const valid =
     counts !== undefined &&
     counts.length > 0 &&
     counts.every((n) => Number.isInteger(n) && n > 0) &&
     counts.reduce((a, b) => a + b, 0) === total
-      ? counts
-      : [total]
-  const medians: number[] = []
+  if (!valid) return [[...bench.batchTimesNs]]
+  const runs: number[][] = []
   let start = 0
-  for (const n of split) {
-    const perCall = bench.batchTimesNs.slice(start, start + n).map((t) => t / bench.batchSize)
+  for (const n of counts) {
+    runs.push(bench.batchTimesNs.slice(start, start + n))
     start += n
-    if (perCall.length > 0) medians.push(median(sortSamples(perCall)))
   }
-  return medians
+  return runs
 }
 
 /**

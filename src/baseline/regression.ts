@@ -12,7 +12,12 @@ import { perfgateError } from '../errors.js'
 import type { BenchResult } from '../measure/types.js'
 import { benjaminiHochbergAdjust, holmAdjust } from '../stats/multiple-testing.js'
 import type { BaselineBench } from './baseline-file.js'
-import { compareProcesses, type ProcessComparison, processMediansNs } from './process-spread.js'
+import {
+  compareProcesses,
+  type ProcessComparison,
+  processMediansNs,
+  splitBatchesByRun,
+} from './process-spread.js'
 
 /*
  * The regression rule: is a bench slower than its baseline? Pure: numbers in, verdict out.
@@ -187,18 +192,9 @@ export function resultsFromBaselineBench(
   bench: BaselineBench,
   env: Environment,
 ): BenchResult[] {
-  const counts = bench.batchesPerRun
-  if (counts === undefined || counts.reduce((a, b) => a + b, 0) !== bench.batchTimesNs.length) {
-    return [resultFromBaselineBench(name, bench, env)]
-  }
-  const results: BenchResult[] = []
-  let start = 0
-  for (const n of counts) {
-    const batchTimesNs = bench.batchTimesNs.slice(start, start + n)
-    start += n
-    results.push({ ...resultFromBaselineBench(name, bench, env), batchTimesNs })
-  }
-  return results
+  const whole = resultFromBaselineBench(name, bench, env)
+  const runs = splitBatchesByRun(bench)
+  return runs.length <= 1 ? [whole] : runs.map((batchTimesNs) => ({ ...whole, batchTimesNs }))
 }
 
 /**

@@ -1,9 +1,8 @@
 import type { BenchBudget } from '../config/schema.js'
 import type { BenchResult } from '../measure/types.js'
-import { binomialCdf } from '../stats/binomial.js'
 import { normalQuantile } from '../stats/normal.js'
 import { quantile } from '../stats/quantile.js'
-import { quantileInterval } from '../stats/quantile-interval.js'
+import { quantileBounds } from '../stats/quantile-interval.js'
 import { type SortedSamples, sortSamples } from '../stats/sorted-samples.js'
 import { type Bound, satisfiesBound } from './parse-bound.js'
 import {
@@ -145,50 +144,13 @@ function estimate(
   }
 }
 
-/**
- * A percentile with its order-statistic interval. With too few samples even [min, max] covers the
- * percentile less often than `confidence` (10 samples cover p95 by their maximum only 40% of the
- * time), so each side is then bounded on its own, a side the data cannot reach is left open (0 or
- * infinity), and a pass cannot rest on an open side. `samplesNeeded` says how many samples would
- * have bounded it.
- */
+/** A percentile with its order-statistic interval, one-sided bounds when samples are few (see quantileBounds). */
 function percentileEstimate(
   sorted: SortedSamples,
   p: number,
   confidence: number,
 ): { actual: number; interval: [number, number]; samplesNeeded: number | null } {
-  const ci = quantileInterval(sorted, p, confidence)
-  const actual = quantile(sorted, p)
-  if (ci.coverage >= confidence) return { actual, interval: [ci.lo, ci.hi], samplesNeeded: null }
-  // Too few samples for a two-sided interval: bound each side on its own at α/2 (B, the number
-  // of samples at or below the p-quantile, is Binomial(n, p)), and leave a side open where even
-  // the extreme sample does not reach it.
-  const n = sorted.length
-  const halfAlpha = (1 - confidence) / 2
-  let lo = 0
-  for (let l = n; l >= 1; l--) {
-    // X₍l₎ ≤ ξₚ unless fewer than l samples fall at or below it: P(B ≤ l − 1).
-    if (binomialCdf(l - 1, n, p) <= halfAlpha) {
-      lo = sorted[l - 1]!
-      break
-    }
-  }
-  let hi = Number.POSITIVE_INFINITY
-  for (let u = 1; u <= n; u++) {
-    // X₍u₎ ≥ ξₚ unless u or more samples fall below it: P(B ≥ u).
-    if (1 - binomialCdf(u - 1, n, p) <= halfAlpha) {
-      hi = sorted[u - 1]!
-      break
-    }
-  }
-  const tail = Math.log(halfAlpha)
-  // The largest sample bounds the p-quantile from above with probability 1 − pⁿ; the smallest
-  // bounds it from below with probability 1 − (1 − p)ⁿ.
-  const needed = Math.max(
-    hi === Number.POSITIVE_INFINITY ? Math.ceil(tail / Math.log(p)) : 0,
-    lo === 0 ? Math.ceil(tail / Math.log(1 - p)) : 0,
-  )
-  return { actual, interval: [lo, hi], samplesNeeded: needed > 0 ? needed : null }
+  return { actual: quantile(sorted, p), ...quantileBounds(sorted, p, confidence) }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { relative } from 'node:path'
 import type { LoadedConfig } from '../config/load-config.js'
 import type { HttpBudget } from '../config/schema.js'
-import { type RunningServer, startServer } from '../server/start-server.js'
+import { serverPool } from '../server/server-pool.js'
 import { evaluateHttpBudget, type HttpBudgetVerdict } from './evaluate-http-budget.js'
 import { loadAutocannon } from './load-autocannon.js'
 import { loadTest } from './load-test.js'
@@ -41,11 +41,11 @@ export async function checkHttpBudgets(
   // Before any server starts: a missing peer is a one-line fix, not a reason to boot the app.
   const autocannon = loadAutocannon({ cwd: loaded.root })
   const file = loaded.file === null ? 'package.json' : relative(loaded.root, loaded.file) || loaded.file
-  const servers = new Map<string, RunningServer>()
+  const servers = serverPool(loaded.root, env, progress)
   const checks: HttpBudgetCheck[] = []
   try {
     for (const [index, budget] of budgets.entries()) {
-      const server = await serverFor(budget, loaded, servers, env, progress)
+      await servers.serve(budget)
       const name = budget.name ?? `${budget.method ?? 'GET'} ${budget.url}`
       progress(`${name}: load test …`)
       const result = await loadTest({
@@ -68,42 +68,10 @@ export async function checkHttpBudgets(
         key: `budgets.http[${index}]`,
       })
       checks.push({ index, budget, result, verdict })
-      const key = serverKey(budget)
-      if (server !== undefined && !budgets.slice(index + 1).some((b) => serverKey(b) === key)) {
-        await server.stop()
-        servers.delete(key)
-      }
+      await servers.release(budget, budgets.slice(index + 1))
     }
   } finally {
-    await Promise.allSettled([...servers.values()].map((server) => server.stop()))
+    await servers.stopAll()
   }
   return checks
-}
-
-function serverKey(budget: HttpBudget): string {
-  // One server per command: budgets for several endpoints of one API share it.
-  return budget.command ?? ''
-}
-
-async function serverFor(
-  budget: HttpBudget,
-  loaded: LoadedConfig,
-  servers: Map<string, RunningServer>,
-  env: NodeJS.ProcessEnv,
-  progress: (line: string) => void,
-): Promise<RunningServer | undefined> {
-  if (budget.command === undefined) return undefined
-  const running = servers.get(serverKey(budget))
-  if (running !== undefined) return running
-  const waitFor = budget.waitFor ?? budget.url
-  progress(`Starting ${JSON.stringify(budget.command)}, waiting for ${waitFor} …`)
-  const server = await startServer({
-    command: budget.command,
-    cwd: loaded.root,
-    waitFor,
-    env,
-    ...(budget.waitTimeout === undefined ? {} : { timeoutMs: budget.waitTimeout.ns / 1e6 }),
-  })
-  servers.set(serverKey(budget), server)
-  return server
 }

@@ -5,8 +5,7 @@ import { formatIssues } from '../config/format-issues.js'
 import { type HttpBudget, httpBudgetSchema } from '../config/schema.js'
 import { perfgateError } from '../errors.js'
 import { DEFAULT_CONFIDENCE } from '../measure/defaults.js'
-import { binomialCdf } from '../stats/binomial.js'
-import { quantileInterval } from '../stats/quantile-interval.js'
+import { quantileBounds } from '../stats/quantile-interval.js'
 import type { SortedSamples } from '../stats/sorted-samples.js'
 import { histogramAsSorted } from './latency-histogram.js'
 import type { HttpMethod, LoadTestResult } from './types.js'
@@ -164,7 +163,7 @@ function judgeMetric(result: LoadTestResult, limit: HttpLimit, confidence: numbe
       return nothing(base, `no response came back (${failureCounts(result)})`)
     }
     const sorted = histogramAsSorted(result.latency.histogram) as SortedSamples
-    const { interval, samplesNeeded } = percentileInterval(sorted, p, confidence)
+    const { interval, samplesNeeded } = quantileBounds(sorted, p, confidence)
     const v = judge(metric, actual, interval, limit.bound, limit.text, samplesNeeded)
     return {
       ...base,
@@ -214,44 +213,6 @@ function failureCounts(result: LoadTestResult): string {
   if (timeouts > 0) parts.push(`${timeouts} ${timeouts === 1 ? 'timeout' : 'timeouts'}`)
   if (connection > 0) parts.push(`${connection} connection ${connection === 1 ? 'error' : 'errors'}`)
   return parts.length === 0 ? 'no request ended' : parts.join(', ')
-}
-
-/**
- * A percentile's interval from order statistics. With too few responses even [min, max] covers
- * the percentile less often than `confidence`; each side is then bounded on its own at α/2, a side
- * the data cannot reach is left open (0 or infinity), so a pass is impossible but a clear fail is
- * not (ten 50 ms responses do show a p95 over 20 ms). The same rule as bench percentiles.
- */
-function percentileInterval(
-  sorted: SortedSamples,
-  p: number,
-  confidence: number,
-): { interval: [number, number]; samplesNeeded: number | null } {
-  const ci = quantileInterval(sorted, p, confidence)
-  if (ci.coverage >= confidence) return { interval: [ci.lo, ci.hi], samplesNeeded: null }
-  const n = sorted.length
-  const halfAlpha = (1 - confidence) / 2
-  let lo = 0
-  for (let l = n; l >= 1; l--) {
-    // X₍l₎ ≤ ξₚ unless fewer than l responses fall at or below it: P(B ≤ l − 1), B ~ Binomial(n, p).
-    if (binomialCdf(l - 1, n, p) <= halfAlpha) {
-      lo = sorted[l - 1]!
-      break
-    }
-  }
-  let hi = Number.POSITIVE_INFINITY
-  for (let u = 1; u <= n; u++) {
-    if (1 - binomialCdf(u - 1, n, p) <= halfAlpha) {
-      hi = sorted[u - 1]!
-      break
-    }
-  }
-  const tail = Math.log(halfAlpha)
-  const needed = Math.max(
-    hi === Number.POSITIVE_INFINITY ? Math.ceil(tail / Math.log(p)) : 0,
-    lo === 0 ? Math.ceil(tail / Math.log(1 - p)) : 0,
-  )
-  return { interval: [lo, hi], samplesNeeded: needed > 0 ? needed : null }
 }
 
 function marginOf(actual: number, bound: Bound): number {

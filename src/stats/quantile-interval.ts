@@ -1,4 +1,4 @@
-import { binomialCdfUnchecked, binomialLowerTailIndex } from './binomial.js'
+import { binomialCdf, binomialCdfUnchecked, binomialLowerTailIndex } from './binomial.js'
 import type { SortedSamples } from './sorted-samples.js'
 
 /** A distribution-free confidence interval for a population quantile, bounded by two order statistics. */
@@ -74,4 +74,48 @@ export function quantileInterval(sorted: SortedSamples, p: number, confidence: n
   // l = u (only for n = 1 or an extreme confidence) is a point with coverage 0; never negative.
   const coverage = l < u ? Math.max(0, 1 - lowerMiss - upperMiss) : 0
   return { lo: sorted[l - 1]!, hi: sorted[u - 1]!, coverage, loIndex: l - 1, hiIndex: u - 1 }
+}
+
+/**
+ * An interval for the p-quantile that a budget can be judged on, however few the samples. With
+ * enough samples it is {@link quantileInterval}. With too few, even [min, max] covers the
+ * quantile less often than `confidence` (10 samples cover p95 by their maximum only 40% of the
+ * time), so each side is bounded on its own at α/2 (B, the number of samples at or below ξₚ, is
+ * Binomial(n, p)), and a side the data cannot reach is left open (0 or infinity): a pass cannot
+ * rest on it, but a clear fail still can. `samplesNeeded` says how many samples would have
+ * bounded both sides.
+ */
+export function quantileBounds(
+  sorted: SortedSamples,
+  p: number,
+  confidence: number,
+): { interval: [number, number]; samplesNeeded: number | null } {
+  const ci = quantileInterval(sorted, p, confidence)
+  if (ci.coverage >= confidence) return { interval: [ci.lo, ci.hi], samplesNeeded: null }
+  const n = sorted.length
+  const halfAlpha = (1 - confidence) / 2
+  let lo = 0
+  for (let l = n; l >= 1; l--) {
+    // X₍l₎ ≤ ξₚ unless fewer than l samples fall at or below it: P(B ≤ l − 1).
+    if (binomialCdf(l - 1, n, p) <= halfAlpha) {
+      lo = sorted[l - 1]!
+      break
+    }
+  }
+  let hi = Number.POSITIVE_INFINITY
+  for (let u = 1; u <= n; u++) {
+    // X₍u₎ ≥ ξₚ unless u or more samples fall below it: P(B ≥ u).
+    if (1 - binomialCdf(u - 1, n, p) <= halfAlpha) {
+      hi = sorted[u - 1]!
+      break
+    }
+  }
+  const tail = Math.log(halfAlpha)
+  // The largest sample bounds the p-quantile from above with probability 1 − pⁿ; the smallest
+  // bounds it from below with probability 1 − (1 − p)ⁿ.
+  const needed = Math.max(
+    hi === Number.POSITIVE_INFINITY ? Math.ceil(tail / Math.log(p)) : 0,
+    lo === 0 ? Math.ceil(tail / Math.log(1 - p)) : 0,
+  )
+  return { interval: [lo, hi], samplesNeeded: needed > 0 ? needed : null }
 }

@@ -6,7 +6,7 @@ import type { LoadedConfig } from '../config/load-config.js'
 import type { CustomWebProfile, WebBudget } from '../config/schema.js'
 import { captureEnvironment } from '../env/capture-environment.js'
 import { perfgateError } from '../errors.js'
-import { type RunningServer, startServer } from '../server/start-server.js'
+import { serverPool } from '../server/server-pool.js'
 import { chromiumArgs } from './browser-flags.js'
 import { collectVitals } from './collect-vitals.js'
 import {
@@ -80,25 +80,21 @@ export async function checkWebBudgets(
   const port = await freePort()
   const browser = await launcher.launch({ executablePath, args: chromiumArgs({ debuggingPort: port }) })
   const checks: WebBudgetCheck[] = []
-  const servers = new Map<string, RunningServer>()
+  const servers = serverPool(loaded.root, env, progress)
   try {
     const measuredEnv = captureEnvironment({ cwd: loaded.root, env })
     for (const [position, { budget, index }] of chosen.entries()) {
-      const server = await serverFor(budget, loaded, servers, env, progress)
+      await servers.serve(budget)
       checks.push(
         await checkOne(browser, port, executablePath, budget, index, loaded, measuredEnv, options, progress),
       )
-      // Stop a server once no later budget needs it: the next budget may start another on its port.
-      if (
-        server !== undefined &&
-        !chosen.slice(position + 1).some(({ budget: b }) => serverKey(b) === serverKey(budget))
-      ) {
-        await server.stop()
-        servers.delete(serverKey(budget))
-      }
+      await servers.release(
+        budget,
+        chosen.slice(position + 1).map((c) => c.budget),
+      )
     }
   } finally {
-    await Promise.allSettled([...servers.values()].map((server) => server.stop()))
+    await servers.stopAll()
     await browser.close()
   }
   return checks
@@ -163,35 +159,6 @@ async function checkOne(
     )
   }
   return { index, budget, name, results, verdicts }
-}
-
-function serverKey(budget: WebBudget): string {
-  // One server per command: budgets for several pages of one site share it.
-  return budget.command ?? ''
-}
-
-async function serverFor(
-  budget: WebBudget,
-  loaded: LoadedConfig,
-  servers: Map<string, RunningServer>,
-  env: NodeJS.ProcessEnv,
-  progress: (line: string) => void,
-): Promise<RunningServer | undefined> {
-  if (budget.command === undefined) return undefined
-  const key = serverKey(budget)
-  const running = servers.get(key)
-  if (running !== undefined) return running
-  const waitFor = budget.waitFor ?? budget.url
-  progress(`Starting ${JSON.stringify(budget.command)}, waiting for ${waitFor} …`)
-  const server = await startServer({
-    command: budget.command,
-    cwd: loaded.root,
-    waitFor,
-    env,
-    ...(budget.waitTimeout === undefined ? {} : { timeoutMs: budget.waitTimeout.ns / 1e6 }),
-  })
-  servers.set(key, server)
-  return server
 }
 
 /** The budget's profile as the measuring code takes it; "desktop" when none is set. */
