@@ -8,6 +8,9 @@ import type { PerfRecord } from '../../src/results/result-sink.js'
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const FIXTURES = join(REPO, 'test/fixtures/vitest-projects')
 const VITEST5_HOST = join(REPO, 'test/vitest5/node_modules')
+// The perfgate build fixtures install. PERFGATE_TEST_DIST lets several people (or agents) build
+// into their own folders (`pnpm exec tsup --out-dir /tmp/dist-me`) and test without racing on dist/.
+const DIST = process.env.PERFGATE_TEST_DIST ?? join(REPO, 'dist')
 
 /** A Vitest major perfgate supports, with what runs it: Vitest 5 needs Node ≥ 22.12. */
 export type VitestMajor = 4 | 5
@@ -61,7 +64,7 @@ export interface FixtureRun {
  * real install) and links to Vitest 4 or 5, zod and TypeScript.
  */
 export function installFixture(name: string, major: VitestMajor): string {
-  if (!existsSync(join(REPO, 'dist/vitest.js'))) {
+  if (!existsSync(join(DIST, 'vitest.js'))) {
     throw new Error('perfgate is not built: run `pnpm build` before the fixture tests (`pnpm test` does).')
   }
   const tools = toolchain(major)
@@ -76,7 +79,7 @@ export function installFixture(name: string, major: VitestMajor): string {
   const own = join(modules, 'perfgate')
   mkdirSync(own, { recursive: true })
   cpSync(join(REPO, 'package.json'), join(own, 'package.json'))
-  cpSync(join(REPO, 'dist'), join(own, 'dist'), { recursive: true })
+  cpSync(DIST, join(own, 'dist'), { recursive: true })
   cpSync(join(REPO, 'schema'), join(own, 'schema'), { recursive: true })
   mkdirSync(join(modules, '@types'), { recursive: true })
   symlinkSync(tools.vitest, join(modules, 'vitest'))
