@@ -7,6 +7,7 @@ import type { RemeasureRequest } from '../src/baseline/check-suite.js'
 import { isBenchResult } from '../src/measure/compare-results.js'
 import { PINNED_BATCH_SIZES_ENV, pinnedBatchSizesValue } from '../src/measure/pinned-batch-sizes.js'
 import type { BenchResult } from '../src/measure/types.js'
+import { PROFILE_ENV } from '../src/profile/profile-settings.js'
 import type { TestRecords } from './collect-records.js'
 
 /*
@@ -82,6 +83,8 @@ export async function remeasureInChild(
       // The child times the same batches as the run it joins.
       [PINNED_BATCH_SIZES_ENV]: pinnedBatchSizesValue(requests),
       PERFGATE_UPDATE: '',
+      // Its failed budgets are the run's, already profiled there; a profile would only slow it.
+      [PROFILE_ENV]: 'off',
     })
     let text: string
     try {

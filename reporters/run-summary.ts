@@ -3,6 +3,9 @@ import { formatLimit } from '../src/budget/explain-budget.js'
 import { DEFAULT_PERCENT_DIGITS, formatDuration, formatRange, formatRatio } from '../src/budget/format.js'
 import { type BudgetStatus, type BudgetVerdict, worstStatus } from '../src/budget/verdict.js'
 import type { BenchResult, Comparison } from '../src/measure/types.js'
+import { formatBytesPerCall } from '../src/memory/explain-leak.js'
+import type { LeakStatus } from '../src/memory/leak-rule.js'
+import type { LeakResult } from '../src/memory/leak-types.js'
 import { textTable } from '../src/report/format-table.js'
 import { deltaText } from '../src/report/report-text.js'
 import type { TestRecords } from './collect-records.js'
@@ -36,9 +39,24 @@ export interface ComparisonRow {
   test: string
 }
 
+/** A leak check's line (toLeakMemory): the slope of the heap after GC, and what it was held to. */
+export interface LeakRow {
+  name: string
+  test: string
+  status: LeakStatus
+  /** Bytes per call, with its interval; null when nothing was measured (no forceable GC). */
+  slopeBytesPerCall: number | null
+  slopeIntervalBytesPerCall: [number, number] | null
+  floorBytesPerCall: number | null
+  /** The test was `toLeakMemory()`: a leak was what it wanted. */
+  expectsLeak: boolean
+}
+
 export interface RunSummary {
   benches: BenchRow[]
   comparisons: ComparisonRow[]
+  /** Leak checks; absent or empty when the run had none. */
+  leaks?: LeakRow[]
 }
 
 /**
@@ -53,6 +71,7 @@ export function summarizeRun(
   const byName = new Map(regressions.map((v) => [v.name, v]))
   const benches: BenchRow[] = []
   const comparisons: ComparisonRow[] = []
+  const leaks: LeakRow[] = []
   for (const entry of entries) {
     const verdicts = entry.records.flatMap((r) =>
       r.kind === 'budget' ? [{ ...r.verdict, negated: r.negated === true }] : [],
@@ -65,9 +84,23 @@ export function summarizeRun(
         })
       }
       if (record.kind === 'comparison') comparisons.push(comparisonRow(record.comparison, entry))
+      if (record.kind === 'leak') leaks.push(leakRow(record.result, record.expectsLeak, entry))
     }
   }
-  return { benches, comparisons }
+  return { benches, comparisons, ...(leaks.length > 0 && { leaks }) }
+}
+
+function leakRow(result: LeakResult, expectsLeak: boolean, entry: TestRecords): LeakRow {
+  const { judgement } = result
+  return {
+    name: result.name,
+    test: entry.test,
+    status: result.status,
+    slopeBytesPerCall: judgement?.slopeBytesPerCall ?? null,
+    slopeIntervalBytesPerCall: judgement?.slopeIntervalBytesPerCall ?? null,
+    floorBytesPerCall: judgement?.floorBytesPerCall ?? null,
+    expectsLeak,
+  }
 }
 
 function benchRow(
@@ -104,6 +137,12 @@ function comparisonRow(comparison: Comparison, entry: TestRecords): ComparisonRo
   }
 }
 
+const LEAK_STATUS_TEXT: Readonly<Record<LeakStatus, string>> = {
+  leak: '✗ leak',
+  'no-leak': '✓ no leak',
+  inconclusive: '? inconclusive',
+}
+
 const STATUS_TEXT: Readonly<Record<BenchRow['status'], string>> = {
   pass: '✓ pass',
   fail: '✗ fail',
@@ -116,7 +155,13 @@ const STATUS_TEXT: Readonly<Record<BenchRow['status'], string>> = {
  * unguarded benches by name so they are hard to miss.
  */
 export function formatRunSummary(summary: RunSummary): string {
-  if (summary.benches.length === 0 && summary.comparisons.length === 0) return ''
+  if (
+    summary.benches.length === 0 &&
+    summary.comparisons.length === 0 &&
+    (summary.leaks ?? []).length === 0
+  ) {
+    return ''
+  }
   const lines: string[] = ['', 'perfgate summary', '']
   if (summary.benches.length > 0) {
     // The baseline column appears once any bench was compared, so a suite without a baseline
@@ -144,6 +189,20 @@ export function formatRunSummary(summary: RunSummary): string {
     ])
     lines.push(...textTable(['comparison (a vs b)', 'a/b time (95% CI)', 'verdict', 'measured'], rows))
   }
+  const leaks = summary.leaks ?? []
+  if (leaks.length > 0) {
+    // The header already ends in a blank line when nothing came before.
+    if (summary.benches.length > 0 || summary.comparisons.length > 0) lines.push('')
+    const rows = leaks.map((l) => [
+      l.name,
+      l.slopeBytesPerCall === null || l.slopeIntervalBytesPerCall === null
+        ? 'not measured (no forced GC)'
+        : `${formatBytesPerCall(l.slopeBytesPerCall)}/call (${formatRange(...l.slopeIntervalBytesPerCall, formatBytesPerCall)})`,
+      l.floorBytesPerCall === null ? '—' : `${formatBytesPerCall(l.floorBytesPerCall)}/call`,
+      `${LEAK_STATUS_TEXT[l.status]}${l.expectsLeak ? ' (toLeakMemory expected a leak)' : ''}`,
+    ])
+    lines.push(...textTable(['leak check', 'heap after GC, slope (95% CI)', 'floor', 'verdict'], rows))
+  }
   const unguarded = summary.benches.filter((b) => b.status === 'unguarded')
   if (unguarded.length > 0) {
     lines.push(
@@ -152,18 +211,29 @@ export function formatRunSummary(summary: RunSummary): string {
     )
   }
   const counts = countBy(summary.benches.map((b) => b.status))
-  lines.push(
-    '',
-    `${summary.benches.length} ${summary.benches.length === 1 ? 'bench' : 'benches'}: ${(
-      ['pass', 'fail', 'inconclusive', 'unguarded'] as const
-    )
-      .filter((s) => counts[s] > 0)
-      .map((s) => `${counts[s]} ${s}`)
-      .join(
-        ', ',
-      )}${summary.comparisons.length > 0 ? ` · ${summary.comparisons.length} ${summary.comparisons.length === 1 ? 'comparison' : 'comparisons'}` : ''}`,
-  )
+  const statusCounts = (['pass', 'fail', 'inconclusive', 'unguarded'] as const)
+    .filter((s) => counts[s] > 0)
+    .map((s) => `${counts[s]} ${s}`)
+    .join(', ')
+  const totals = [
+    `${summary.benches.length} ${summary.benches.length === 1 ? 'bench' : 'benches'}: ${statusCounts}`,
+    ...(summary.comparisons.length > 0
+      ? [`${summary.comparisons.length} ${summary.comparisons.length === 1 ? 'comparison' : 'comparisons'}`]
+      : []),
+    ...(leaks.length > 0 ? [leakCounts(leaks)] : []),
+  ]
+  // A run of leak checks alone has no bench line to count.
+  lines.push('', (summary.benches.length === 0 && leaks.length > 0 ? totals.slice(1) : totals).join(' · '))
   return lines.join('\n')
+}
+
+/** `3 leak checks: 1 leak, 2 no leak`. */
+function leakCounts(leaks: readonly LeakRow[]): string {
+  const counts = (['leak', 'no-leak', 'inconclusive'] as const)
+    .map((status) => [status, leaks.filter((l) => l.status === status).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([status, n]) => `${n} ${status.replace('-', ' ')}`)
+  return `${leaks.length} ${leaks.length === 1 ? 'leak check' : 'leak checks'}: ${counts.join(', ')}`
 }
 
 /** `▲ +31.2% (+27.0% … +35.8%) regressed`: ▲ slower, ▼ faster, then the regression verdict. */

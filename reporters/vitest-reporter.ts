@@ -14,6 +14,7 @@ import {
   type VitestRunConfig,
 } from './baseline-guard.js'
 import { collectRecords, type ReportedModule, type TestRecords } from './collect-records.js'
+import { formatRegressionProfiles, profileRegressions, writeProfilesOut } from './profile-regressions.js'
 import { REMEASURE_OUT_ENV, remeasureInChild } from './remeasure-in-child.js'
 import { formatRunSummary, summarizeRun } from './run-summary.js'
 import { runEvents, verifyLogSettings, writeVerifyLog } from './write-verify-log.js'
@@ -71,6 +72,7 @@ export default class PerfgateReporter {
     if (remeasureOut) {
       // A re-measurement child of another run: hand the results back, and nothing else.
       writeFileSync(remeasureOut, JSON.stringify(benchResults(entries)))
+      writeProfilesOut(entries)
       return
     }
     if (entries.length === 0) return
@@ -85,6 +87,14 @@ export default class PerfgateReporter {
       if (text !== '') context.logger.log(text)
       const guardText = formatGuard(guard, root)
       if (guardText !== '') context.logger.log(guardText)
+      // A confirmed regression is profiled in a fresh process, for where its time goes now.
+      const profiled = await profileRegressions(guard, loaded, {
+        root,
+        configFile: context.config.config,
+        entries,
+      })
+      const profileText = formatRegressionProfiles(profiled, root)
+      if (profileText !== '') context.logger.log(`\n${profileText}`)
       const regressionFailed =
         failingRegressions(guard).length > 0 ||
         failingPageRegressions(guard).length > 0 ||
@@ -92,7 +102,7 @@ export default class PerfgateReporter {
       if (regressionFailed) process.exitCode = 1
       failed ||= regressionFailed
       const settings = verifyLogSettings(this.options, loaded)
-      const events = runEvents(entries, failed ? 1 : 0, { guard })
+      const events = runEvents(entries, failed ? 1 : 0, { guard, profiles: profiled.profiles })
       writeVerifyLog(settings, events, (line) => context.logger.log(line))
       // GitHub Actions shows this on the run's page; the same Markdown `perfgate report` writes.
       const [run] = runsFromEvents(events)

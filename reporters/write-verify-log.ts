@@ -6,12 +6,14 @@ import {
   countVerdicts,
   type EventContext,
   eventsFromRecord,
+  profileEvent,
   runEndEvent,
   runStartEvent,
   serializeEvent,
   type VerifyEvent,
 } from '../src/log/verify-event.js'
 import { appendEvents, formatEcho, newRunId } from '../src/log/verify-log.js'
+import type { BenchProfile } from '../src/profile/types.js'
 import { type GuardOutcome, regressionEvents } from './baseline-guard.js'
 import type { TestRecords } from './collect-records.js'
 
@@ -44,7 +46,11 @@ export function verifyLogSettings(
 export function runEvents(
   entries: readonly TestRecords[],
   exitCode: number,
-  { env, guard }: { env?: Environment; guard?: GuardOutcome } = {},
+  {
+    env,
+    guard,
+    profiles = [],
+  }: { env?: Environment; guard?: GuardOutcome; profiles?: readonly BenchProfile[] } = {},
 ): VerifyEvent[] {
   const runId = newRunId()
   const context = (): EventContext => ({ runId, ts: new Date().toISOString() })
@@ -63,6 +69,8 @@ export function runEvents(
     for (const record of entry.records) events.push(...eventsFromRecord(record, context()))
   }
   if (guard !== undefined) events.push(...regressionEvents(guard, context))
+  // Profiles of confirmed regressions, taken after the guard (see profile-regressions.ts).
+  for (const profile of profiles) events.push(profileEvent(profile, context()))
   events.push(runEndEvent(context(), countVerdicts(events), exitCode))
   return events
 }

@@ -25,16 +25,30 @@ const catalogue = {
     `Bench "${p.name}" threw during ${p.phase}. The benchmarked function must run without throwing; the original error is attached as cause.`,
   BENCH_OPTIONS_INVALID: (p: { name: string; problem: string; fix: string }) =>
     `Bench "${p.name}" has an invalid option: ${p.problem}. ${p.fix}`,
+  PROFILE_ENV_INVALID: (p: { variable: string; received: string; accepted: string }) =>
+    `The environment variable ${p.variable} is ${show(p.received)}, but it accepts ${p.accepted}. Set it to one of them (e.g. ${p.variable}=off to never profile), or unset it to follow "profile" in the "bench" section of the perfgate config.`,
   COMPARE_OPTIONS_INVALID: (p: { problem: string; fix: string }) =>
     `compare() has an invalid option: ${p.problem}. ${p.fix}`,
   COMPARE_RESULTS_INVALID: (p: { problem: string; fix: string }) =>
     `compareResults() received an invalid argument: ${p.problem}. ${p.fix}`,
   BUDGET_INVALID: (p: { where: string; problems: string }) =>
-    `Invalid budget in ${p.where}:\n${p.problems}\nA bench budget limits mean, median, p50, p75, p90, p95, p99 and max from above with durations ("2ms", "250us"), and opsPerSec with a bound (">= 10000"), e.g. { p95: '2ms', opsPerSec: '>= 10000' }.`,
+    `Invalid budget in ${p.where}:\n${p.problems}\nA bench budget limits mean, median, p50, p75, p90, p95, p99 and max from above with durations ("2ms", "250us"), opsPerSec with a bound (">= 10000"), and heapPerCall and rss from above with sizes ("1 kB", "200 MB"), e.g. { p95: '2ms', opsPerSec: '>= 10000', heapPerCall: '1 kB' }.`,
+  BENCH_MEMORY_MISSING: (p: { name: string; metrics: string }) =>
+    `"${p.name}" was benched without memory, so its ${p.metrics} budget cannot be checked. Bench it with memory on: bench(${JSON.stringify(p.name)}, fn, { memory: true }); or give toMeetBudget the function itself, which turns memory on for heapPerCall and rss budgets.`,
+  LEAK_OPTIONS_INVALID: (p: { name: string; problem: string; fix: string }) =>
+    `The leak check of "${p.name}" has an invalid option: ${p.problem}. ${p.fix}`,
+  LEAK_CHECK_FAILED: (p: { name: string; phase: string }) =>
+    `"${p.name}" threw during ${p.phase} of its leak check. The checked function must run without throwing; the original error is attached as cause.`,
   MATCHER_RECEIVED_INVALID: (p: { matcher: string; received: string; accepted: string }) =>
     `${p.matcher} received ${p.received}, but it accepts ${p.accepted}.`,
   MATCHER_OPTIONS_INVALID: (p: { matcher: string; problem: string; fix: string }) =>
     `${p.matcher} has an invalid option: ${p.problem}. ${p.fix}`,
+  SCALING_OPTIONS_INVALID: (p: { fn: string; problem: string; fix: string }) =>
+    `${p.fn} has an invalid option: ${p.problem}. ${p.fix}`,
+  SCALING_CLASS_UNKNOWN: (p: { fn: string; received: unknown; suggestion?: string; known: string }) =>
+    `${p.fn} received ${show(p.received)} as the growth class${p.suggestion ? `; did you mean '${p.suggestion}'?` : '.'} The classes are ${p.known}, as in toScale('linear', { sizes: [1e3, 1e4, 1e5], input: (n) => makeInput(n) }).`,
+  SCALING_INPUT_FAILED: (p: { name: string; size: number }) =>
+    `Building the input of size ${p.size} for "${p.name}" threw: input(n) must return an input for every size in sizes. The original error is attached as cause.`,
   VERIFY_EVENT_INVALID: (p: { where: string; problems: string; version: number }) =>
     `Invalid [VERIFY] event at ${p.where}:\n${p.problems}\nEach line of a [VERIFY] log is one JSON object in the event schema of perfgate (version ${p.version}); a line that is not was edited, or written by another tool.`,
   VERIFY_LOG_UNREADABLE: (p: { file: string; reason: string; defaultFile: string }) =>

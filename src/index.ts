@@ -199,6 +199,7 @@ export { timerProfile } from './measure/timer.js'
 export type {
   BatchHooks,
   BenchFn,
+  BenchMemory,
   BenchOptions,
   BenchResult,
   BenchStats,
@@ -209,8 +210,48 @@ export type {
   ComparisonMethod,
   ComparisonVerdict,
   DurationInput,
+  MemoryOptions,
   OutlierCounts,
 } from './measure/types.js'
+export * from './memory/defaults.js'
+export type { LeakExplanation } from './memory/explain-leak.js'
+export { explainLeak, formatLeakMessage } from './memory/explain-leak.js'
+export type { GcAccess, GcSource } from './memory/force-gc.js'
+export { ENABLE_GC_HINT, gcAccess } from './memory/force-gc.js'
+export type { HeapPoint, LeakJudgement, LeakRule, LeakStatus } from './memory/leak-rule.js'
+export { judgeLeak, MIN_LEAK_FIT_POINTS } from './memory/leak-rule.js'
+export type { LeakCheckOptions, LeakFn, LeakResult, LeakStop } from './memory/leak-types.js'
+export { measureLeak } from './memory/measure-leak.js'
+export type { MemorySamples } from './memory/summarize-memory.js'
+export { poolMemory, summarizeMemory } from './memory/summarize-memory.js'
+export type { CaptureOptions, CaptureResult, ProfileWork } from './profile/capture-cpu-profile.js'
+export {
+  captureCpuProfile,
+  DEFAULT_PROFILE_TIME_NS,
+  DEFAULT_SAMPLING_INTERVAL_US,
+} from './profile/capture-cpu-profile.js'
+export type { CpuProfile, CpuProfileCallFrame, CpuProfileNode } from './profile/cpu-profile.js'
+export { formatProfileSection } from './profile/format-hotspots.js'
+export type { HotspotOptions, PositionMapper, ProfileHotspots } from './profile/hotspots.js'
+export { profileHotspots } from './profile/hotspots.js'
+export type { ProfileBenchOptions } from './profile/profile-bench.js'
+export { profileBench } from './profile/profile-bench.js'
+export {
+  DEFAULT_PROFILE_MODE,
+  PROFILE_DIR_ENV,
+  PROFILE_ENV,
+} from './profile/profile-settings.js'
+export { MIN_PROFILED_CALL_NS, profileForFailure } from './profile/profile-targets.js'
+export type { FoundSourceMap, SourceMapLookup } from './profile/source-map.js'
+export { createPositionMapper, setSourceMapLookup } from './profile/source-map.js'
+export type {
+  BenchProfile,
+  FrameOrigin,
+  Hotspot,
+  ProfileMode,
+  ProfileReason,
+  SourcePosition,
+} from './profile/types.js'
 export type { HtmlReportInput } from './report/html.js'
 export { renderHtmlReport } from './report/html.js'
 export type { MarkdownOptions } from './report/markdown.js'
@@ -219,6 +260,23 @@ export type { ReportBench, ReportComparison, ReportRegression, RunReport } from 
 export { runsFromEvents } from './report/run-report.js'
 export type { InconclusivePolicy, PerfRecord, ResultSink } from './results/result-sink.js'
 export { recordResult, setResultSink } from './results/result-sink.js'
+export type { ScalingExplanation } from './scaling/explain-scaling.js'
+export { explainScaling, formatScalingMessage } from './scaling/explain-scaling.js'
+export type { ExponentFit, ScalingFit } from './scaling/fit-scaling.js'
+export { fitScaling } from './scaling/fit-scaling.js'
+export type {
+  JudgedExponent,
+  JudgeScalingOptions,
+  ScalingJudgeInput,
+  ScalingVerdict,
+} from './scaling/judge-scaling.js'
+export { DEFAULT_SCALING_TOLERANCE, judgeScaling } from './scaling/judge-scaling.js'
+export { measureScaling } from './scaling/measure-scaling.js'
+export type { ScalingClass } from './scaling/scaling-classes.js'
+export { classExponent, SCALING_CLASSES } from './scaling/scaling-classes.js'
+export * from './scaling/scaling-defaults.js'
+export type { MeasureScalingOptions, ScalingFn, ScalingPoint, ScalingResult } from './scaling/types.js'
+export { isScalingResult } from './scaling/types.js'
 export type { RunningServer, StartServerOptions } from './server/start-server.js'
 export { DEFAULT_SERVER_TIMEOUT_MS, startServer } from './server/start-server.js'
 export type {

@@ -2,10 +2,13 @@ import type { BenchBudgetInput } from '../../src/config/schema.js'
 import type { HttpLimitsInput } from '../../src/http/evaluate-http-budget.js'
 import type { VitestBenchResult } from '../../src/measure/compare-results.js'
 import type { BenchFn, BenchResult, CompareSide } from '../../src/measure/types.js'
+import type { ScalingClass } from '../../src/scaling/scaling-classes.js'
 import type { FasterThanOptions } from './comparison-options.js'
 import type { PerfgateTaskMeta } from './record-results.js'
+import type { LeakMemoryOptions } from './to-leak-memory.js'
 import type { MeetBudgetOptions } from './to-meet-budget.js'
 import type { SizeBudgetInput } from './to-meet-size-budget.js'
+import type { ToScaleOptions } from './to-scale.js'
 
 /** What the comparison matchers accept on either side: functions, or results of the same kind. */
 export type Comparand = BenchFn | CompareSide | BenchResult | VitestBenchResult
@@ -49,6 +52,18 @@ export interface PerfgateMatchers {
    * against the baseline included.
    */
   toMeetSizeBudget(budget?: SizeBudgetInput): Promise<void>
+  /**
+   * Assert that a function leaks memory, or (the usual form) that it does not:
+   * `await expect(() => handle(request)).not.toLeakMemory()`. Calls it in rounds with a forced
+   * GC after each, and fits the heap left after each GC against the calls (docs/memory.md).
+   */
+  toLeakMemory<T = unknown>(options?: LeakMemoryOptions<T>): Promise<void>
+  /**
+   * Assert that time per call grows no faster than a complexity class (an upper bound, as in
+   * Big-O, with a tolerance of half a power of n), measured at each size:
+   * `await expect((xs) => sum(xs)).toScale('linear', { sizes: [1e3, 1e4, 1e5], input: (n) => range(n) })`.
+   */
+  toScale<T = unknown>(claim: ScalingClass, options?: ToScaleOptions<T>): Promise<void>
 }
 
 // No type parameters on purpose: Vitest 4 declares Matchers<T = any> and Vitest 5

@@ -40,9 +40,8 @@ export function toVitestPass(
 
 /** The matcher hint line, e.g. `expect(received).toMeetBudget(budget)`. */
 export function hint(context: MatcherContext, name: string, expected: string): string {
-  return context.utils.matcherHint(`${context.isNot ? '.not' : ''}.${name}`, 'received', expected, {
-    isNot: context.isNot,
-  })
+  // The bare name: matcherHint adds `.not` itself when told isNot (a dotted name got it twice).
+  return context.utils.matcherHint(name, 'received', expected, { isNot: context.isNot })
 }
 
 /** Warnings printed for verdicts let through by `inconclusive: 'warn'`, so they are not silent. */

@@ -9,11 +9,13 @@ import type { LoadedConfig } from '../../src/config/load-config.js'
 import type { BenchBudget, BenchBudgetInput } from '../../src/config/schema.js'
 import { bench } from '../../src/measure/bench.js'
 import type { BenchFn, BenchOptions } from '../../src/measure/types.js'
+import { formatProfileSection } from '../../src/profile/format-hotspots.js'
+import { profileForFailure } from '../../src/profile/profile-targets.js'
 import { type InconclusivePolicy, recordResult } from '../../src/results/result-sink.js'
 import { inconclusivePolicy } from './bench-defaults.js'
 import { warnInconclusive } from './matcher-context.js'
 import { projectConfig } from './project-config.js'
-import { withSamplesToBound } from './to-meet-budget.js'
+import { withMemoryForLimits, withSamplesToBound } from './to-meet-budget.js'
 
 /** Test timeout of a perf test unless `timeout` says otherwise: room for waiting on the measurement lock. */
 export const DEFAULT_PERF_TEST_TIMEOUT_MS = 300_000
@@ -48,8 +50,9 @@ function declarePerfTest(declare: TestDeclarer) {
       async () => {
         const loaded = projectConfig()
         const found = inline === undefined ? configBudget(name, loaded) : { budget: inline, source: INLINE }
-        const options =
-          found === undefined ? benchOptions : withSamplesToBound(benchOptions, budgetLimits(found.budget))
+        const limits = found === undefined ? [] : budgetLimits(found.budget)
+        // Memory budgets (heapPerCall, rss) need the memory batches, which are off by default.
+        const options = withMemoryForLimits(withSamplesToBound(benchOptions, limits), limits)
         const result = await bench(name, fn, options)
         if (found === undefined) {
           recordResult({ kind: 'unguarded', name })
@@ -59,7 +62,13 @@ function declarePerfTest(declare: TestDeclarer) {
         const verdict = evaluateBenchBudget(result, found.budget, found.source)
         recordResult({ kind: 'budget', verdict, inconclusivePolicy: policy })
         if (verdict.status === 'pass') return
-        const message = formatBudgetMessage(explainBudget(verdict, result))
+        // A failed budget is profiled after the measurement, for the hottest functions (docs/profiles.md).
+        const profile =
+          verdict.status === 'fail' ? await profileForFailure(result, benchOptions.profile) : undefined
+        const message = [
+          formatBudgetMessage(explainBudget(verdict, result)),
+          ...(profile === undefined ? [] : ['', ...formatProfileSection(profile)]),
+        ].join('\n')
         if (verdict.status === 'inconclusive' && policy === 'warn') {
           warnInconclusive(message)
           return

@@ -1,6 +1,7 @@
 import {
   budgetLimits,
   evaluateLimits,
+  isMemoryMetric,
   type MetricLimit,
   samplesToBound,
 } from '../../src/budget/evaluate-bench-budget.js'
@@ -15,6 +16,10 @@ import { bench } from '../../src/measure/bench.js'
 import { benchDefaults } from '../../src/measure/bench-defaults.js'
 import { DEFAULT_CONFIDENCE, DEFAULT_MIN_SAMPLES } from '../../src/measure/defaults.js'
 import type { BenchFn, BenchOptions, BenchResult } from '../../src/measure/types.js'
+import { formatProfileSection } from '../../src/profile/format-hotspots.js'
+import { isProfileMode, PROFILE_MODES_TEXT } from '../../src/profile/profile-settings.js'
+import { profileForFailure, profilesOnFailure } from '../../src/profile/profile-targets.js'
+import type { BenchProfile, ProfileMode } from '../../src/profile/types.js'
 import { type InconclusivePolicy, recordResult } from '../../src/results/result-sink.js'
 import { inconclusivePolicy } from './bench-defaults.js'
 import {
@@ -106,16 +111,21 @@ function checkReceived(
 ): MatcherResult | Promise<MatcherResult> {
   const evaluate = (result: BenchResult) => evaluateLimits(result, limits, options.source)
   // A result is checked synchronously; a function must be benched first, so the matcher is async.
+  const profile = profileOption(matcher, options.profile)
   if (isPerfgateBenchResult(received)) {
     const policy = inconclusivePolicy(options.inconclusive, projectConfig())
-    return verdictResult(context, matcher, expectedLabel, received, evaluate(received), policy)
+    return verdictResult(context, matcher, expectedLabel, received, evaluate(received), policy, profile)
   }
   if (typeof received === 'function') {
     return (async () => {
       const loaded = projectConfig()
       const { name, inconclusive, source: _source, ...benchOptions } = options
       const benchName = name ?? (received.name || context.currentTestName || 'anonymous function')
-      const result = await bench(benchName, received as BenchFn, withSamplesToBound(benchOptions, limits))
+      const result = await bench(
+        benchName,
+        received as BenchFn,
+        withMemoryForLimits(withSamplesToBound(benchOptions, limits), limits),
+      )
       return verdictResult(
         context,
         matcher,
@@ -123,6 +133,7 @@ function checkReceived(
         result,
         evaluate(result),
         inconclusivePolicy(inconclusive, loaded),
+        profile,
       )
     })()
   }
@@ -148,6 +159,23 @@ export function withSamplesToBound<T extends { minSamples?: number; confidence?:
   return needed > DEFAULT_MIN_SAMPLES ? { ...options, minSamples: needed } : options
 }
 
+/**
+ * The matcher's answer on a verdict. A budget the test fails on is profiled first (after the
+ * measurement, see docs/profiles.md), so the answer is then a promise: the message names the
+ * hottest functions. Otherwise it is given at once.
+ */
+/**
+ * Bench options with memory on when a limit needs it (heapPerCall, rss), unless the user already
+ * set `memory` (their batch count stays; `memory: false` then fails with BENCH_MEMORY_MISSING).
+ */
+export function withMemoryForLimits<T extends BenchOptions>(
+  options: T,
+  limits: readonly Pick<MetricLimit, 'metric'>[],
+): T {
+  if (options.memory !== undefined || !limits.some((l) => isMemoryMetric(l.metric))) return options
+  return { ...options, memory: true }
+}
+
 function verdictResult(
   context: MatcherContext,
   matcher: string,
@@ -155,7 +183,8 @@ function verdictResult(
   result: BenchResult,
   verdict: BudgetVerdict,
   policy: InconclusivePolicy,
-): MatcherResult {
+  profile: ProfileMode | undefined,
+): MatcherResult | Promise<MatcherResult> {
   recordResult({
     kind: 'budget',
     verdict,
@@ -164,14 +193,30 @@ function verdictResult(
   })
   const outcome =
     verdict.status === 'pass' ? 'claim' : verdict.status === 'fail' ? 'opposite' : 'inconclusive'
-  const message = () => {
+  const messageWith = (taken: BenchProfile | undefined) => () => {
     const body = formatBudgetMessage(explainBudget(verdict, result))
     const lead =
       context.isNot && verdict.status === 'pass'
         ? `Expected "${verdict.name}" not to meet its budget, but it does.\n`
         : ''
-    return `${hint(context, matcher, expectedLabel)}\n\n${lead}${body}`
+    const hotspots = taken === undefined ? '' : `\n\n${formatProfileSection(taken).join('\n')}`
+    return `${hint(context, matcher, expectedLabel)}\n\n${lead}${body}${hotspots}`
   }
-  if (outcome === 'inconclusive' && policy === 'warn') warnInconclusive(message())
-  return { pass: toVitestPass(outcome, context.isNot, policy), message }
+  const pass = toVitestPass(outcome, context.isNot, policy)
+  if (outcome === 'inconclusive' && policy === 'warn') warnInconclusive(messageWith(undefined)())
+  // Only a miss the test fails on is worth a diagnosis: `.not` expected it.
+  if (verdict.status !== 'fail' || context.isNot || !profilesOnFailure(result, profile)) {
+    return { pass, message: messageWith(undefined) }
+  }
+  return profileForFailure(result, profile).then((taken) => ({ pass, message: messageWith(taken) }))
+}
+
+/** The matcher's `profile` option, checked. */
+function profileOption(matcher: string, value: unknown): ProfileMode | undefined {
+  if (value === undefined || isProfileMode(value)) return value
+  throw perfgateError('MATCHER_OPTIONS_INVALID', {
+    matcher: `${matcher}()`,
+    problem: `profile is ${describeValue(value)}, but it takes ${PROFILE_MODES_TEXT}`,
+    fix: "Write { profile: 'off' } to never profile this bench, or leave it out.",
+  })
 }

@@ -11,7 +11,8 @@ import { type EnvironmentDifference, environmentDifferences } from '../env/diffe
 import type { Environment, EnvironmentWarning } from '../env/types.js'
 import { perfgateError, reasonOf } from '../errors.js'
 import { summarizeBatches } from '../measure/summarize.js'
-import type { BenchResult, BenchStats, BenchTiming } from '../measure/types.js'
+import type { BenchMemory, BenchResult, BenchStats, BenchTiming } from '../measure/types.js'
+import { poolMemory } from '../memory/summarize-memory.js'
 import type { WebResult } from '../web/types.js'
 import { type BaselinePage, baselinePagesSchema, orderedPages, pagesFromResults } from './baseline-pages.js'
 import { type BaselineSize, baselineSizesSchema, orderedSizes } from './baseline-sizes.js'
@@ -78,6 +79,11 @@ export interface BaselineBench {
   budget?: BaselineBudget
   /** How the bench was timed; present when the baseline comes from a single run. */
   timing?: BenchTiming
+  /**
+   * Heap per call and peak RSS, when the bench ran with `memory`; the memory batches of pooled
+   * runs are pooled too (see poolMemory).
+   */
+  memory?: BenchMemory
 }
 
 /** A baseline file, as read and written. */
@@ -276,6 +282,7 @@ export function baselineFromResults(
     const single = group.length === 1 ? group[0] : undefined
     const batchTimesNs = group.flatMap((r) => r.batchTimesNs)
     const budget = budgets?.get(benchName)
+    const memories = group.flatMap((r) => (r.memory === undefined ? [] : [r.memory]))
     benches[benchName] = {
       batchSize: sizes[0]!,
       batchTimesNs,
@@ -286,6 +293,9 @@ export function baselineFromResults(
         budget: { written: writtenBudget(budget.budget), source: budget.source },
       }),
       ...(single !== undefined && { timing: single.timing }),
+      ...(memories.length > 0 && {
+        memory: memories.length === 1 ? memories[0]! : poolMemory(memories, memories[0]!.confidence),
+      }),
     }
   }
 
@@ -366,6 +376,29 @@ function orderedBench(bench: BaselineBench): BaselineBench {
       budget: { written: writtenBudget(bench.budget.written), source: orderedSource(bench.budget.source) },
     }),
     ...(bench.timing !== undefined && { timing: orderedTiming(bench.timing) }),
+    ...(bench.memory !== undefined && { memory: orderedMemory(bench.memory) }),
+  }
+}
+
+function orderedMemory(m: BenchMemory): BenchMemory {
+  const pair = (p: [number, number]): [number, number] => [p[0], p[1]]
+  return {
+    gc: m.gc,
+    batches: m.batches,
+    batchSize: m.batchSize,
+    confidence: m.confidence,
+    heapPerCallBytes: m.heapPerCallBytes,
+    heapPerCallIntervalBytes: pair(m.heapPerCallIntervalBytes),
+    retainedPerCallBytes: m.retainedPerCallBytes,
+    retainedPerCallIntervalBytes:
+      m.retainedPerCallIntervalBytes === null ? null : pair(m.retainedPerCallIntervalBytes),
+    rssPeakBytes: m.rssPeakBytes,
+    processMaxRssBytes: m.processMaxRssBytes,
+    gcsInBatches: m.gcsInBatches,
+    overheadBytesPerBatch: m.overheadBytesPerBatch,
+    wallNs: m.wallNs,
+    allocatedBytesPerCall: [...m.allocatedBytesPerCall],
+    retainedBytesPerCall: m.retainedBytesPerCall === null ? null : [...m.retainedBytesPerCall],
   }
 }
 
@@ -517,6 +550,25 @@ const sourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('config'), file: z.string(), key: z.string() }),
 ]) satisfies z.ZodType<BudgetSource, unknown>
 
+/** The memory section of a bench (BenchMemory); an open interval end is written as null. */
+const memorySchema = z.object({
+  gc: z.enum(['global.gc', 'v8-flag']).nullable(),
+  batches: z.int().min(1),
+  batchSize: z.int().min(1),
+  confidence: z.number().gt(0).lt(1),
+  heapPerCallBytes: statistic,
+  heapPerCallIntervalBytes: interval,
+  retainedPerCallBytes: statistic.nullable(),
+  retainedPerCallIntervalBytes: interval.nullable(),
+  rssPeakBytes: z.number().min(0),
+  processMaxRssBytes: z.number().min(0),
+  gcsInBatches: count,
+  overheadBytesPerBatch: z.number().min(0),
+  wallNs: z.number().min(0),
+  allocatedBytesPerCall: z.array(z.number()),
+  retainedBytesPerCall: z.array(z.number()).nullable(),
+}) satisfies z.ZodType<BenchMemory, unknown>
+
 const benchSchema = z
   .object({
     batchSize: z.int().min(1),
@@ -547,6 +599,7 @@ const benchSchema = z
         lockWaitNs: z.number(),
       })
       .exactOptional(),
+    memory: memorySchema.exactOptional(),
   })
   .superRefine((bench, ctx) => {
     const perRun = bench.batchesPerRun

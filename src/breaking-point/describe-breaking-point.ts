@@ -1,11 +1,12 @@
-import { formatDuration, formatPercent } from '../budget/format.js'
+import { formatDuration, formatPercent, formatSize } from '../budget/format.js'
 import type { BreakingPointResult } from './types.js'
 
-/** A probe's value in its unit: durations for 'ns', percentages for 'fraction', else the number and unit. */
+/** A probe's value in its unit: durations for 'ns', percentages for 'fraction', sizes for 'bytes', else the number and unit. */
 export function formatProbeValue(value: number | null, unit: string | null): string {
   if (value === null || !Number.isFinite(value)) return '—'
   if (unit === 'ns') return formatDuration(value)
   if (unit === 'fraction') return formatPercent(value)
+  if (unit === 'bytes') return formatSize(value)
   const shown = Number.isInteger(value) ? String(value) : value.toPrecision(3)
   return unit === null || unit === '' ? shown : `${shown} ${unit}`
 }

@@ -1,4 +1,5 @@
 import type { BenchBudget } from '../config/schema.js'
+import { perfgateError } from '../errors.js'
 import type { BenchResult } from '../measure/types.js'
 import { normalQuantile } from '../stats/normal.js'
 import { quantile } from '../stats/quantile.js'
@@ -10,11 +11,15 @@ import {
   type BudgetSource,
   type BudgetStatus,
   type BudgetVerdict,
+  MEMORY_METRICS,
   type MetricVerdict,
   worstStatus,
 } from './verdict.js'
 
-/** Budget keys in the order they are checked and reported: central first, then tails, then throughput. */
+/**
+ * Budget keys in the order they are checked and reported: central first, then tails, then
+ * throughput, then memory.
+ */
 export const BENCH_BUDGET_KEYS = [
   'mean',
   'median',
@@ -25,6 +30,8 @@ export const BENCH_BUDGET_KEYS = [
   'p99',
   'max',
   'opsPerSec',
+  'heapPerCall',
+  'rss',
 ] as const satisfies readonly BenchMetric[]
 
 /** One limit to check: a metric, its bound, and the bound as the user wrote it. */
@@ -71,6 +78,7 @@ export function evaluateLimits(
     sorted ??= sortSamples(result.batchTimesNs.map((t) => t / result.batchSize))
     return sorted
   }
+  requireMemory(result, limits)
   const metrics = limits.map(({ metric, bound, text }) => {
     const { actual, interval, samplesNeeded } = estimate(result, metric, confidence, perCall)
     return judge(metric, actual, interval, bound, text, samplesNeeded)
@@ -96,6 +104,10 @@ function limitOf(
   if (metric === 'opsPerSec') {
     const ops = budget.opsPerSec
     return ops === undefined ? undefined : { bound: { op: ops.op, value: ops.value }, text: ops.text }
+  }
+  if (metric === 'heapPerCall' || metric === 'rss') {
+    const size = budget[metric]
+    return size === undefined ? undefined : { bound: { op: '<=', value: size.bytes }, text: size.text }
   }
   const duration = budget[metric]
   // Durations in a bench budget are upper limits: "p95 at most 2ms".
@@ -127,6 +139,18 @@ function estimate(
     }
     case 'max':
       return { actual: stats.maxNs, interval: null, samplesNeeded: null }
+    case 'heapPerCall': {
+      // requireMemory has checked that the memory section is there.
+      const memory = result.memory!
+      return {
+        actual: memory.heapPerCallBytes,
+        interval: memory.heapPerCallIntervalBytes,
+        samplesNeeded: null,
+      }
+    }
+    case 'rss':
+      // The highest RSS sampled, like `max`: an observed extreme with no interval.
+      return { actual: result.memory!.rssPeakBytes, interval: null, samplesNeeded: null }
     case 'opsPerSec': {
       // Calls per second at the median: the median interval, inverted (a slower median is fewer ops).
       const median = percentileEstimate(perCall(), 0.5, confidence)
@@ -162,11 +186,32 @@ function percentileEstimate(
 export function samplesToBound(limits: readonly Pick<MetricLimit, 'metric'>[], confidence: number): number {
   let needed = 0
   for (const { metric } of limits) {
-    if (metric === 'mean' || metric === 'max') continue
+    if (metric === 'mean' || metric === 'max' || metric === 'heapPerCall' || metric === 'rss') continue
     const p = metric === 'median' || metric === 'opsPerSec' ? 0.5 : percentileOf(metric)
     needed = Math.max(needed, Math.ceil(Math.log((1 - confidence) / 2) / Math.log(Math.max(p, 0.5))))
   }
   return needed
+}
+
+/** Whether a metric comes from a bench's memory batches (and is in bytes). */
+export function isMemoryMetric(metric: BenchMetric): metric is (typeof MEMORY_METRICS)[number] {
+  return (MEMORY_METRICS as readonly BenchMetric[]).includes(metric)
+}
+
+/**
+ * A memory limit needs a result measured with memory on; a result without it is a mistake in the
+ * test (the numbers are not there), so it is an error, not a verdict.
+ *
+ * @throws PerfgateError BENCH_MEMORY_MISSING naming the metrics and the fix.
+ */
+function requireMemory(result: BenchResult, limits: readonly Pick<MetricLimit, 'metric'>[]): void {
+  if (result.memory !== undefined) return
+  const memoryMetrics = limits.map((l) => l.metric).filter(isMemoryMetric)
+  if (memoryMetrics.length === 0) return
+  throw perfgateError('BENCH_MEMORY_MISSING', {
+    name: result.name,
+    metrics: [...new Set(memoryMetrics)].join(' and '),
+  })
 }
 
 /** The limits of a parsed budget, in report order. */
@@ -217,7 +262,7 @@ export function judge(
   return {
     status,
     metric,
-    unit: metric === 'opsPerSec' ? 'ops/s' : 'ns',
+    unit: metric === 'opsPerSec' ? 'ops/s' : isMemoryMetric(metric) ? 'bytes' : 'ns',
     actual,
     interval,
     limit,

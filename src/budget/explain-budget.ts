@@ -1,6 +1,7 @@
 import { formatEnvironmentLine } from '../env/format-environment.js'
 import type { BenchResult } from '../measure/types.js'
-import { formatDuration, formatPercent, formatRange, formatRatio } from './format.js'
+import { MAX_MEMORY_BATCHES } from '../memory/defaults.js'
+import { formatDuration, formatPercent, formatRange, formatRatio, formatSize } from './format.js'
 import { BOUND_OP_TEXT } from './parse-bound.js'
 import { type BudgetVerdict, describeSource, type MetricVerdict } from './verdict.js'
 
@@ -35,6 +36,7 @@ export function explainBudget(verdict: BudgetVerdict, result: BenchResult): Budg
     ...verdict.metrics.map((m) => `${m.metric} ${formatValue(m, m.actual)}`),
     ...(shown.has('median') || shown.has('p50') ? [] : [`median ${formatDuration(stats.medianNs)}`]),
     `${stats.samples} ${stats.samples === 1 ? 'batch' : 'batches'} × ${result.batchSize} ${result.batchSize === 1 ? 'call' : 'calls'}`,
+    ...memoryContext(verdict, result),
     formatEnvironmentLine(result.env),
   ]
   const limits = verdict.metrics.map(formatLimit)
@@ -42,8 +44,15 @@ export function explainBudget(verdict: BudgetVerdict, result: BenchResult): Budg
     headlines,
     received: `Received: ${context.join(' · ')}`,
     expected: `Expected: ${limits.join(', ')} (${describeSource(verdict.source)})`,
-    advice: advice(verdict, deciding),
+    advice: advice(verdict, deciding, result),
   }
+}
+
+/** How the memory figures were measured, when the budget has any: `20 memory batches (GC not forced)`. */
+function memoryContext(verdict: BudgetVerdict, result: BenchResult): string[] {
+  const memory = result.memory
+  if (memory === undefined || !verdict.metrics.some((m) => m.unit === 'bytes')) return []
+  return [`${memory.batches} memory batches${memory.gc === null ? ' (GC not forced)' : ''}`]
 }
 
 /** The explanation as one message: headlines, a blank line, Received/Expected, a blank line, advice. */
@@ -90,20 +99,28 @@ export function formatLimit(m: Pick<MetricVerdict, 'metric' | 'unit' | 'limit'>)
   return `${m.metric} ${BOUND_OP_TEXT[m.limit.op]} ${formatValue(m, m.limit.value)}`
 }
 
-/** A value in a metric's unit: `2.46 ms`, `12,465 ops/s`. */
+/** A value in a metric's unit: `2.46 ms`, `12,465 ops/s`, `40.2 kB`. */
 export function formatValue(m: Pick<MetricVerdict, 'unit'>, value: number): string {
   if (m.unit === 'ns') return formatDuration(value)
+  if (m.unit === 'bytes') return formatSize(value)
   const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2
   return `${value.toLocaleString('en-US', { maximumFractionDigits: digits })} ops/s`
 }
 
-function advice(verdict: BudgetVerdict, deciding: readonly MetricVerdict[]): string[] {
+function advice(verdict: BudgetVerdict, deciding: readonly MetricVerdict[], result: BenchResult): string[] {
   const lines: string[] = []
   const where = verdict.source.kind === 'inline' ? 'the inline budget' : describeSource(verdict.source)
   if (verdict.status === 'fail') {
-    lines.push(`Make it faster; or, if the new cost is accepted, change ${where}.`)
+    const memory = deciding.every((m) => m.unit === 'bytes')
+    const time = deciding.every((m) => m.unit !== 'bytes')
+    const fix = memory
+      ? 'Make it allocate less'
+      : time
+        ? 'Make it faster'
+        : 'Make it faster and allocate less'
+    lines.push(`${fix}; or, if the new cost is accepted, change ${where}.`)
   } else if (verdict.status === 'inconclusive') {
-    lines.push(...settleAdvice(verdict, deciding))
+    lines.push(...settleAdvice(verdict, deciding, result))
   }
   const tails = deciding.filter((m) => TAIL_METRICS.has(m.metric)).map((m) => m.metric)
   if (verdict.granularity === 'batch-mean' && tails.length > 0) {
@@ -114,7 +131,11 @@ function advice(verdict: BudgetVerdict, deciding: readonly MetricVerdict[]): str
   return lines
 }
 
-function settleAdvice(verdict: BudgetVerdict, deciding: readonly MetricVerdict[]): string[] {
+function settleAdvice(
+  verdict: BudgetVerdict,
+  deciding: readonly MetricVerdict[],
+  result: BenchResult,
+): string[] {
   const starved = deciding.filter((m) => m.samplesNeeded !== null)
   if (starved.length > 0) {
     // Too few samples is a different problem from noise: more of them is the only fix.
@@ -131,8 +152,19 @@ function settleAdvice(verdict: BudgetVerdict, deciding: readonly MetricVerdict[]
   const noise = (hi - lo) / 2 / noisiest.actual
   const factor = noisiest.settleFactor
   // "Margin" would be wrong for a value just over the budget: it is the distance either way.
-  const first = `The machine's noise (±${formatPercent(noise)} at ${formatPercent(verdict.confidence)} confidence) is wider than the distance to the budget (${formatPercent(Math.abs(noisiest.margin))}).`
+  // Heap per call varies between batches with what else the process allocates, not with the machine.
+  const spread = noisiest.unit === 'bytes' ? 'The spread of the memory batches' : "The machine's noise"
+  const first = `${spread} (±${formatPercent(noise)} at ${formatPercent(verdict.confidence)} confidence) is wider than the distance to the budget (${formatPercent(Math.abs(noisiest.margin))}).`
   const warn = `If an unsettled verdict should not fail the test, pass { inconclusive: 'warn' }.`
+  if (noisiest.unit === 'bytes' && factor !== null && factor <= MAX_PRACTICAL_SETTLE_FACTOR) {
+    // Memory batches, not the time budget, set how many heap samples there are.
+    const batches = result.memory?.batches ?? 0
+    const suggested = Math.min(MAX_MEMORY_BATCHES, Math.ceil(batches * factor * 1.2))
+    return [
+      `${first} About ${formatFactor(factor)} the memory batches would settle it: try { memory: { batches: ${suggested} } } (this run had ${batches}).`,
+      warn,
+    ]
+  }
   if (factor === null || factor > MAX_PRACTICAL_SETTLE_FACTOR) {
     return [
       `${first} The value sits too close to the budget for a longer run to settle it; move the budget away from the measured value, or quiet the machine.`,

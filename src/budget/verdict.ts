@@ -12,16 +12,20 @@ export type BudgetSource =
 /**
  * Metrics a bench budget can limit. Times are per call; `opsPerSec` is calls per second at the
  * median; `p${number}` is any percentile (`p95`, `p99.9`), of which budgets in package.json take
- * p50, p75, p90, p95 and p99.
+ * p50, p75, p90, p95 and p99. `heapPerCall` (JS heap bytes allocated per call) and `rss` (peak
+ * resident set size) come from the bench's memory batches (docs/memory.md).
  */
-export type BenchMetric = 'mean' | 'median' | 'max' | 'opsPerSec' | `p${number}`
+export type BenchMetric = 'mean' | 'median' | 'max' | 'opsPerSec' | 'heapPerCall' | 'rss' | `p${number}`
+
+/** The bench metrics measured in memory batches, in bytes. */
+export const MEMORY_METRICS = ['heapPerCall', 'rss'] as const satisfies readonly BenchMetric[]
 
 /** The verdict on one metric of a budget. */
 export interface MetricVerdict {
   status: BudgetStatus
   metric: BenchMetric
   /** Unit of `actual`, `interval` and `limit.value`. */
-  unit: 'ns' | 'ops/s'
+  unit: 'ns' | 'ops/s' | 'bytes'
   /** The measured estimate. */
   actual: number
   /**

@@ -261,6 +261,12 @@ export const benchBudgetSchema = strict(
       '>= 10000',
       10000,
     ]).optional(),
+    heapPerCall: size(
+      'Largest allowed JS heap allocation per call (garbage included), measured in memory batches; the bench runs with memory on.',
+    ).optional(),
+    rss: size(
+      'Largest allowed resident set size of the process while the bench runs its memory batches.',
+    ).optional(),
   },
   'a bench budget like { "p95": "2ms" }',
 )
@@ -555,6 +561,18 @@ const benchSettingsSchema = strict(
       .meta({
         description:
           "What an inconclusive verdict (noise wider than the budget's margin) does: fail the test (default) or only warn.",
+      })
+      .optional(),
+    /**
+     * When to take a CPU profile of a bench, always after its timed batches: "on-failure" (a
+     * failed budget or a confirmed regression), "always", or "off". PERFGATE_PROFILE overrides
+     * it for a run. @default DEFAULT_PROFILE_MODE ("on-failure")
+     */
+    profile: z
+      .enum(['on-failure', 'always', 'off'], { error: expected('"on-failure", "always" or "off"') })
+      .meta({
+        description:
+          'When to take a CPU profile of a bench, always after its timed batches (never during them): "on-failure" (default: a failed budget or a confirmed regression), "always", or "off". The hottest functions go into the failure message and the report; the .cpuprofile next to the [VERIFY] log.',
       })
       .optional(),
   },

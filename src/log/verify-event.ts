@@ -7,10 +7,13 @@ import type { Environment } from '../env/types.js'
 import { perfgateError } from '../errors.js'
 import type { HttpBudgetVerdict } from '../http/evaluate-http-budget.js'
 import type { LoadTestResult } from '../http/types.js'
-import type { BenchResult, Comparison } from '../measure/types.js'
+import type { BenchMemory, BenchResult, Comparison } from '../measure/types.js'
+import type { BenchProfile } from '../profile/types.js'
 import type { InconclusivePolicy, PerfRecord } from '../results/result-sink.js'
 import type { SizeBudgetVerdict } from '../size/evaluate-size-budget.js'
 import type { SizeResult } from '../size/measure-size.js'
+import { quantile } from '../stats/quantile.js'
+import { sortSamples } from '../stats/sorted-samples.js'
 import type { WebBudgetVerdict } from '../web/evaluate-web-budget.js'
 import type { WebResult } from '../web/types.js'
 
@@ -168,6 +171,22 @@ const benchSchema = z.object({
   meanNs: measured,
   opsPerSec: measured,
   granularity: z.enum(['call', 'batch-mean']),
+  /** Memory per call and peak RSS (BenchMemory in brief); absent when the bench ran without memory. */
+  memory: z
+    .object({
+      /** How GC was forced ('global.gc', 'v8-flag'), or null when it could not be. */
+      gc: z.string().nullable(),
+      batches: count,
+      /** JS heap bytes allocated per call (what heapPerCall budgets limit), with its interval. */
+      heapPerCallBytes: measured,
+      heapPerCallIntervalBytes: interval,
+      /** Bytes per call surviving a forced GC; null without forced GC. */
+      retainedPerCallBytes: measured,
+      retainedPerCallIntervalBytes: interval.nullable(),
+      rssPeakBytes: measured,
+      processMaxRssBytes: measured,
+    })
+    .optional(),
 })
 
 /** The verdict on one metric of a bench budget; a budget on three metrics makes three events. */
@@ -399,6 +418,53 @@ const httpBudgetEventSchema = z.object({
   reason: z.string().nullable(),
 })
 
+const sourcePositionSchema = z.object({ file: z.string(), line: count, column: count })
+
+/** One function of a CPU profile by self time; see Hotspot in src/profile/types.ts. */
+const hotspotSchema = z.object({
+  functionName: z.string(),
+  /** 'user', 'dependency', 'node' or 'native' (read as any string, for logs of newer versions). */
+  origin: z.string(),
+  definedAt: sourcePositionSchema.nullable(),
+  hottestLine: sourcePositionSchema.nullable(),
+  mapped: z.boolean(),
+  selfNs: measured,
+  selfShare: measured,
+  calledFrom: z.object({ functionName: z.string(), at: sourcePositionSchema.nullable() }).nullable(),
+})
+
+/**
+ * A CPU profile of a bench, taken after its timed batches (docs/profiles.md): why, the hottest
+ * functions by self time, and the saved .cpuprofile. Carries no verdict (the budget or regression
+ * event that caused it does); `status` 'unavailable' says why no profile could be taken.
+ */
+const profileEventSchema = z.object({
+  ...head,
+  type: z.literal('profile'),
+  ...noMeasurement,
+  name: z.string(),
+  /** 'budget' (a failed budget), 'regression' (a confirmed one) or 'always'. */
+  reason: z.string(),
+  status: z.enum(['profiled', 'unavailable']),
+  /** Why no profile could be taken; null when one was. */
+  why: z.string().nullable(),
+  /** The .cpuprofile (absolute path); null when none was written (see fileError). */
+  file: z.string().nullable(),
+  fileError: z.string().nullable(),
+  profiledNs: measured,
+  samples: count.nullable(),
+  samplingIntervalUs: measured,
+  calls: count.nullable(),
+  /** Shares of the busy (not idle) time; idleShare of the whole profiled time. */
+  gcShare: measured,
+  harnessShare: measured,
+  programShare: measured,
+  idleShare: measured,
+  /** 'off' when V8's inlining was off for the profile (self times exact), 'on' when it could not be. */
+  inlining: z.string().nullable(),
+  hotspots: z.array(hotspotSchema),
+})
+
 /** A bench that ran with no budget anywhere. */
 const unguardedSchema = z.object({
   ...head,
@@ -475,6 +541,99 @@ const breakingPointSchema = z.object({
   summary: z.string(),
 })
 
+/**
+ * A scaling measurement (measureScaling, toScale): `value` is the exponent fitted to time per
+ * call against input size (time ≈ e^logInterceptNs · n^value ns). With a claim, `budget` is the
+ * largest exponent the claim allows (`text` is the claimed class) and `verdict` the verdict on
+ * it; without one (measureScaling alone) both are null. Each size's median and the quartiles of
+ * its per-round times follow, for the report's plot.
+ */
+const scalingSchema = z.object({
+  ...head,
+  type: z.literal('scaling'),
+  name: z.string(),
+  metric: z.literal('exponent'),
+  value: measured,
+  unit: z.null(),
+  budget: budgetSchema.nullable(),
+  verdict: budgetStatus.nullable(),
+  baseline: z.null(),
+  delta: z.null(),
+  confidence: measured,
+  /** Interval of the exponent at `confidence`. */
+  interval,
+  logInterceptNs: measured,
+  /** The fit over the two largest sizes alone (where a fixed cost per call matters least). */
+  largest: z.object({ sizes: z.array(count), exponent: measured, interval }),
+  /** Exponent between each pair of neighbouring sizes, from their medians. */
+  localExponents: z.array(measured),
+  points: z.array(
+    z.object({
+      size: count,
+      batchSize: count,
+      medianNs: measured,
+      /** First and third quartiles of the size's per-round times. */
+      quartilesNs: interval,
+    }),
+  ),
+  rounds: count,
+  freshInput: z.boolean(),
+  /** The claimed class ('linear'…), its own exponent over these sizes and the tolerance; null without a claim. */
+  claim: z.string().nullable(),
+  claimedExponent: measured.nullable(),
+  tolerance: measured.nullable(),
+  /** Which fit failed the claim; null unless the verdict is fail. */
+  failedBy: z.enum(['all-sizes', 'largest-sizes']).nullable(),
+  /** The class whose exponent over these sizes is nearest the fitted one; null without a claim. */
+  closest: z.string().nullable(),
+  /** A slower-growing class than claimed whose limit the data meet too; null when none. */
+  betterThanClaimed: z.string().nullable(),
+  reason: z.string().nullable(),
+  inconclusivePolicy: z.enum(['fail', 'warn']).nullable(),
+  negated: z.boolean(),
+})
+
+/**
+ * A leak check (toLeakMemory, measureLeak): `value` is the slope of the heap after forced GCs
+ * against calls, in bytes per call, and `budget` the floor it was held to. `verdict` is 'pass'
+ * when no leak was found (the slope's interval within the floor), 'fail' when one was (all of it
+ * above), 'inconclusive' otherwise, and when GC could not be forced (then `value` is null and
+ * `gcUnavailable` says why). `expectsLeak` is true for `toLeakMemory()`, where 'fail' was wanted.
+ */
+const leakSchema = z.object({
+  ...head,
+  type: z.literal('leak'),
+  name: z.string(),
+  metric: z.literal('heapSlope'),
+  value: measured,
+  unit: z.literal('bytes/call'),
+  budget: budgetSchema.nullable(),
+  verdict: budgetStatus,
+  baseline: z.null(),
+  delta: z.null(),
+  confidence: measured,
+  /** Interval of the slope at `confidence`; null when nothing was measured. */
+  interval: interval.nullable(),
+  status: z.enum(['leak', 'no-leak', 'inconclusive']),
+  /** Heap after GC at the last reading minus at the first; null when nothing was measured. */
+  growthBytes: measured.nullable(),
+  rounds: count,
+  callsPerRound: count,
+  calls: count,
+  fittedPoints: count,
+  thresholdBytesPerCall: measured,
+  minGrowthBytes: measured,
+  /** How GC was forced ('global.gc', 'v8-flag'), or null with the reason in gcUnavailable. */
+  gc: z.string().nullable(),
+  gcUnavailable: z.string().nullable(),
+  /** 'growth-cap' or 'time-cap' when the rounds stopped early, else null. */
+  stoppedEarly: z.string().nullable(),
+  /** The heap after GC before the first round and after each, in bytes: the series the slope was fitted to. */
+  heapBytes: z.array(measured),
+  expectsLeak: z.boolean(),
+  inconclusivePolicy: z.enum(['fail', 'warn']),
+})
+
 const runEndSchema = z.object({
   ...head,
   type: z.literal('run-end'),
@@ -491,6 +650,7 @@ export const VERIFY_EVENT_TYPES = [
   'comparison',
   'regression',
   'unguarded',
+  'profile',
   'web',
   'web-budget',
   'size',
@@ -498,6 +658,8 @@ export const VERIFY_EVENT_TYPES = [
   'http-budget',
   'breaking-point-probe',
   'breaking-point',
+  'scaling',
+  'leak',
   'run-end',
 ] as const
 
@@ -511,6 +673,7 @@ export const verifyEventSchema = z.discriminatedUnion(
     comparisonSchema,
     regressionSchema,
     unguardedSchema,
+    profileEventSchema,
     webSchema,
     webBudgetEventSchema,
     sizeSchema,
@@ -518,6 +681,8 @@ export const verifyEventSchema = z.discriminatedUnion(
     httpBudgetEventSchema,
     breakingPointProbeSchema,
     breakingPointSchema,
+    scalingSchema,
+    leakSchema,
     runEndSchema,
   ],
   {
@@ -592,6 +757,106 @@ export function eventsFromRecord(record: PerfRecord, context: EventContext): Ver
       )
     case 'breaking-point':
       return breakingPointEvents(record.result, context)
+    case 'profile':
+      return [profileEvent(record.profile, context)]
+    case 'scaling':
+      return [scalingEvent(record, context)]
+    case 'leak':
+      return [leakEvent(record, context)]
+  }
+}
+
+/** A leak check as its event: pass = no leak, fail = leak, whatever the test expected. */
+function leakEvent(
+  record: Extract<PerfRecord, { kind: 'leak' }>,
+  context: EventContext,
+): VerifyEventOf<'leak'> {
+  const { result } = record
+  const { judgement, rule } = result
+  return {
+    ...eventHead(context),
+    type: 'leak',
+    name: result.name,
+    metric: 'heapSlope',
+    value: judgement?.slopeBytesPerCall ?? null,
+    unit: 'bytes/call',
+    budget:
+      judgement === null
+        ? null
+        : {
+            op: '<=',
+            value: judgement.floorBytesPerCall,
+            text: `threshold ${rule.thresholdBytesPerCall} B/call, minGrowth ${rule.minGrowthBytes} B`,
+          },
+    verdict: result.status === 'leak' ? 'fail' : result.status === 'no-leak' ? 'pass' : 'inconclusive',
+    baseline: null,
+    delta: null,
+    confidence: rule.confidence,
+    interval: judgement === null ? null : [...judgement.slopeIntervalBytesPerCall],
+    status: result.status,
+    growthBytes: judgement?.growthBytes ?? null,
+    rounds: result.rounds,
+    callsPerRound: result.callsPerRound,
+    calls: result.calls,
+    fittedPoints: judgement?.fittedPoints ?? 0,
+    thresholdBytesPerCall: rule.thresholdBytesPerCall,
+    minGrowthBytes: rule.minGrowthBytes,
+    gc: result.gc,
+    gcUnavailable: result.gcUnavailable,
+    stoppedEarly: result.stoppedEarly,
+    heapBytes: result.points.map((p) => p.heapBytes),
+    expectsLeak: record.expectsLeak,
+    inconclusivePolicy: record.inconclusivePolicy,
+  }
+}
+
+/** A scaling measurement as its event; the claim's fields are null when nothing was judged. */
+function scalingEvent(
+  record: Extract<PerfRecord, { kind: 'scaling' }>,
+  context: EventContext,
+): VerifyEventOf<'scaling'> {
+  const { result, verdict } = record
+  const { fit } = result
+  return {
+    ...eventHead(context),
+    type: 'scaling',
+    name: result.name,
+    metric: 'exponent',
+    value: fit.exponent,
+    unit: null,
+    budget: verdict === null ? null : { op: '<=', value: verdict.all.limitExponent, text: verdict.claim },
+    verdict: verdict?.status ?? null,
+    baseline: null,
+    delta: null,
+    confidence: fit.confidence,
+    interval: [...fit.interval],
+    logInterceptNs: fit.logInterceptNs,
+    largest: {
+      sizes: [...fit.largest.sizes],
+      exponent: fit.largest.exponent,
+      interval: [...fit.largest.interval],
+    },
+    localExponents: [...fit.localExponents],
+    points: result.points.map((p) => {
+      const sorted = sortSamples(p.roundTimesNs)
+      return {
+        size: p.size,
+        batchSize: p.batchSize,
+        medianNs: p.medianNs,
+        quartilesNs: [quantile(sorted, 0.25), quantile(sorted, 0.75)],
+      }
+    }),
+    rounds: fit.rounds,
+    freshInput: result.freshInput,
+    claim: verdict?.claim ?? null,
+    claimedExponent: verdict?.all.claimedExponent ?? null,
+    tolerance: verdict?.tolerance ?? null,
+    failedBy: verdict?.failedBy ?? null,
+    closest: verdict?.closest ?? null,
+    betterThanClaimed: verdict?.betterThanClaimed ?? null,
+    reason: verdict?.reason ?? null,
+    inconclusivePolicy: verdict === null ? null : (record.inconclusivePolicy ?? 'fail'),
+    negated: record.negated ?? false,
   }
 }
 
@@ -796,6 +1061,21 @@ function benchEvent(result: BenchResult, context: EventContext): VerifyEventOf<'
     meanNs: stats.meanNs,
     opsPerSec: stats.opsPerSec,
     granularity: stats.granularity,
+    ...(result.memory !== undefined && { memory: memoryInBrief(result.memory) }),
+  }
+}
+
+function memoryInBrief(memory: BenchMemory): NonNullable<VerifyEventOf<'bench'>['memory']> {
+  return {
+    gc: memory.gc,
+    batches: memory.batches,
+    heapPerCallBytes: memory.heapPerCallBytes,
+    heapPerCallIntervalBytes: [...memory.heapPerCallIntervalBytes],
+    retainedPerCallBytes: memory.retainedPerCallBytes,
+    retainedPerCallIntervalBytes:
+      memory.retainedPerCallIntervalBytes === null ? null : [...memory.retainedPerCallIntervalBytes],
+    rssPeakBytes: memory.rssPeakBytes,
+    processMaxRssBytes: memory.processMaxRssBytes,
   }
 }
 
@@ -948,6 +1228,47 @@ function breakingPointEvents(result: BreakingPointResult<never>, context: EventC
     summary: result.summary,
   }
   return [...probes, outcome]
+}
+
+/** A bench's CPU profile as its event; the numbers are null when no profile could be taken. */
+export function profileEvent(profile: BenchProfile, context: EventContext): VerifyEventOf<'profile'> {
+  const profiled = profile.status === 'profiled' ? profile : undefined
+  return {
+    ...eventHead(context),
+    type: 'profile',
+    ...NO_MEASUREMENT,
+    name: profile.name,
+    reason: profile.reason,
+    status: profile.status,
+    why: profile.status === 'unavailable' ? profile.why : null,
+    file: profiled?.file ?? null,
+    fileError: profiled?.fileError ?? null,
+    profiledNs: profiled?.profiledNs ?? null,
+    samples: profiled?.samples ?? null,
+    samplingIntervalUs: profiled?.samplingIntervalUs ?? null,
+    calls: profiled?.calls ?? null,
+    gcShare: profiled?.gcShare ?? null,
+    harnessShare: profiled?.harnessShare ?? null,
+    programShare: profiled?.programShare ?? null,
+    idleShare: profiled?.idleShare ?? null,
+    inlining: profiled?.inlining ?? null,
+    hotspots: (profiled?.hotspots ?? []).map((h) => ({
+      functionName: h.functionName,
+      origin: h.origin,
+      definedAt: h.definedAt === null ? null : { ...h.definedAt },
+      hottestLine: h.hottestLine === null ? null : { ...h.hottestLine },
+      mapped: h.mapped,
+      selfNs: h.selfNs,
+      selfShare: h.selfShare,
+      calledFrom:
+        h.calledFrom === null
+          ? null
+          : {
+              functionName: h.calledFrom.functionName,
+              at: h.calledFrom.at === null ? null : { ...h.calledFrom.at },
+            },
+    })),
+  }
 }
 
 /** How many of `events` carry each verdict; every verdict is listed, 0 when absent. */

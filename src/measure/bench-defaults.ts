@@ -1,3 +1,4 @@
+import type { ProfileMode } from '../profile/types.js'
 import type { DurationInput } from './types.js'
 
 /**
@@ -12,6 +13,10 @@ export interface BenchDefaults {
   confidence?: number
   /** Default `by` of compare(): the relative difference below which timings count as equivalent. */
   noiseBand?: number
+  /** Default `profile` of bench(): when to take a CPU profile after measuring (docs/profiles.md). */
+  profile?: ProfileMode
+  /** Folder for .cpuprofile files (absolute, or relative to the working directory). */
+  profileDir?: string
 }
 
 // On globalThis so every copy of perfgate in the process sees what the host set.

@@ -1,5 +1,9 @@
 import { captureEnvironment } from '../env/capture-environment.js'
 import { perfgateError } from '../errors.js'
+import { gcAccess } from '../memory/force-gc.js'
+import { measureMemory } from '../memory/measure-memory.js'
+import { resolveMemoryBatches } from '../memory/resolve-memory-options.js'
+import { afterBench } from '../profile/profile-targets.js'
 import { recordResult } from '../results/result-sink.js'
 import { createBatchRunner, isThenable } from './batch-runner.js'
 import { benchDefaults } from './bench-defaults.js'
@@ -17,7 +21,7 @@ import { pinnedBatchSize } from './pinned-batch-sizes.js'
 import { checkConfidence, checkPositiveInteger, resolveTime, resolveWarmup } from './resolve-options.js'
 import { summarizeBatches } from './summarize.js'
 import { nowNs } from './timer.js'
-import type { BenchFn, BenchOptions, BenchResult } from './types.js'
+import type { BatchHooks, BenchFn, BenchMemory, BenchOptions, BenchResult } from './types.js'
 
 /**
  * Measure a function: warm it up, choose a batch size, then time batches until the time budget is
@@ -45,6 +49,7 @@ export async function bench(name: string, fn: BenchFn, inline: BenchOptions = {}
   })
   result.timing.lockWaitNs = waitedNs
   recordResult({ kind: 'bench', result })
+  await afterBench(result, fn, options) // remember fn for a profile on failure (src/profile)
   return result
 }
 
@@ -105,6 +110,13 @@ async function measure(
   }
 
   const wallNs = nowNs() - start
+  // Memory has batches of its own, after the timed ones: forced GCs and heap reads inside timed
+  // batches would distort the times, and a GC profiler running during them would too.
+  const { memoryBatches } = settings
+  const memory =
+    memoryBatches === null
+      ? undefined
+      : await measureBenchMemory(name, fn, isAsync, hooks, k, { ...settings, memoryBatches })
   const result: BenchResult = {
     name,
     env: options.env ?? captureEnvironment(),
@@ -121,8 +133,31 @@ async function measure(
       endedAt: new Date().toISOString(),
       lockWaitNs: 0,
     },
+    ...(memory !== undefined && { memory }),
   }
   return result
+}
+
+async function measureBenchMemory(
+  name: string,
+  fn: BenchFn,
+  isAsync: boolean,
+  hooks: BatchHooks,
+  batchSize: number,
+  settings: BenchSettings & { memoryBatches: number },
+): Promise<BenchMemory> {
+  try {
+    return await measureMemory(fn, isAsync, hooks, {
+      batches: settings.memoryBatches,
+      // As long again as the timed part may take, at most: on a large heap each GC is slow.
+      timeCapNs: settings.budgetNs,
+      batchSize,
+      confidence: settings.confidence,
+      gc: gcAccess(),
+    })
+  } catch (error) {
+    throw perfgateError('BENCH_FAILED', { name, phase: 'the memory batches' }, error)
+  }
 }
 
 /** Call the function once (with its hooks) to learn whether it is async, and fail early if it throws. */
@@ -149,6 +184,8 @@ interface BenchSettings {
   minSamples: number
   maxSamples: number
   confidence: number
+  /** Memory batches to record after the timed ones; null when memory is off. */
+  memoryBatches: number | null
 }
 
 function resolveBenchOptions(name: string, fn: unknown, options: BenchOptions): BenchSettings {
@@ -182,11 +219,16 @@ function resolveBenchOptions(name: string, fn: unknown, options: BenchOptions): 
       'Raise maxSamples or lower minSamples.',
     )
   }
+  const memoryBatches = resolveMemoryBatches(options.memory)
+  if (typeof memoryBatches === 'object' && memoryBatches !== null) {
+    throw invalid(memoryBatches.problem, memoryBatches.fix)
+  }
   return {
     budgetNs,
     warmupNs: Math.min(resolveWarmup(options.warmup, budgetNs, `bench("${name}").warmup`), budgetNs),
     minSamples,
     maxSamples,
     confidence,
+    memoryBatches,
   }
 }

@@ -1,4 +1,6 @@
 import type { Environment } from '../env/types.js'
+import type { GcSource } from '../memory/force-gc.js'
+import type { ProfileMode } from '../profile/types.js'
 import type { CalibrationCache } from './calibration-cache.js'
 
 /** A function under measurement. It may return a promise; then every call is awaited. */
@@ -45,6 +47,88 @@ export interface BenchOptions extends BatchHooks {
   calibrationCache?: CalibrationCache | false
   /** Environment to store with the result; captured fresh when absent. */
   env?: Environment
+  /**
+   * When to take a CPU profile of the function, always after its timed batches (never during
+   * them): 'on-failure' when its budget fails or it regresses, 'always' right after measuring, or
+   * 'off'. The failure message then names the hottest functions with file:line, and the
+   * .cpuprofile is saved next to the [VERIFY] log. See docs/profiles.md.
+   * @default PERFGATE_PROFILE, else package.json `bench.profile`, else DEFAULT_PROFILE_MODE ('on-failure')
+   */
+  profile?: ProfileMode
+  /**
+   * Also measure memory: heap allocated and retained per call, and peak RSS, in separate batches
+   * after the timed ones (never inside them: forced GCs and heap reads would distort the timings).
+   * `true` for the defaults, or settings. See docs/memory.md. @default false
+   */
+  memory?: boolean | MemoryOptions
+}
+
+/** Settings of the memory batches of a bench. */
+export interface MemoryOptions {
+  /**
+   * Most memory batches to record after the timed ones, each of the timed batch size, with a
+   * forced GC before and after each. They stop early once the bench's `time` has passed in them
+   * and MIN_MEMORY_BATCHES (10) are recorded. From 10 to MAX_MEMORY_BATCHES (1000).
+   * @default DEFAULT_MEMORY_BATCHES (20)
+   */
+  batches?: number
+}
+
+/**
+ * Memory of a bench, from its memory batches. Heap figures are V8's JS heap (`heapUsed`); bytes
+ * outside it (Buffers' and ArrayBuffers' contents, native addons) show only in RSS.
+ */
+export interface BenchMemory {
+  /**
+   * How GC was forced between memory batches (see GcSource), or null when it could not be: then
+   * the retained figures are null, and batches start from whatever garbage the heap held (the
+   * allocation figures stay exact; see docs/memory.md).
+   */
+  gc: GcSource | null
+  /** Memory batches recorded. */
+  batches: number
+  /** Calls per memory batch: the timed batch size. */
+  batchSize: number
+  /** Confidence of the intervals below. */
+  confidence: number
+  /**
+   * Bytes allocated on the JS heap per call (what `heapPerCall` budgets limit): the median over
+   * batches of (heap growth during the batch + bytes freed by any GC inside it) / calls. Counts
+   * garbage too: it is the allocation rate, like Go's B/op, not what stays.
+   */
+  heapPerCallBytes: number
+  /** Distribution-free interval of the median above (order statistics of the batches). */
+  heapPerCallIntervalBytes: [number, number]
+  /**
+   * Bytes per call that survive a forced full GC: the median over batches of (heap after the GC
+   * that follows the batch − heap after the GC before it) / calls. About 0 unless the function
+   * keeps what it makes (caches, leaks). Null when GC could not be forced.
+   */
+  retainedPerCallBytes: number | null
+  retainedPerCallIntervalBytes: [number, number] | null
+  /**
+   * Largest resident set size of the process sampled right after each memory batch (before its
+   * GC, when the heap is fullest): the whole process, not only this function.
+   */
+  rssPeakBytes: number
+  /**
+   * The process's peak RSS over its whole life so far (`process.resourceUsage().maxRSS`), for
+   * context: it includes everything that ran before this bench, so budgets use `rssPeakBytes`.
+   */
+  processMaxRssBytes: number
+  /** GCs V8 ran by itself inside the memory batches; their freed bytes are added back, see heapPerCallBytes. */
+  gcsInBatches: number
+  /**
+   * Bytes the measurement itself allocates per batch (heap reads, the GC profiler), measured on
+   * empty batches and subtracted from every batch.
+   */
+  overheadBytesPerBatch: number
+  /** Wall time of the memory batches, GCs included; not part of `timing.wallNs`. */
+  wallNs: number
+  /** Allocated bytes per call of every memory batch, in recording order. */
+  allocatedBytesPerCall: number[]
+  /** Retained bytes per call of every memory batch, in recording order; null without forced GC. */
+  retainedBytesPerCall: number[] | null
 }
 
 /** Counts of Tukey outliers among the batch times (kept in the data, never silently dropped). */
@@ -125,6 +209,8 @@ export interface BenchResult {
   async: boolean
   stats: BenchStats
   timing: BenchTiming
+  /** Memory per call and peak RSS; present when the bench ran with `memory`. */
+  memory?: BenchMemory
 }
 
 /** How a compared function relates to the one it is compared with. */

@@ -2,6 +2,7 @@ import type { BaselineBench, BaselineFile } from '../baseline/baseline-file.js'
 import type { Environment } from '../env/types.js'
 import { breakingPointsHtml } from './breaking-point-report.js'
 import { escapeHtml } from './escape.js'
+import { profileHtml } from './profile-report.js'
 import {
   budgetVerdict,
   bySeverity,
@@ -19,6 +20,7 @@ import {
   type VerdictText,
 } from './report-text.js'
 import type { ReportBench, RunReport } from './run-report.js'
+import { scalingsHtml } from './scaling-report.js'
 import { distributionChart, type HistoryPoint, historyChart } from './svg-charts.js'
 
 /*
@@ -90,6 +92,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     summaryTable(views, baseline),
     latest !== undefined && latest.comparisons.length > 0 ? comparisons(latest) : '',
     breakingPointsHtml(latest?.breakingPoints ?? []),
+    scalingsHtml(latest?.scalings ?? []),
     latest !== undefined && latest.unguarded.length > 0
       ? `<p class="unguarded"><strong>Unguarded</strong> (no budget checked them): ${latest.unguarded.map((n) => `<span class="name">${escapeHtml(n)}</span>`).join(', ')}. Add budgets in package.json under perfgate.budgets.bench, or inline.</p>`
       : '',
@@ -279,6 +282,7 @@ function benchSection(view: BenchView, index: number, baseline: BaselineFile | u
 <figure class="history">${history}<figcaption>${escapeHtml(historyCaption(view))}</figcaption></figure>
 </div>
 ${benchNumbers(view, baseline)}
+${profileHtml(row?.profile)}
 </section>`
 }
 
@@ -428,6 +432,13 @@ svg .curve { fill: none; stroke: var(--baseline); stroke-width: 1.5; }
 svg .budget-line { stroke: var(--bad); stroke-width: 1.5; stroke-dasharray: 6 4; }
 svg .breaking-point-line { stroke: var(--now); stroke-width: 2; }
 svg .budget-label { fill: var(--bad); } svg .breaking-point-label { fill: var(--now); font-weight: 600; }
+section.scaling { border: 1px solid var(--line); border-radius: 8px; padding: 16px 18px; margin-bottom: 16px; }
+table.scaling-points { flex: 0 1 220px; width: auto; align-self: flex-start; } table.scaling-points td { white-space: nowrap; }
+svg .scaling-fit { fill: none; stroke: var(--now); stroke-width: 2; }
+svg .scaling-claimed { fill: none; stroke: var(--baseline); stroke-width: 1.5; stroke-dasharray: 6 4; }
+svg .scaling-limit { fill: none; stroke: var(--bad); stroke-width: 1.5; stroke-dasharray: 3 3; }
+div.profile { margin-top: 16px; } div.profile h3 { font-size: 14px; margin: 0 0 6px; }
+table.hotspots code { font-size: 13px; }
 footer { border-top: 1px solid var(--line); padding-top: 16px; }
 footer dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
 footer dt { font-weight: 600; }

@@ -4,6 +4,7 @@ import { formatWebRuns } from '../web/format-web-value.js'
 import type { WebUnit } from '../web/types.js'
 import { breakingPointsMarkdown } from './breaking-point-report.js'
 import { escapeMarkdown } from './escape.js'
+import { profilesMarkdown } from './profile-report.js'
 import {
   budgetVerdict,
   bySeverity,
@@ -21,6 +22,7 @@ import {
   type VerdictText,
 } from './report-text.js'
 import type { ReportBench, ReportPageMetric, RunReport } from './run-report.js'
+import { scalingsMarkdown } from './scaling-report.js'
 
 /*
  * The run as GitHub-flavoured Markdown, for a PR comment and for $GITHUB_STEP_SUMMARY: the
@@ -91,6 +93,8 @@ export function renderMarkdown(run: RunReport, options: MarkdownOptions = {}): s
     pagesSection(run),
     comparisonsSection(run),
     breakingPointsMarkdown(run.breakingPoints ?? []),
+    scalingsMarkdown(run.scalings ?? []),
+    profilesMarkdown(bySeverity(run.benches)),
     unguardedLine(run),
   ]
     .filter((s) => s !== '')

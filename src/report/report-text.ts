@@ -162,12 +162,18 @@ export function overallVerdict(run: RunReport): VerdictText {
   const regressed =
     run.benches.filter((b) => regressionVerdict(b)?.tone === 'bad').length +
     pageRows.filter((p) => p.regression?.status === 'regressed').length
-  const unsure = run.benches.filter(
-    (b) => budgetVerdict(b).tone === 'unsure' || regressionVerdict(b)?.tone === 'unsure',
-  ).length
+  // A scaling claim is judged like a budget: failed, or undecided.
+  const scalingTones = (run.scalings ?? []).map((s) =>
+    s.status === null ? 'neutral' : budgetVerdict({ budgetStatus: s.status, negated: s.negated }).tone,
+  )
+  const scalingFailed = scalingTones.filter((tone) => tone === 'bad').length
+  const unsure =
+    run.benches.filter((b) => budgetVerdict(b).tone === 'unsure' || regressionVerdict(b)?.tone === 'unsure')
+      .length + scalingTones.filter((tone) => tone === 'unsure').length
   const changed = run.benches.filter((b) => regressionVerdict(b)?.tone === 'warn').length
   const problems = [
     failed > 0 ? `${plural(failed, 'budget', 'budgets')} failed` : '',
+    scalingFailed > 0 ? `${plural(scalingFailed, 'scaling claim', 'scaling claims')} failed` : '',
     regressed > 0 ? plural(regressed, 'regression', 'regressions') : '',
     unsure > 0 ? `${unsure} inconclusive` : '',
     changed > 0 ? `environment changed for ${plural(changed, 'bench', 'benches')}` : '',
@@ -178,13 +184,13 @@ export function overallVerdict(run: RunReport): VerdictText {
   const ending =
     run.counts === null
       ? 'the run did not finish'
-      : exitedBadly && failed === 0 && regressed === 0
+      : exitedBadly && failed === 0 && scalingFailed === 0 && regressed === 0
         ? `the run exited with code ${run.exitCode}`
         : undefined
   const parts = problems.length > 0 ? problems : [allClear(run)]
   const text = ending === undefined ? parts.join(', ') : `${parts.join(', ')}; ${ending}`
   const tone: Tone =
-    failed > 0 || regressed > 0 || exitedBadly
+    failed > 0 || scalingFailed > 0 || regressed > 0 || exitedBadly
       ? 'bad'
       : unsure > 0
         ? 'unsure'
@@ -201,6 +207,10 @@ function allClear(run: RunReport): string {
     return checkedPages === 1
       ? '1 page metric within budget'
       : `all ${checkedPages} page metrics within budget`
+  }
+  const heldClaims = (run.scalings ?? []).filter((s) => s.status !== null).length
+  if (total === 0 && heldClaims > 0) {
+    return heldClaims === 1 ? '1 scaling claim holds' : `all ${heldClaims} scaling claims hold`
   }
   if (total === 0) return 'no benches in this run'
   const guarded = run.benches.filter((b) => b.budgetStatus !== 'unguarded').length

@@ -4,6 +4,8 @@ import type { Environment } from '../env/types.js'
 import type { VerdictCounts, VerifyEvent, VerifyEventOf } from '../log/verify-event.js'
 import { isHeadlineWebMetric } from '../web/format-web-value.js'
 import { breakingPointFromEvent, type ReportBreakingPoint } from './breaking-point-report.js'
+import type { ReportProfile } from './profile-report.js'
+import { type ReportScaling, scalingFromEvent } from './scaling-report.js'
 
 /*
  * One run as the reports see it, rebuilt from its [VERIFY] events alone. The reporter renders
@@ -45,6 +47,8 @@ export interface ReportBench {
   negated: boolean
   /** The regression check, or null when the bench had no baseline (or none was compared). */
   regression: ReportRegression | null
+  /** The bench's CPU profile (the last one taken in the run), when one was: see docs/profiles.md. */
+  profile?: ReportProfile
 }
 
 /** A comparison of two functions made in the run. */
@@ -95,6 +99,8 @@ export interface RunReport {
   pages: ReportPageMetric[]
   /** Breaking-point searches (findBreakingPoint), the last of each name; absent in reports built elsewhere. */
   breakingPoints?: ReportBreakingPoint[]
+  /** Scaling measurements (measureScaling, toScale), in the order made; absent when there are none. */
+  scalings?: ReportScaling[]
   /** From run-end; null when the run never finished writing (it crashed or is still running). */
   counts: VerdictCounts | null
   exitCode: number | null
@@ -124,6 +130,8 @@ function runFromEvents(runId: string, events: readonly VerifyEvent[]): RunReport
   const unguarded = new Set<string>()
   const pages = new Map<string, ReportPageMetric>()
   const breakingPoints = new Map<string, ReportBreakingPoint>()
+  const profiles = new Map<string, ReportProfile>()
+  const scalings: ReportScaling[] = []
   for (const event of events) {
     switch (event.type) {
       case 'web':
@@ -173,6 +181,12 @@ function runFromEvents(runId: string, events: readonly VerifyEvent[]): RunReport
       case 'breaking-point':
         breakingPoints.set(event.name, breakingPointFromEvent(event))
         break
+      case 'profile':
+        profiles.set(event.name, event)
+        break
+      case 'scaling':
+        scalings.push(scalingFromEvent(event))
+        break
       default:
         break
     }
@@ -206,6 +220,10 @@ function runFromEvents(runId: string, events: readonly VerifyEvent[]): RunReport
     bench.negated = list.every((e) => e.negated)
   }
   for (const bench of benches.values()) if (bench.budget === null) unguarded.add(bench.name)
+  for (const [name, profile] of profiles) {
+    const bench = benches.get(name)
+    if (bench !== undefined) bench.profile = profile
+  }
   return {
     runId,
     startedAt: start?.ts ?? events[0]?.ts ?? '',
@@ -215,6 +233,7 @@ function runFromEvents(runId: string, events: readonly VerifyEvent[]): RunReport
     unguarded: [...unguarded],
     pages: [...pages.values()].filter((row) => row.status !== null || isHeadlineWebMetric(row.metric)),
     ...(breakingPoints.size > 0 && { breakingPoints: [...breakingPoints.values()] }),
+    ...(scalings.length > 0 && { scalings }),
     counts: end?.counts ?? null,
     exitCode: end?.exitCode ?? null,
   }

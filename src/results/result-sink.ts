@@ -3,6 +3,10 @@ import type { BudgetVerdict } from '../budget/verdict.js'
 import type { HttpBudgetVerdict } from '../http/evaluate-http-budget.js'
 import type { LoadTestResult } from '../http/types.js'
 import type { BenchResult, Comparison } from '../measure/types.js'
+import type { LeakResult } from '../memory/leak-types.js'
+import type { BenchProfile } from '../profile/types.js'
+import type { ScalingVerdict } from '../scaling/judge-scaling.js'
+import type { ScalingResult } from '../scaling/types.js'
 import type { SizeBudgetVerdict } from '../size/evaluate-size-budget.js'
 import type { SizeResult } from '../size/measure-size.js'
 import type { WebBudgetVerdict } from '../web/evaluate-web-budget.js'
@@ -57,6 +61,26 @@ export type PerfRecord =
     }
   /** A breaking-point search (findBreakingPoint): every probe and the outcome, without run results. */
   | { kind: 'breaking-point'; result: BreakingPointResult<never> }
+  /** A CPU profile taken after a bench's timed batches (failed budget, regression, or 'always'). */
+  | { kind: 'profile'; profile: BenchProfile }
+  /** A scaling measurement (measureScaling, toScale), and the verdict on its claim when one was judged. */
+  | {
+      kind: 'scaling'
+      result: ScalingResult
+      verdict: ScalingVerdict | null
+      /** What an inconclusive verdict did; absent without a verdict. */
+      inconclusivePolicy?: InconclusivePolicy
+      /** True for `expect(…).not.toScale(…)`. */
+      negated?: boolean
+    }
+  /** A leak check (toLeakMemory, measureLeak) and what its verdict did. */
+  | {
+      kind: 'leak'
+      result: LeakResult
+      inconclusivePolicy: InconclusivePolicy
+      /** True for `expect(fn).toLeakMemory()` (a leak was expected), false for `.not.toLeakMemory()`. */
+      expectsLeak: boolean
+    }
 
 /** Whether an inconclusive verdict fails its test or only warns. */
 export type InconclusivePolicy = 'fail' | 'warn'

@@ -164,7 +164,7 @@ describe('parseBenchBudget', () => {
       "perfgate: Invalid budget in toMeetBudget():
       ✖ Unknown key "p59". Did you mean "p95"?
         → at the budget
-      A bench budget limits mean, median, p50, p75, p90, p95, p99 and max from above with durations ("2ms", "250us"), and opsPerSec with a bound (">= 10000"), e.g. { p95: '2ms', opsPerSec: '>= 10000' }."
+      A bench budget limits mean, median, p50, p75, p90, p95, p99 and max from above with durations ("2ms", "250us"), opsPerSec with a bound (">= 10000"), and heapPerCall and rss from above with sizes ("1 kB", "200 MB"), e.g. { p95: '2ms', opsPerSec: '>= 10000', heapPerCall: '1 kB' }."
     `)
   })
 
@@ -173,7 +173,7 @@ describe('parseBenchBudget', () => {
       "perfgate: Invalid budget in toMeetBudget():
       ✖ Expected a duration like "250us", "5ms" or "1.5s" (a bare number means ms), received "fast"
         → at p95
-      A bench budget limits mean, median, p50, p75, p90, p95, p99 and max from above with durations ("2ms", "250us"), and opsPerSec with a bound (">= 10000"), e.g. { p95: '2ms', opsPerSec: '>= 10000' }."
+      A bench budget limits mean, median, p50, p75, p90, p95, p99 and max from above with durations ("2ms", "250us"), opsPerSec with a bound (">= 10000"), and heapPerCall and rss from above with sizes ("1 kB", "200 MB"), e.g. { p95: '2ms', opsPerSec: '>= 10000', heapPerCall: '1 kB' }."
     `)
   })
 
@@ -184,7 +184,7 @@ describe('parseBenchBudget', () => {
       "perfgate: Invalid budget in toMeetBudget():
       ✖ The budget is empty: it limits nothing, so it would always pass
         → at the budget
-      A bench budget limits mean, median, p50, p75, p90, p95, p99 and max from above with durations ("2ms", "250us"), and opsPerSec with a bound (">= 10000"), e.g. { p95: '2ms', opsPerSec: '>= 10000' }."
+      A bench budget limits mean, median, p50, p75, p90, p95, p99 and max from above with durations ("2ms", "250us"), opsPerSec with a bound (">= 10000"), and heapPerCall and rss from above with sizes ("1 kB", "200 MB"), e.g. { p95: '2ms', opsPerSec: '>= 10000', heapPerCall: '1 kB' }."
     `)
   })
 

@@ -20,6 +20,7 @@ import {
 } from '../../src/log/verify-event.js'
 import { compareResults } from '../../src/measure/compare-results.js'
 import type { PerfRecord } from '../../src/results/result-sink.js'
+import { judgeScaling } from '../../src/scaling/judge-scaling.js'
 import { evaluateSizeBudget } from '../../src/size/evaluate-size-budget.js'
 import { evaluateWebBudget, vitalsLimits } from '../../src/web/evaluate-web-budget.js'
 import { parseVitalsBudget } from '../../src/web/parse-web-budget.js'
@@ -27,6 +28,9 @@ import { benchResult, uniformTimes } from '../fixtures/bench-results.js'
 import { breakingPointResult } from '../fixtures/breaking-point-results.js'
 import { ciRunner } from '../fixtures/environments.js'
 import { loadResult, spread } from '../fixtures/http-results.js'
+import { leakResult } from '../fixtures/memory-results.js'
+import { profiledBench } from '../fixtures/profile-results.js'
+import { scalingResult } from '../fixtures/scaling-results.js'
 import { sizeResult } from '../fixtures/size-results.js'
 import { slowVitals } from '../fixtures/web-results.js'
 
@@ -100,6 +104,14 @@ const records: Record<PerfRecord['kind'], PerfRecord> = {
     inconclusivePolicy: 'fail',
   },
   'breaking-point': { kind: 'breaking-point', result: breakingPointResult() },
+  profile: { kind: 'profile', profile: profiledBench() },
+  scaling: {
+    kind: 'scaling',
+    result: scalingResult({ timeNs: (n) => n * n }),
+    verdict: judgeScaling(scalingResult({ timeNs: (n) => n * n }), 'linear'),
+    inconclusivePolicy: 'fail',
+  },
+  leak: { kind: 'leak', result: leakResult(), inconclusivePolicy: 'fail', expectsLeak: false },
 }
 
 /** Every event type, made the way a run makes them. */
@@ -285,6 +297,9 @@ describe('serializeEvent', () => {
       'http-budget',
       ...Array(8).fill('breaking-point-probe'),
       'breaking-point',
+      'profile',
+      'scaling',
+      'leak',
       'regression',
       'run-end',
     ])
@@ -383,7 +398,7 @@ describe('parseEventLine', () => {
     `)
     expect(problem(edited({ type: 'benchmark' }))).toThrowErrorMatchingInlineSnapshot(`
       [PerfgateError: perfgate: Invalid [VERIFY] event at logs/perfgate.jsonl:12:
-      ✖ Expected an event type (run-start, bench, budget, comparison, regression, unguarded, web, web-budget, size, http, http-budget, breaking-point-probe, breaking-point, run-end), received "benchmark"
+      ✖ Expected an event type (run-start, bench, budget, comparison, regression, unguarded, profile, web, web-budget, size, http, http-budget, breaking-point-probe, breaking-point, scaling, leak, run-end), received "benchmark"
         → at type
       Each line of a [VERIFY] log is one JSON object in the event schema of perfgate (version 1); a line that is not was edited, or written by another tool.]
     `)
@@ -423,7 +438,7 @@ describe('run events', () => {
     const end = everyEvent().at(-1)!
     expect(end).toMatchObject({ type: 'run-end', exitCode: 1 })
     expect(serializeEvent(end)).toMatchInlineSnapshot(
-      `"{"v":1,"ts":"2025-01-02T03:04:05.000Z","runId":"0m5eqsfpk-3fa9c01b","type":"run-end","name":null,"metric":null,"value":null,"unit":null,"budget":null,"verdict":null,"baseline":null,"delta":null,"confidence":null,"counts":{"pass":1,"fail":4,"inconclusive":1,"faster":1,"slower":0,"equivalent":0,"regressed":0,"improved":0,"unchanged":0,"environment-changed":0},"exitCode":1}"`,
+      `"{"v":1,"ts":"2025-01-02T03:04:05.000Z","runId":"0m5eqsfpk-3fa9c01b","type":"run-end","name":null,"metric":null,"value":null,"unit":null,"budget":null,"verdict":null,"baseline":null,"delta":null,"confidence":null,"counts":{"pass":1,"fail":6,"inconclusive":1,"faster":1,"slower":0,"equivalent":0,"regressed":0,"improved":0,"unchanged":0,"environment-changed":0},"exitCode":1}"`,
     )
   })
 
