@@ -52,11 +52,27 @@ export interface LeakRow {
   expectsLeak: boolean
 }
 
+/** A scaling claim's line (toScale): the fitted exponent and the claim it was held to. */
+export interface ScalingRow {
+  name: string
+  test: string
+  /** Fitted exponent over all sizes, with its interval. */
+  exponent: number
+  interval: [number, number]
+  sizes: number[]
+  /** The claim and the largest exponent it allows; null for a measurement without a claim. */
+  claim: { scalingClass: string; limitExponent: number; status: BudgetStatus } | null
+  /** The test was `.not.toScale()`: breaking the claim was what it wanted. */
+  negated: boolean
+}
+
 export interface RunSummary {
   benches: BenchRow[]
   comparisons: ComparisonRow[]
   /** Leak checks; absent or empty when the run had none. */
   leaks?: LeakRow[]
+  /** Scaling claims; absent or empty when the run had none. */
+  scalings?: ScalingRow[]
 }
 
 /**
@@ -72,6 +88,7 @@ export function summarizeRun(
   const benches: BenchRow[] = []
   const comparisons: ComparisonRow[] = []
   const leaks: LeakRow[] = []
+  const scalings: ScalingRow[] = []
   for (const entry of entries) {
     const verdicts = entry.records.flatMap((r) =>
       r.kind === 'budget' ? [{ ...r.verdict, negated: r.negated === true }] : [],
@@ -85,9 +102,33 @@ export function summarizeRun(
       }
       if (record.kind === 'comparison') comparisons.push(comparisonRow(record.comparison, entry))
       if (record.kind === 'leak') leaks.push(leakRow(record.result, record.expectsLeak, entry))
+      if (record.kind === 'scaling') {
+        const { result, verdict } = record
+        scalings.push({
+          name: result.name,
+          test: entry.test,
+          exponent: result.fit.exponent,
+          interval: result.fit.interval,
+          sizes: result.sizes,
+          claim:
+            verdict === null
+              ? null
+              : {
+                  scalingClass: verdict.claim,
+                  limitExponent: verdict.all.limitExponent,
+                  status: verdict.status,
+                },
+          negated: record.negated === true,
+        })
+      }
     }
   }
-  return { benches, comparisons, ...(leaks.length > 0 && { leaks }) }
+  return {
+    benches,
+    comparisons,
+    ...(leaks.length > 0 && { leaks }),
+    ...(scalings.length > 0 && { scalings }),
+  }
 }
 
 function leakRow(result: LeakResult, expectsLeak: boolean, entry: TestRecords): LeakRow {
@@ -155,10 +196,13 @@ const STATUS_TEXT: Readonly<Record<BenchRow['status'], string>> = {
  * unguarded benches by name so they are hard to miss.
  */
 export function formatRunSummary(summary: RunSummary): string {
+  const leaks = summary.leaks ?? []
+  const scalings = summary.scalings ?? []
   if (
     summary.benches.length === 0 &&
     summary.comparisons.length === 0 &&
-    (summary.leaks ?? []).length === 0
+    leaks.length === 0 &&
+    scalings.length === 0
   ) {
     return ''
   }
@@ -189,10 +233,9 @@ export function formatRunSummary(summary: RunSummary): string {
     ])
     lines.push(...textTable(['comparison (a vs b)', 'a/b time (95% CI)', 'verdict', 'measured'], rows))
   }
-  const leaks = summary.leaks ?? []
   if (leaks.length > 0) {
     // The header already ends in a blank line when nothing came before.
-    if (summary.benches.length > 0 || summary.comparisons.length > 0) lines.push('')
+    if (lines.length > 3) lines.push('')
     const rows = leaks.map((l) => [
       l.name,
       l.slopeBytesPerCall === null || l.slopeIntervalBytesPerCall === null
@@ -202,6 +245,19 @@ export function formatRunSummary(summary: RunSummary): string {
       `${LEAK_STATUS_TEXT[l.status]}${l.expectsLeak ? ' (toLeakMemory expected a leak)' : ''}`,
     ])
     lines.push(...textTable(['leak check', 'heap after GC, slope (95% CI)', 'floor', 'verdict'], rows))
+  }
+  if (scalings.length > 0) {
+    if (lines.length > 3) lines.push('')
+    const rows = scalings.map((c) => [
+      c.name,
+      `n^${c.exponent.toFixed(2)} (${c.interval[0].toFixed(2)}–${c.interval[1].toFixed(2)})`,
+      `${c.sizes[0]?.toLocaleString('en-US')}–${c.sizes.at(-1)?.toLocaleString('en-US')}`,
+      c.claim === null ? '—' : `'${c.claim.scalingClass}' (≤ n^${c.claim.limitExponent.toFixed(2)})`,
+      c.claim === null
+        ? '– no claim'
+        : `${STATUS_TEXT[c.claim.status]}${c.negated ? ' (as .not expected)' : ''}`,
+    ])
+    lines.push(...textTable(['scaling', 'exponent (95% CI)', 'sizes', 'claim', 'verdict'], rows))
   }
   const unguarded = summary.benches.filter((b) => b.status === 'unguarded')
   if (unguarded.length > 0) {
@@ -221,9 +277,10 @@ export function formatRunSummary(summary: RunSummary): string {
       ? [`${summary.comparisons.length} ${summary.comparisons.length === 1 ? 'comparison' : 'comparisons'}`]
       : []),
     ...(leaks.length > 0 ? [leakCounts(leaks)] : []),
+    ...(scalings.length > 0 ? [scalingCounts(scalings)] : []),
   ]
-  // A run of leak checks alone has no bench line to count.
-  lines.push('', (summary.benches.length === 0 && leaks.length > 0 ? totals.slice(1) : totals).join(' · '))
+  // A run of leak checks or scaling claims alone has no bench line to count.
+  lines.push('', (summary.benches.length === 0 && totals.length > 1 ? totals.slice(1) : totals).join(' · '))
   return lines.join('\n')
 }
 
@@ -234,6 +291,16 @@ function leakCounts(leaks: readonly LeakRow[]): string {
     .filter(([, n]) => n > 0)
     .map(([status, n]) => `${n} ${status.replace('-', ' ')}`)
   return `${leaks.length} ${leaks.length === 1 ? 'leak check' : 'leak checks'}: ${counts.join(', ')}`
+}
+
+/** `2 scaling claims: 1 pass, 1 fail`. */
+function scalingCounts(scalings: readonly ScalingRow[]): string {
+  const counts = (['pass', 'fail', 'inconclusive'] as const)
+    .map((status) => [status, scalings.filter((c) => c.claim?.status === status).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([status, n]) => `${n} ${status}`)
+  const claims = `${scalings.length} ${scalings.length === 1 ? 'scaling claim' : 'scaling claims'}`
+  return counts.length === 0 ? claims : `${claims}: ${counts.join(', ')}`
 }
 
 /** `▲ +31.2% (+27.0% … +35.8%) regressed`: ▲ slower, ▼ faster, then the regression verdict. */

@@ -5,7 +5,9 @@ import { evaluateBenchBudget } from '../../src/budget/evaluate-bench-budget.js'
 import { formatDuration, formatRange, formatRatio } from '../../src/budget/format.js'
 import { parseBenchBudget } from '../../src/budget/parse-bench-budget.js'
 import type { PerfRecord } from '../../src/results/result-sink.js'
+import { judgeScaling } from '../../src/scaling/judge-scaling.js'
 import { benchResult, uniformTimes } from '../fixtures/bench-results.js'
+import { scalingResult } from '../fixtures/scaling-results.js'
 
 const sort = benchResult({ name: 'sort 10k', perCallNs: uniformTimes(2.4e6, 0.1, 200) })
 const parse = benchResult({ name: 'parse', perCallNs: uniformTimes(80e3, 0.1, 200) })
@@ -112,5 +114,55 @@ describe('formatRange', () => {
     expect(formatRange(812e3, 1.02e6, formatDuration)).toBe('812 µs–1.02 ms')
     expect(formatRange(0.95, 1.02, formatRatio)).toBe('0.950–1.02×')
     expect(formatRange(1.07e6, Number.POSITIVE_INFINITY, formatDuration)).toBe('1.07 ms–∞')
+  })
+})
+
+describe('formatRunSummary with scaling claims', () => {
+  it('tables each claim with its exponent, sizes and verdict, and counts them', () => {
+    const linear = scalingResult({ name: 'sum', timeNs: (n) => 2 * n, noise: 0.01, seed: 3 })
+    const quadratic = scalingResult({ name: 'pairs', timeNs: (n) => n * n, noise: 0.01, seed: 4 })
+    const entry = (test: string, records: PerfRecord[]) => ({
+      test,
+      names: [test],
+      file: 'scaling.perf.ts',
+      path: '/project/scaling.perf.ts',
+      state: 'passed' as const,
+      records,
+    })
+    const summary = summarizeRun([
+      entry('sum is linear', [
+        {
+          kind: 'scaling',
+          result: linear,
+          verdict: judgeScaling(linear, 'linear'),
+          inconclusivePolicy: 'fail',
+        },
+      ]),
+      entry('pairs is not linear', [
+        {
+          kind: 'scaling',
+          result: quadratic,
+          verdict: judgeScaling(quadratic, 'linear'),
+          inconclusivePolicy: 'fail',
+          negated: true,
+        },
+      ]),
+      entry('measured only', [{ kind: 'scaling', result: linear, verdict: null }]),
+    ])
+    expect(summary.scalings?.map((c) => Math.round(c.exponent))).toEqual([1, 2, 1])
+    expect(summary.scalings?.map((c) => c.claim?.status ?? null)).toEqual(['pass', 'fail', null])
+    const text = formatRunSummary(summary).replace(/\d\.\d\d/g, 'x.xx')
+    expect(text).toMatchInlineSnapshot(`
+      "
+      perfgate summary
+
+      scaling  exponent (95% CI)   sizes          claim                verdict
+      ───────  ──────────────────  ─────────────  ───────────────────  ─────────────────────────
+      sum      n^x.xx (x.xx–x.xx)  1,000–100,000  'linear' (≤ n^x.xx)  ✓ pass
+      pairs    n^x.xx (x.xx–x.xx)  1,000–100,000  'linear' (≤ n^x.xx)  ✗ fail (as .not expected)
+      sum      n^x.xx (x.xx–x.xx)  1,000–100,000  —                    – no claim
+
+      3 scaling claims: 1 pass, 1 fail"
+    `)
   })
 })
