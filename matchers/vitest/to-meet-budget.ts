@@ -160,11 +160,6 @@ export function withSamplesToBound<T extends { minSamples?: number; confidence?:
 }
 
 /**
- * The matcher's answer on a verdict. A budget the test fails on is profiled first (after the
- * measurement, see docs/profiles.md), so the answer is then a promise: the message names the
- * hottest functions. Otherwise it is given at once.
- */
-/**
  * Bench options with memory on when a limit needs it (heapPerCall, rss), unless the user already
  * set `memory` (their batch count stays; `memory: false` then fails with BENCH_MEMORY_MISSING).
  */
@@ -176,6 +171,11 @@ export function withMemoryForLimits<T extends BenchOptions>(
   return { ...options, memory: true }
 }
 
+/**
+ * The matcher's answer on a verdict. A budget the test fails on is profiled first (after the
+ * measurement, see docs/profiles.md), so the answer is then a promise: the message names the
+ * hottest functions. Otherwise it is given at once.
+ */
 function verdictResult(
   context: MatcherContext,
   matcher: string,
