@@ -1,7 +1,7 @@
 import { parseSize } from '../budget/parse-size.js'
 import { captureEnvironment } from '../env/capture-environment.js'
 import { perfgateError } from '../errors.js'
-import { isThenable } from '../measure/batch-runner.js'
+import { createResultSink, isThenable, type ResultSink, USE_RESULT } from '../measure/batch-runner.js'
 import { functionLabel } from '../measure/compare.js'
 import { DEFAULT_CONFIDENCE } from '../measure/defaults.js'
 import { withMeasurementLock } from '../measure/measurement-lock.js'
@@ -113,7 +113,7 @@ async function runLeakCheck<T>(
     }
   }
   const isAsync = await firstCall(name, fn, await makeInput('the first call'))
-  const sink: { last: unknown } = { last: undefined }
+  const sink: ResultSink = createResultSink()
   const run = createLeakRunner(fn, isAsync, sink)
   const calls = async (k: number, input: T, phase: string): Promise<void> => {
     try {
@@ -227,19 +227,23 @@ async function firstCall<T>(name: string, fn: LeakFn<T>, input: T): Promise<bool
 type LeakRunner<T> = (k: number, input: T) => undefined | Promise<undefined>
 
 /** A loop of k calls with the round's input, compiled per check (see createBatchRunner for why). */
-function createLeakRunner<T>(fn: LeakFn<T>, isAsync: boolean, sink: { last: unknown }): LeakRunner<T> {
+function createLeakRunner<T>(fn: LeakFn<T>, isAsync: boolean, sink: ResultSink): LeakRunner<T> {
   const body = isAsync
     ? `return async function leakRoundAsync(k, input) {
-         let last
-         for (let i = 0; i < k; i++) last = await fn(input)
-         sink.last = last
+         const numbers = sink.numbers
+         for (let i = 0; i < k; i++) {
+           const r = await fn(input)
+           ${USE_RESULT}
+         }
        }`
     : `return function leakRound(k, input) {
-         let last
-         for (let i = 0; i < k; i++) last = fn(input)
-         sink.last = last
+         const numbers = sink.numbers
+         for (let i = 0; i < k; i++) {
+           const r = fn(input)
+           ${USE_RESULT}
+         }
        }`
-  const factory = new Function('fn', 'sink', body) as (f: LeakFn<T>, s: { last: unknown }) => LeakRunner<T>
+  const factory = new Function('fn', 'sink', body) as (f: LeakFn<T>, s: ResultSink) => LeakRunner<T>
   return factory(fn, sink)
 }
 

@@ -1,3 +1,4 @@
+import { createResultSink, type ResultSink, USE_RESULT } from '../measure/batch-runner.js'
 import { YIELD_EVERY_NS } from '../measure/defaults.js'
 import { nowNs } from '../measure/timer.js'
 import type { BatchHooks, BenchMemory } from '../measure/types.js'
@@ -9,10 +10,8 @@ import { summarizeMemory } from './summarize-memory.js'
 /** Runs k calls of the measured function, untimed; the memory counterpart of a BatchRunner. */
 export type MemoryRunner = (k: number) => undefined | Promise<undefined>
 
-/** Holds the last call's result during a batch so the optimiser keeps the calls; emptied after. */
-interface Sink {
-  last: unknown
-}
+/** Takes every call's result during a batch (see ResultSink); emptied after. */
+type Sink = ResultSink
 
 /**
  * A loop of k calls with nothing else in it: no clock reads, which allocate (a bigint each) and
@@ -21,14 +20,18 @@ interface Sink {
 export function createMemoryRunner(fn: () => unknown, isAsync: boolean, sink: Sink): MemoryRunner {
   const body = isAsync
     ? `return async function memoryBatchAsync(k) {
-         let last
-         for (let i = 0; i < k; i++) last = await fn()
-         sink.last = last
+         const numbers = sink.numbers
+         for (let i = 0; i < k; i++) {
+           const r = await fn()
+           ${USE_RESULT}
+         }
        }`
     : `return function memoryBatch(k) {
-         let last
-         for (let i = 0; i < k; i++) last = fn()
-         sink.last = last
+         const numbers = sink.numbers
+         for (let i = 0; i < k; i++) {
+           const r = fn()
+           ${USE_RESULT}
+         }
        }`
   const factory = new Function('fn', 'sink', body) as (f: () => unknown, s: Sink) => MemoryRunner
   return factory(fn, sink)
@@ -74,7 +77,7 @@ export async function measureMemory(
   options: MemoryBatchOptions,
 ): Promise<BenchMemory> {
   const start = nowNs()
-  const sink: Sink = { last: undefined }
+  const sink: Sink = createResultSink()
   const run = createMemoryRunner(fn, isAsync, sink)
   const { gc, batchSize } = options
   // True while the heap holds live data only: a GC has just run and nothing since.
