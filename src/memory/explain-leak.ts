@@ -43,12 +43,15 @@ export function explainLeak(result: LeakResult, expectsLeak: boolean): LeakExpla
   const floor = `${formatBytesPerCall(judgement.floorBytesPerCall)} per call floor`
   const growth = `retained over the run: ${formatSize(judgement.growthBytes)} in ${result.calls.toLocaleString('en-US')} calls`
   const measured = `the heap after each forced GC grew by ${slope} per call (${interval})`
+  const stepped = `the heap after each forced GC rose by ${formatSize(judgement.persistentGrowthBytes)} over the last ${judgement.fittedCalls.toLocaleString('en-US')} calls and never came back, in steps (as V8 enlarges an array or Map that keeps growing), though the slope of ${slope} per call (${interval}) alone does not show it`
   const headline =
-    result.status === 'leak'
-      ? `"${result.name}" leaks: ${measured}, above the ${floor}; ${growth}.`
-      : result.status === 'no-leak'
-        ? `"${result.name}" does not leak: ${measured}, within the ${floor}; ${growth}.`
-        : `"${result.name}": this run cannot tell whether it leaks: ${measured}, an interval that straddles the ${floor}; ${growth}.`
+    result.status === 'leak' && judgement.grewInSteps
+      ? `"${result.name}" leaks: ${stepped}; ${growth}.`
+      : result.status === 'leak'
+        ? `"${result.name}" leaks: ${measured}, above the ${floor}; ${growth}.`
+        : result.status === 'no-leak'
+          ? `"${result.name}" does not leak: ${measured}, within the ${floor}; ${growth}.`
+          : `"${result.name}": this run cannot tell whether it leaks: ${measured}, an interval that straddles the ${floor}; ${growth}.`
   const first = result.points[0]!.heapBytes
   const last = result.points[result.points.length - 1]!.heapBytes
   const received = [

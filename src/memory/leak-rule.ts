@@ -44,7 +44,28 @@ export interface LeakJudgement {
   /** Points the fit used, and the calls between its first and last. */
   fittedPoints: number
   fittedCalls: number
+  /**
+   * Growth over the fitted points that never went back: the lowest of their last
+   * LEAK_STEP_EDGE_POINTS readings minus the highest of their first ones.
+   */
+  persistentGrowthBytes: number
+  /**
+   * True when the leak was proven by a persistent rise of more than LEAK_STEP_MIN_BYTES rather than
+   * by the slope: a leak that V8 stores in a growing array or hash table shows as steps (the store
+   * enlarged 1.5× or 2× at a time) with flat stretches between, where the slope can be anything.
+   */
+  grewInSteps: boolean
 }
+
+/** Readings at each end of the fitted points compared for a persistent rise. */
+export const LEAK_STEP_EDGE_POINTS = 3
+
+/**
+ * Smallest persistent rise that proves a leak by itself, however the slope came out. Ten times
+ * the ~100 kB by which a test worker's heap after GC moves on its own (docs/memory.md), so noise
+ * cannot make one; a leak that V8 keeps in a growing array or Map steps by megabytes.
+ */
+export const LEAK_STEP_MIN_BYTES = 1e6
 
 /** Fewest points a fit may rest on: Sen's interval needs about 8 to exclude 0 at 95%. */
 export const MIN_LEAK_FIT_POINTS = 8
@@ -88,8 +109,17 @@ export function judgeLeak(points: readonly HeapPoint[], rule: LeakRule): LeakJud
   const fittedCalls = fitted[fitted.length - 1]!.calls - fitted[0]!.calls
   const floorBytesPerCall = Math.max(rule.thresholdBytesPerCall, rule.minGrowthBytes / fittedCalls)
   const [lo, hi] = fit.slopeInterval
-  const status: LeakStatus =
+  const bySlope: LeakStatus =
     lo > floorBytesPerCall ? 'leak' : hi <= floorBytesPerCall ? 'no-leak' : 'inconclusive'
+  // A rise that every later reading stays above, beyond both floors, is a leak even when it came
+  // in one or two steps that leave the median pairwise slope at or near 0.
+  const heads = fitted.slice(0, LEAK_STEP_EDGE_POINTS).map((p) => p.heapBytes)
+  const tails = fitted.slice(-LEAK_STEP_EDGE_POINTS).map((p) => p.heapBytes)
+  const persistentGrowthBytes = Math.min(...tails) - Math.max(...heads)
+  const grewInSteps =
+    bySlope !== 'leak' &&
+    persistentGrowthBytes > Math.max(LEAK_STEP_MIN_BYTES, floorBytesPerCall * fittedCalls)
+  const status: LeakStatus = grewInSteps ? 'leak' : bySlope
   return {
     status,
     slopeBytesPerCall: fit.slope,
@@ -99,5 +129,7 @@ export function judgeLeak(points: readonly HeapPoint[], rule: LeakRule): LeakJud
     growthBytes: points[points.length - 1]!.heapBytes - points[0]!.heapBytes,
     fittedPoints: fitted.length,
     fittedCalls,
+    persistentGrowthBytes,
+    grewInSteps,
   }
 }

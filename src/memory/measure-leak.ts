@@ -23,7 +23,14 @@ import {
 } from './defaults.js'
 import { type GcAccess, gcAccess } from './force-gc.js'
 import { heapUsedBytes, startAllocationCount } from './heap-counter.js'
-import { type HeapPoint, judgeLeak, type LeakRule } from './leak-rule.js'
+import {
+  type HeapPoint,
+  judgeLeak,
+  LEAK_STEP_EDGE_POINTS,
+  LEAK_STEP_MIN_BYTES,
+  type LeakRule,
+  MIN_LEAK_FIT_POINTS,
+} from './leak-rule.js'
 import type { LeakCheckOptions, LeakFn, LeakResult, LeakStop } from './leak-types.js'
 
 /**
@@ -139,12 +146,15 @@ async function runLeakCheck<T>(
   let k = 1
   let perCallNs = Number.NaN
   let allocatedPerCall = 0
+  // Every call made before the measured rounds: what a leak has stored by then (see the extension).
+  let callsBefore = 0
   const warmupStart = nowNs()
   while (nowNs() - warmupStart < warmupNs && heapUsedBytes() - warmupHeap < LEAK_PLANNED_GROWTH_BYTES / 4) {
     const input = await makeInput('warm-up')
     const stop = startAllocationCount()
     const t0 = nowNs()
     await calls(k, input, 'warm-up')
+    callsBefore += k
     const elapsed = nowNs() - t0
     allocatedPerCall = stop().allocatedBytes / k
     perCallNs = elapsed / k
@@ -166,6 +176,7 @@ async function runLeakCheck<T>(
   let previous = await heapAfterGc()
   for (let i = 0; i < LEAK_PROBE_ROUNDS; i++) {
     await calls(probeCalls, await makeInput('a probe round'), 'a probe round')
+    callsBefore += probeCalls
     const heap = await heapAfterGc()
     growthPerCall.push((heap - previous) / probeCalls)
     previous = heap
@@ -184,18 +195,64 @@ async function runLeakCheck<T>(
     await calls(callsPerRound, await makeInput('a measured round'), 'a measured round')
     const heapBytes = await heapAfterGc()
     points.push({ calls: round * callsPerRound, heapBytes })
+    // The growth cap holds as soon as there are readings enough to judge (MIN_LEAK_FIT_POINTS),
+    // not only after MIN_LEAK_ROUNDS: a leak that grows in steps looks flat to the probe rounds,
+    // so its rounds are sized by time and each can add tens of megabytes.
+    if (
+      round >= MIN_LEAK_FIT_POINTS &&
+      round < settings.rounds &&
+      heapBytes - points[0]!.heapBytes > 2 * LEAK_PLANNED_GROWTH_BYTES
+    ) {
+      stoppedEarly = 'growth-cap'
+      break
+    }
     if (round >= MIN_LEAK_ROUNDS && round < settings.rounds) {
-      if (heapBytes - points[0]!.heapBytes > 2 * LEAK_PLANNED_GROWTH_BYTES) {
-        stoppedEarly = 'growth-cap'
-        break
-      }
       if (nowNs() - measureStart > LEAK_MAX_WALL_FACTOR * settings.timeNs) {
         stoppedEarly = 'time-cap'
         break
       }
     }
   }
-  const judgement = judgeLeak(points, settings.rule)
+  let judgement = judgeLeak(points, settings.rule)
+  // A leak V8 keeps in a growing array or Map rises in steps, each when the store is enlarged
+  // (1.5× or 2×), flat in between, so the fitted rounds may hold no step at all. When the heap
+  // rose over the whole run but the fit did not call it a leak, measure on until the calls since
+  // the start have doubled (so a store that keeps growing must be enlarged again), and judge those
+  // new rounds alone: a leak rises again, a cache that filled up at first stays flat.
+  if (stoppedEarly === null && judgement.status !== 'leak' && persistentRise(points) > LEAK_STEP_MIN_BYTES) {
+    const measuredCalls = (points.length - 1) * callsPerRound
+    const extraRounds = Math.min(
+      MAX_LEAK_ROUNDS - (points.length - 1),
+      Math.max(MIN_LEAK_FIT_POINTS, Math.ceil((callsBefore + measuredCalls) / callsPerRound)),
+    )
+    const before = points.length
+    const extensionStart = nowNs()
+    for (let extra = 1; extra <= extraRounds; extra++) {
+      await calls(callsPerRound, await makeInput('a measured round'), 'a measured round')
+      const heapBytes = await heapAfterGc()
+      points.push({ calls: points.length * callsPerRound, heapBytes })
+      if (
+        extra >= MIN_LEAK_FIT_POINTS &&
+        heapBytes - points[before - 1]!.heapBytes > 2 * LEAK_PLANNED_GROWTH_BYTES
+      ) {
+        stoppedEarly = 'growth-cap'
+        break
+      }
+      if (extra >= MIN_LEAK_FIT_POINTS && nowNs() - extensionStart > LEAK_MAX_WALL_FACTOR * settings.timeNs) {
+        stoppedEarly = 'time-cap'
+        break
+      }
+    }
+    // Fit the new rounds only (with the last reading before them as their start).
+    const settleShare = (before - 1) / points.length
+    judgement = judgeLeak(points, { ...settings.rule, settleShare })
+  }
+  // Stopped because the heap after GC had grown by twice the planned growth: judge all the
+  // readings, not the settled share alone, since there was no time to settle. A cache that fills
+  // up does not add 32 MB that survive every GC; a leak in a growing store does.
+  if (stoppedEarly === 'growth-cap' && judgement.status !== 'leak') {
+    judgement = judgeLeak(points, { ...settings.rule, settleShare: 0 })
+  }
   const rounds = points.length - 1
   return finish({
     status: judgement.status,
@@ -210,6 +267,16 @@ async function runLeakCheck<T>(
     judgement,
     stoppedEarly,
   })
+}
+
+/**
+ * How far the heap after GC rose over a whole series and stayed: the lowest of the last
+ * LEAK_STEP_EDGE_POINTS readings minus the highest of the first ones.
+ */
+function persistentRise(points: readonly HeapPoint[]): number {
+  const heads = points.slice(0, LEAK_STEP_EDGE_POINTS).map((p) => p.heapBytes)
+  const tails = points.slice(-LEAK_STEP_EDGE_POINTS).map((p) => p.heapBytes)
+  return Math.min(...tails) - Math.max(...heads)
 }
 
 /** Call once to learn whether the function is async, and fail early if it throws. */

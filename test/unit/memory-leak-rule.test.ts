@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { judgeLeak, MIN_LEAK_FIT_POINTS } from '../../src/memory/leak-rule.js'
+import { judgeLeak, LEAK_STEP_MIN_BYTES, MIN_LEAK_FIT_POINTS } from '../../src/memory/leak-rule.js'
 import { DEFAULT_RULE, heapSeries } from '../fixtures/memory-results.js'
 
 /*
@@ -48,6 +48,35 @@ describe('judgeLeak', () => {
       // The growth is still reported: it happened, it just stopped.
       expect(judgement.growthBytes).toBeGreaterThan(700_000)
     }
+  })
+
+  it('finds a leak that grows in steps (an array or Map enlarged 1.5–2× at a time)', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      // Flat with ±1 kB noise, then 4 MB more at round 27 and 8 MB more at round 36: a Map's
+      // table doubling as it keeps growing. The median pairwise slope over rounds 20–40 is 0.
+      const points = heapSeries(
+        (round, random) => (round >= 27 ? 4e6 : 0) + (round >= 36 ? 8e6 : 0) + random() * 1_000,
+        { seed, callsPerRound: 100_000 },
+      )
+      const judgement = judgeLeak(points, DEFAULT_RULE)
+      expect(judgement.slopeIntervalBytesPerCall[0]).toBeLessThanOrEqual(judgement.floorBytesPerCall)
+      expect(judgement.status, `seed ${seed}`).toBe('leak')
+      expect(judgement.grewInSteps).toBe(true)
+      expect(judgement.persistentGrowthBytes).toBeGreaterThan(11.9e6)
+    }
+  })
+
+  it('does not call a rise under LEAK_STEP_MIN_BYTES a leak when the slope does not show one', () => {
+    // 600 kB at round 30 that stays, across 20 000 fitted calls: 30 B per call if it were a
+    // slope, but the slope is ~0 and 600 kB is within what a worker's heap may do on its own.
+    const points = heapSeries((round, random) => (round >= 30 ? 600_000 : 0) + random() * 1_000, {
+      seed: 5,
+    })
+    const judgement = judgeLeak(points, DEFAULT_RULE)
+    expect(judgement.persistentGrowthBytes).toBeGreaterThan(590_000)
+    expect(judgement.persistentGrowthBytes).toBeLessThan(LEAK_STEP_MIN_BYTES)
+    expect(judgement.grewInSteps).toBe(false)
+    expect(judgement.status).not.toBe('leak')
   })
 
   it('is not moved by one wild reading', () => {

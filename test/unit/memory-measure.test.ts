@@ -111,6 +111,21 @@ describe('measureLeak', () => {
     expect(result.points).toHaveLength(result.rounds + 1)
   })
 
+  it('finds leaks that grow in steps: numbers pushed onto an array, entries set in a Map', async () => {
+    // Neither keeps an object per call: the heap grows only when V8 enlarges the array's store
+    // or the Map's table, and is flat in between.
+    const numbers: number[] = []
+    const table = new Map<number, number>()
+    let key = 0
+    for (const fn of [() => numbers.push(key++), () => table.set(key++, 1).size]) {
+      const result = await measureLeak(fn, quick)
+      expect(result.status).toBe('leak')
+      expect(result.judgement!.persistentGrowthBytes).toBeGreaterThan(1e6)
+      numbers.length = 0
+      table.clear()
+    }
+  })
+
   it('finds a leak in an async function too', async () => {
     const result = await measureLeak(async () => remember(), quick)
     expect(result.async).toBe(true)
