@@ -113,9 +113,7 @@ export function judgeLeak(points: readonly HeapPoint[], rule: LeakRule): LeakJud
     lo > floorBytesPerCall ? 'leak' : hi <= floorBytesPerCall ? 'no-leak' : 'inconclusive'
   // A rise that every later reading stays above, beyond both floors, is a leak even when it came
   // in one or two steps that leave the median pairwise slope at or near 0.
-  const heads = fitted.slice(0, LEAK_STEP_EDGE_POINTS).map((p) => p.heapBytes)
-  const tails = fitted.slice(-LEAK_STEP_EDGE_POINTS).map((p) => p.heapBytes)
-  const persistentGrowthBytes = Math.min(...tails) - Math.max(...heads)
+  const persistentGrowthBytes = persistentRise(fitted)
   const grewInSteps =
     bySlope !== 'leak' &&
     persistentGrowthBytes > Math.max(LEAK_STEP_MIN_BYTES, floorBytesPerCall * fittedCalls)
@@ -132,4 +130,14 @@ export function judgeLeak(points: readonly HeapPoint[], rule: LeakRule): LeakJud
     persistentGrowthBytes,
     grewInSteps,
   }
+}
+
+/**
+ * How far the heap after GC rose over a series and stayed: the lowest of the last
+ * LEAK_STEP_EDGE_POINTS readings minus the highest of the first ones.
+ */
+export function persistentRise(points: readonly HeapPoint[]): number {
+  const heads = points.slice(0, LEAK_STEP_EDGE_POINTS).map((p) => p.heapBytes)
+  const tails = points.slice(-LEAK_STEP_EDGE_POINTS).map((p) => p.heapBytes)
+  return Math.min(...tails) - Math.max(...heads)
 }

@@ -26,10 +26,10 @@ import { heapUsedBytes, startAllocationCount } from './heap-counter.js'
 import {
   type HeapPoint,
   judgeLeak,
-  LEAK_STEP_EDGE_POINTS,
   LEAK_STEP_MIN_BYTES,
   type LeakRule,
   MIN_LEAK_FIT_POINTS,
+  persistentRise,
 } from './leak-rule.js'
 import type { LeakCheckOptions, LeakFn, LeakResult, LeakStop } from './leak-types.js'
 
@@ -267,16 +267,6 @@ async function runLeakCheck<T>(
     judgement,
     stoppedEarly,
   })
-}
-
-/**
- * How far the heap after GC rose over a whole series and stayed: the lowest of the last
- * LEAK_STEP_EDGE_POINTS readings minus the highest of the first ones.
- */
-function persistentRise(points: readonly HeapPoint[]): number {
-  const heads = points.slice(0, LEAK_STEP_EDGE_POINTS).map((p) => p.heapBytes)
-  const tails = points.slice(-LEAK_STEP_EDGE_POINTS).map((p) => p.heapBytes)
-  return Math.min(...tails) - Math.max(...heads)
 }
 
 /** Call once to learn whether the function is async, and fail early if it throws. */

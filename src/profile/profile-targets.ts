@@ -62,13 +62,10 @@ export async function afterBench(result: BenchResult, fn: BenchFn, options: Benc
   // The reporter's request (a confirmed regression) holds unless the bench itself says 'off':
   // the process it starts has PERFGATE_PROFILE=off, so nothing else in it is profiled.
   const requested = mode !== 'off' && requestedProfiles().has(result.name)
-  const reason: ProfileReason | undefined = requested
-    ? 'regression'
-    : resolveProfileMode(mode) === 'always'
-      ? 'always'
-      : undefined
+  const always = resolveProfileMode(mode) === 'always'
+  const reason: ProfileReason | undefined = requested ? 'regression' : always ? 'always' : undefined
   if (reason === undefined) return
-  target.profile = profileTarget(result.name, target, reason, resolveProfileMode(mode) === 'always')
+  target.profile = profileTarget(result.name, target, reason, always)
   recordResult({ kind: 'profile', profile: await target.profile })
 }
 
@@ -103,7 +100,8 @@ export async function profileForFailure(
   options: ProfileBenchOptions = {},
 ): Promise<BenchProfile | undefined> {
   const target = targets.get(result)
-  if (resolveProfileMode(inline ?? target?.mode) === 'off') return undefined
+  const mode = resolveProfileMode(inline ?? target?.mode)
+  if (mode === 'off') return undefined
   if (target === undefined) {
     return {
       status: 'unavailable',
@@ -113,8 +111,7 @@ export async function profileForFailure(
     }
   }
   if (target.profile !== undefined) return target.profile
-  const always = resolveProfileMode(inline ?? target.mode) === 'always'
-  target.profile = profileTarget(result.name, target, 'budget', always, options)
+  target.profile = profileTarget(result.name, target, 'budget', mode === 'always', options)
   const profile = await target.profile
   recordResult({ kind: 'profile', profile })
   return profile

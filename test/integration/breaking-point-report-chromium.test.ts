@@ -1,14 +1,8 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { chromium } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { eventsFromRecord, runEndEvent, runStartEvent } from '../../src/log/verify-event.js'
-import { renderHtmlReport } from '../../src/report/html.js'
-import { runsFromEvents } from '../../src/report/run-report.js'
 import { breakingPointResult } from '../fixtures/breaking-point-results.js'
 import { ciRunner } from '../fixtures/environments.js'
+import { withReportInChromium } from '../helpers/report-in-chromium.js'
 
 /*
  * The breaking-point section in a real Chromium: no errors, a hostile search name as text, and
@@ -16,16 +10,10 @@ import { ciRunner } from '../fixtures/environments.js'
  * failing probe. PERFGATE_BP_SCREENSHOT=<file.png> saves a screenshot of the section.
  */
 
-const CHROMIUM = '/usr/bin/chromium'
 const HOSTILE = '<img src=x onerror=alert(1)>'
 
 describe('the breaking-point section in Chromium', () => {
   it('renders cleanly and draws the curve', async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `This test needs Debian's Chromium at ${CHROMIUM}. Install it: apt-get install -y chromium`,
-      )
-    }
     const context = { runId: '0m5eqsfpk-3fa9c01b', ts: '2025-01-02T03:04:05.000Z' }
     const events = [
       runStartEvent(context, ciRunner()),
@@ -35,19 +23,7 @@ describe('the breaking-point section in Chromium', () => {
       ),
       runEndEvent(context, {}, 0),
     ]
-    const dir = mkdtempSync(join(tmpdir(), 'perfgate-bp-html-'))
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
-    try {
-      const file = join(dir, 'report.html')
-      writeFileSync(file, renderHtmlReport({ runs: runsFromEvents(events), generatedAt: context.ts }))
-      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } })
-      const problems: string[] = []
-      page.on('pageerror', (error) => problems.push(error.message))
-      page.on('dialog', (dialog) => {
-        problems.push(`dialog: ${dialog.message()}`)
-        void dialog.dismiss()
-      })
-      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' })
+    await withReportInChromium(events, context.ts, async (page, problems) => {
       expect(problems).toEqual([])
       expect(await page.locator('img').count()).toBe(0)
       expect(await page.locator('section.breaking-point h3 .name').textContent()).toBe(HOSTILE)
@@ -68,10 +44,6 @@ describe('the breaking-point section in Chromium', () => {
 
       const shot = process.env.PERFGATE_BP_SCREENSHOT
       if (shot) await page.locator('section.breaking-points').screenshot({ path: shot })
-      await page.close()
-    } finally {
-      await browser.close()
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   }, 30_000)
 })
