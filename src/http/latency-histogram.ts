@@ -1,3 +1,4 @@
+import type { LoadLatency } from './types.js'
 /**
  * A fixed-resolution latency histogram: memory stays bounded however long a load test runs
  * (autocannon answers tens of thousands of requests a second on loopback), and every percentile
@@ -148,4 +149,20 @@ export function histogramAsSorted(data: LatencyHistogramData): readonly number[]
       return Reflect.get(target, property, receiver)
     },
   })
+}
+
+/** The latency summary of a load test result, read from its histogram (null fields when empty). */
+export function latencySummary(data: LatencyHistogramData): LoadLatency {
+  const q = (p: number) => histogramQuantile(data, p)
+  return {
+    samples: data.count,
+    minNs: data.count === 0 ? null : data.minNs,
+    meanNs: data.count === 0 ? null : data.sumNs / data.count,
+    p50Ns: q(0.5),
+    p90Ns: q(0.9),
+    p95Ns: q(0.95),
+    p99Ns: q(0.99),
+    maxNs: data.count === 0 ? null : data.maxNs,
+    histogram: data,
+  }
 }

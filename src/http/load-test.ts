@@ -3,7 +3,7 @@ import { HTTP_METHODS } from '../config/schema.js'
 import { captureEnvironment } from '../env/capture-environment.js'
 import { isPerfgateError, perfgateError, reasonOf } from '../errors.js'
 import { probeUrl } from '../server/wait-for-url.js'
-import { histogramQuantile, LatencyHistogram } from './latency-histogram.js'
+import { LatencyHistogram, latencySummary } from './latency-histogram.js'
 import { type AutocannonResult, type LoadedAutocannon, loadAutocannon } from './load-autocannon.js'
 import type { HttpMethod, LoadTestResult } from './types.js'
 
@@ -181,7 +181,6 @@ function buildResult(o: ResolvedLoadOptions, outcome: AutocannonResult, c: Colle
   const requests = c.responses + connection + timeouts
   const failed = connection + timeouts + outcome.non2xx
   const seconds = c.elapsedNs / 1e9
-  const q = (p: number) => histogramQuantile(data, p)
   return {
     kind: 'http-load',
     name: o.name,
@@ -196,17 +195,7 @@ function buildResult(o: ResolvedLoadOptions, outcome: AutocannonResult, c: Colle
     rps: seconds > 0 ? c.responses / seconds : 0,
     bytes: c.bytes,
     throughputBytesPerSec: seconds > 0 ? c.bytes / seconds : 0,
-    latency: {
-      samples: data.count,
-      minNs: data.count === 0 ? null : data.minNs,
-      meanNs: data.count === 0 ? null : data.sumNs / data.count,
-      p50Ns: q(0.5),
-      p90Ns: q(0.9),
-      p95Ns: q(0.95),
-      p99Ns: q(0.99),
-      maxNs: data.count === 0 ? null : data.maxNs,
-      histogram: data,
-    },
+    latency: latencySummary(data),
     errors: { connection, timeouts, non2xx: outcome.non2xx, statusCodes },
     errorRate: requests === 0 ? 0 : failed / requests,
     tool: { name: 'autocannon', version: c.version },
