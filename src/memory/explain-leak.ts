@@ -56,7 +56,9 @@ export function explainLeak(result: LeakResult, expectsLeak: boolean): LeakExpla
   const last = result.points[result.points.length - 1]!.heapBytes
   const received = [
     `heap after GC ${formatSize(first)} → ${formatSize(last)}`,
-    `${result.rounds} rounds × ${result.callsPerRound.toLocaleString('en-US')} ${result.callsPerRound === 1 ? 'call' : 'calls'}`,
+    result.calls === result.rounds * result.callsPerRound
+      ? `${result.rounds} rounds × ${result.callsPerRound.toLocaleString('en-US')} ${result.callsPerRound === 1 ? 'call' : 'calls'}`
+      : `${result.rounds} rounds, ${result.calls.toLocaleString('en-US')} calls (measured on until the calls had doubled)`,
     `slope of the last ${judgement.fittedPoints} readings`,
     ...(result.stoppedEarly === null ? [] : [stoppedText(result)]),
     `GC via ${result.gc}`,

@@ -26,6 +26,7 @@ import { heapUsedBytes, startAllocationCount } from './heap-counter.js'
 import {
   type HeapPoint,
   judgeLeak,
+  LEAK_STEP_EDGE_POINTS,
   LEAK_STEP_MIN_BYTES,
   type LeakRule,
   MIN_LEAK_FIT_POINTS,
@@ -189,12 +190,14 @@ async function runLeakCheck<T>(
   }
 
   const points: HeapPoint[] = [{ calls: 0, heapBytes: await heapAfterGc() }]
+  let measuredCalls = 0
   const measureStart = nowNs()
   let stoppedEarly: LeakStop | null = null
   for (let round = 1; round <= settings.rounds; round++) {
     await calls(callsPerRound, await makeInput('a measured round'), 'a measured round')
+    measuredCalls += callsPerRound
     const heapBytes = await heapAfterGc()
-    points.push({ calls: round * callsPerRound, heapBytes })
+    points.push({ calls: measuredCalls, heapBytes })
     // The growth cap holds as soon as there are readings enough to judge (MIN_LEAK_FIT_POINTS),
     // not only after MIN_LEAK_ROUNDS: a leak that grows in steps looks flat to the probe rounds,
     // so its rounds are sized by time and each can add tens of megabytes.
@@ -215,22 +218,30 @@ async function runLeakCheck<T>(
   }
   let judgement = judgeLeak(points, settings.rule)
   // A leak V8 keeps in a growing array or Map rises in steps, each when the store is enlarged
-  // (1.5× or 2×), flat in between, so the fitted rounds may hold no step at all. When the heap
-  // rose over the whole run but the fit did not call it a leak, measure on until the calls since
-  // the start have doubled (so a store that keeps growing must be enlarged again), and judge those
-  // new rounds alone: a leak rises again, a cache that filled up at first stays flat.
-  if (stoppedEarly === null && judgement.status !== 'leak' && persistentRise(points) > LEAK_STEP_MIN_BYTES) {
-    const measuredCalls = (points.length - 1) * callsPerRound
-    const extraRounds = Math.min(
-      MAX_LEAK_ROUNDS - (points.length - 1),
-      Math.max(MIN_LEAK_FIT_POINTS, Math.ceil((callsBefore + measuredCalls) / callsPerRound)),
+  // (1.5× or 2×), flat in between, so the fitted rounds may hold no step at all: none when the
+  // store had room for every call the rounds made. So when the fit did not call it a leak, and
+  // either the heap rose over the whole run or the rounds made fewer calls than came before them
+  // (a step in the probe rounds sizes the rounds down), measure on until the calls since the start
+  // have doubled, in EXTENSION_ROUNDS rounds: a store that keeps growing must then be enlarged
+  // (it had room for at most twice what it held). Those new rounds alone are judged: a leak
+  // rises again, a cache that filled up at first stays flat.
+  const roomForAll = measuredCalls < callsBefore
+  if (
+    stoppedEarly === null &&
+    judgement.status !== 'leak' &&
+    (roomForAll || persistentRise(points) > LEAK_STEP_MIN_BYTES)
+  ) {
+    const extensionCalls = Math.max(
+      callsPerRound,
+      Math.ceil((callsBefore + measuredCalls) / EXTENSION_ROUNDS),
     )
     const before = points.length
     const extensionStart = nowNs()
-    for (let extra = 1; extra <= extraRounds; extra++) {
-      await calls(callsPerRound, await makeInput('a measured round'), 'a measured round')
+    for (let extra = 1; extra <= EXTENSION_ROUNDS; extra++) {
+      await calls(extensionCalls, await makeInput('a measured round'), 'a measured round')
+      measuredCalls += extensionCalls
       const heapBytes = await heapAfterGc()
-      points.push({ calls: points.length * callsPerRound, heapBytes })
+      points.push({ calls: measuredCalls, heapBytes })
       if (
         extra >= MIN_LEAK_FIT_POINTS &&
         heapBytes - points[before - 1]!.heapBytes > 2 * LEAK_PLANNED_GROWTH_BYTES
@@ -243,8 +254,9 @@ async function runLeakCheck<T>(
         break
       }
     }
-    // Fit the new rounds only (with the last reading before them as their start).
-    const settleShare = (before - 1) / points.length
+    // Fit the new rounds, with the last LEAK_STEP_EDGE_POINTS readings before them as their
+    // start: a step in the first new round then shows as a rise over every reading before it.
+    const settleShare = Math.max(0, before - LEAK_STEP_EDGE_POINTS) / points.length
     judgement = judgeLeak(points, { ...settings.rule, settleShare })
   }
   // Stopped because the heap after GC had grown by twice the planned growth: judge all the
@@ -261,13 +273,16 @@ async function runLeakCheck<T>(
     async: isAsync,
     rounds,
     callsPerRound,
-    calls: rounds * callsPerRound,
+    calls: measuredCalls,
     perCallNs,
     points,
     judgement,
     stoppedEarly,
   })
 }
+
+/** Rounds of the extension that doubles the calls (see runLeakCheck): enough for a fit. */
+const EXTENSION_ROUNDS = 2 * MIN_LEAK_FIT_POINTS
 
 /** Call once to learn whether the function is async, and fail early if it throws. */
 async function firstCall<T>(name: string, fn: LeakFn<T>, input: T): Promise<boolean> {
