@@ -40,6 +40,7 @@ import type { RegressionVerdict } from '../src/baseline/regression.js'
 import { DEFAULT_BASELINE_RUNS, DEFAULT_REMEASURE_RUNS } from '../src/config/schema.js'
 import { captureEnvironment, formatEnvironmentLine } from '../src/index.js'
 import { bench } from '../src/measure/bench.js'
+import { benchCacheKey, fileCalibrationCache } from '../src/measure/calibration-cache.js'
 import type { BenchOptions, BenchResult } from '../src/measure/types.js'
 import { formatNs, formatRange, formatRatio, formatShare, maxOf, median, minOf } from './numbers.js'
 import { BASE_REPS, benchRandom, suite } from './regression-suite.js'
@@ -634,8 +635,13 @@ async function runParent(): Promise<void> {
       baselineResults.push(...(await spawnChild(context, { requests: pinned })).results)
     }
     baseline = baselineFromResults('regression-accuracy', baselineResults)
+    const cache = fileCalibrationCache(context.cacheDir)
     for (const kind of kinds) {
       for (let trial = 0; trial < trials; trial++) {
+        // As the reporter does before a run (reporters/seed-batch-sizes.ts): the baseline's batch
+        // sizes are the remembered ones, whatever an earlier trial calibrated.
+        for (const [name, bench] of Object.entries(baseline.benches))
+          cache.set(benchCacheKey(name), bench.batchSize)
         const record = await runTrial(context, baseline, kind, trial)
         records.push(record)
         console.error(`regression-accuracy: ${progressLine(record, trials)}`)

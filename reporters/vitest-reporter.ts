@@ -17,6 +17,7 @@ import { collectRecords, type ReportedModule, type TestRecords } from './collect
 import { formatRegressionProfiles, profileRegressions, writeProfilesOut } from './profile-regressions.js'
 import { REMEASURE_OUT_ENV, remeasureInChild } from './remeasure-in-child.js'
 import { formatRunSummary, summarizeRun } from './run-summary.js'
+import { seedBatchSizesFromBaseline } from './seed-batch-sizes.js'
 import { runEvents, verifyLogSettings, writeVerifyLog } from './write-verify-log.js'
 
 /** The parts of Vitest's reporter context this reporter uses; the same in Vitest 4 and 5. */
@@ -61,6 +62,9 @@ export default class PerfgateReporter {
 
   onInit(context: VitestContext): void {
     this.context = context
+    // Before any bench runs: time the batches the baseline timed (see seed-batch-sizes.ts). A
+    // re-measurement child pins its sizes through the environment instead.
+    if (!process.env[REMEASURE_OUT_ENV]) seedBatchSizesFromBaseline(context.config.root, context.config)
   }
 
   async onTestRunEnd(testModules: ReadonlyArray<ReportedModule>): Promise<void> {

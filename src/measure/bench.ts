@@ -8,7 +8,7 @@ import { recordResult } from '../results/result-sink.js'
 import { createBatchRunner, isThenable } from './batch-runner.js'
 import { benchDefaults } from './bench-defaults.js'
 import { runHookedBatch, warmUpAndCalibrate } from './calibrate.js'
-import { resolveCalibrationCache } from './calibration-cache.js'
+import { benchCacheKey, resolveCalibrationCache } from './calibration-cache.js'
 import {
   DEFAULT_BENCH_TIME_NS,
   DEFAULT_MAX_SAMPLES,
@@ -73,7 +73,7 @@ async function measure(
   // A re-measurement child times the batches of the run it joins (see pinned-batch-sizes.ts).
   const fixedBatchSize = options.batchSize ?? pinnedBatchSize(name)
   const cache = fixedBatchSize === undefined ? resolveCalibrationCache(options.calibrationCache) : undefined
-  const cacheKey = `bench:${name}`
+  const cacheKey = benchCacheKey(name)
   const remembered = cache?.get(cacheKey)
   let calibration: Awaited<ReturnType<typeof warmUpAndCalibrate>>
   try {

@@ -21,6 +21,22 @@ export interface Calibration {
   source: 'option' | 'remembered' | 'calibrated'
 }
 
+/** Probe batches the per-call estimate is taken from. */
+const PROBE_BATCHES = 7
+/**
+ * The estimate is the second fastest probe, not their median. A stall (a major GC of earlier
+ * garbage, the VM descheduled for a few ms) only ever makes a probe slower, and a median falls to
+ * it once four of seven are hit. In bench/regression-accuracy.ts a ~0.35 µs allocating function
+ * once calibrated to 512 calls per batch where 8192 were due: batches of 0.2 ms instead of 3–6 ms,
+ * which mostly miss the minor GCs its allocation causes. Its per-call median read ~15% below what
+ * 3–6 ms batches give, so every later run that calibrated normally looked like a regression
+ * against the baseline recorded that way.
+ * Second fastest rather than fastest, so one reading cut short by the clock cannot halve it.
+ */
+const PROBE_RANK = 1
+/** The largest batch batchSizeFor() gives. */
+const MAX_CALLS_PER_BATCH = 2 ** 30
+
 /**
  * The batch size for a per-call cost: the largest power of two whose batch stays within the
  * target (at least 1). Batches then take between half the target and the target, so a time
@@ -29,17 +45,17 @@ export interface Calibration {
  * where the boundaries fall, and calibration-cache.ts for what covers the rest).
  */
 export function batchSizeFor(perCallNs: number, targetBatchNs: number): number {
-  if (!(perCallNs > 0)) return 2 ** 30
+  if (!(perCallNs > 0)) return MAX_CALLS_PER_BATCH
   const exact = targetBatchNs / perCallNs
   if (exact < 2) return 1
-  return 2 ** Math.min(30, Math.floor(Math.log2(exact)))
+  return Math.min(MAX_CALLS_PER_BATCH, 2 ** Math.floor(Math.log2(exact)))
 }
 
 /**
  * Warm the function up through the same loops that will time it (so each loop is optimised with
  * the function inlined), growing the batch until it reaches CALIBRATION_BATCH_NS (or the target,
- * if smaller), then estimate the per-call cost from seven batches of that size and choose the
- * batch size for the target from it.
+ * if smaller), then estimate the per-call cost from seven batches of that size (see PROBE_RANK) and choose
+ * the batch size for the target from it.
  *
  * `runs` are independently compiled copies of the same loop; warm-up rotates through all of them
  * so every copy is optimised before anything is recorded.
@@ -67,16 +83,21 @@ export async function warmUpAndCalibrate(
   if (fixed !== undefined) {
     return { batchSize: fixed, perCallNs: lastNs / fixed, warmupNs: nowNs() - start, source: 'option' }
   }
+  // A warm-up cut short (a stall, a small budget) can end on batches too short to estimate from,
+  // where the cost of timing a batch weighs on every call: grow them to the probe size first.
+  while (lastNs < probeNs && k < MAX_CALLS_PER_BATCH) {
+    lastNs = await runHookedBatch(copies[turn++ % copies.length]!, k, hooks)
+    if (lastNs < probeNs) k *= 2
+  }
   // One call already fills a batch: nothing to estimate, and more calls would only spend budget.
   if (k === 1 && lastNs >= options.targetBatchNs / 2) {
     return { batchSize: 1, perCallNs: lastNs, warmupNs: nowNs() - start, source: 'calibrated' }
   }
-  // The median of a few probe batches is a steadier estimate than any single batch.
   const perCall: number[] = []
-  for (let i = 0; i < 7; i++)
+  for (let i = 0; i < PROBE_BATCHES; i++)
     perCall.push((await runHookedBatch(copies[turn++ % copies.length]!, k, hooks)) / k)
   perCall.sort((a, b) => a - b)
-  const perCallNs = perCall[3] ?? lastNs / k
+  const perCallNs = perCall[PROBE_RANK] ?? lastNs / k
   const fresh = batchSizeFor(perCallNs, options.targetBatchNs)
   const batchSize = stickyBatchSize(options.rememberedBatchSize, fresh, perCallNs, options.targetBatchNs)
   return {

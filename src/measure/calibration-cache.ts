@@ -27,6 +27,11 @@ export const STICKY_OVERSHOOT = 1.5
 const FILE_NAME = 'batch-sizes.json'
 const VERSION = 1
 
+/** The cache key of a bench's batch size; the reporter seeds these from the baseline. */
+export function benchCacheKey(name: string): string {
+  return `bench:${name}`
+}
+
 /** Environment variable that moves the default cache (a folder path) or turns it off (`off`). */
 export const CACHE_DIR_ENV = 'PERFGATE_CACHE_DIR'
 

@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import type { VerifyEvent, VerifyEventOf } from '../../src/log/verify-event.js'
 import { readEvents } from '../../src/log/verify-log.js'
+import { batchSizeFor } from '../../src/measure/calibrate.js'
+import { TARGET_BATCH_NS } from '../../src/measure/defaults.js'
 import {
   type FixtureRun,
   installFixture,
@@ -85,6 +87,35 @@ describe.each(MAJORS)('Vitest %i', (major) => {
       expect(checks.map((e) => e.name)).toEqual(['steady wait', 'steady other'])
       for (const check of checks) expect(['unchanged', 'inconclusive']).toContain(check.verdict)
       expect(runEnd(lastRun(dir)).exitCode).toBe(0)
+    })
+
+    test('a run times the batches its baseline timed, even with an empty calibration cache (a fresh CI checkout)', {
+      timeout: 120_000,
+    }, async () => {
+      const original = readFileSync(baselineFile(), 'utf8')
+      const baseline = JSON.parse(original)
+      const wait = baseline.benches['steady wait']
+      // Rewrite the baseline as if it had timed another power of two than a fresh calibration
+      // picks, one whose batches stay well inside the band a remembered size is kept in
+      // (target / 4 … target × 1.5), with the same per-call times.
+      const calibrated = batchSizeFor(wait.stats.medianNs, TARGET_BATCH_NS)
+      const size = calibrated * wait.stats.medianNs >= 0.6 * TARGET_BATCH_NS ? calibrated / 2 : calibrated * 2
+      expect(Number.isInteger(size) && size !== wait.batchSize).toBe(true)
+      wait.batchTimesNs = wait.batchTimesNs.map((t: number) => (t / wait.batchSize) * size)
+      wait.batchSize = size
+      writeFileSync(baselineFile(), `${JSON.stringify(baseline, null, 2)}\n`)
+      try {
+        const cacheDir = join(dir, 'empty-cache')
+        const same = await run({ env: { PERFGATE_CACHE_DIR: cacheDir, FIXTURE_CALIBRATE: '1' } })
+        expect(same.exitCode).toBe(0)
+        const candidate = JSON.parse(readFileSync(candidateFile(), 'utf8'))
+        expect(candidate.benches['steady wait'].batchSize).toBe(size)
+        expect(candidate.benches['steady wait'].timing.batchSizeSource).toBe('remembered')
+        const check = regressions(lastRun(dir)).find((e) => e.name === 'steady wait')!
+        expect(['unchanged', 'inconclusive']).toContain(check.verdict)
+      } finally {
+        writeFileSync(baselineFile(), original)
+      }
     })
 
     test('a 30% slower function is flagged with the numbers, confirmed in 3 fresh processes, and fails the run', {

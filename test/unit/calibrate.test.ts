@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest'
+import { batchSizeFor, warmUpAndCalibrate } from '../../src/measure/calibrate.js'
+
+const TARGET_NS = 5.82e6
+
+/** A fake loop: `perCallNs` per call, plus whatever `extraNs` adds to the n-th batch it runs. */
+function fakeRunner(perCallNs: number, extraNs: (batch: number, k: number) => number = () => 0) {
+  const calls: number[] = []
+  const run = (k: number) => {
+    calls.push(k)
+    return k * perCallNs + extraNs(calls.length - 1, k)
+  }
+  return { run, calls }
+}
+
+describe('warmUpAndCalibrate', () => {
+  it('sizes batches from the probes when nothing disturbs them', async () => {
+    const { run } = fakeRunner(350)
+    const calibration = await warmUpAndCalibrate(run, {}, { warmupNs: 0, targetBatchNs: TARGET_NS })
+    expect(calibration.perCallNs).toBe(350)
+    expect(calibration.batchSize).toBe(batchSizeFor(350, TARGET_NS))
+    expect(calibration.batchSize).toBe(16384)
+  })
+
+  it('is not moved by stalls in four of the seven probes (a median would be)', async () => {
+    // Once batches reach the 0.5 ms probe size, a 20 ms stall hits four of every seven, so
+    // whichever seven are the probes, four are stalled. The warm-up spins for 1 ms of real time.
+    let atProbeSize = 0
+    const { run, calls } = fakeRunner(350, (_batch, k) =>
+      k * 350 >= 500e3 && atProbeSize++ % 7 < 4 ? 20e6 : 0,
+    )
+    const calibration = await warmUpAndCalibrate(run, {}, { warmupNs: 1e6, targetBatchNs: TARGET_NS })
+    expect(calls.slice(-7).every((k) => k * 350 >= 500e3)).toBe(true)
+    expect(calibration.perCallNs).toBe(350)
+    expect(calibration.batchSize).toBe(16384)
+  })
+
+  it('grows batches to the probe size even when the warm-up ended early', async () => {
+    // warmupNs 0 ends the warm-up after one batch of one call; the estimate must still come from
+    // batches of at least 0.5 ms, not from single calls that carry the cost of timing them.
+    const { run, calls } = fakeRunner(350, () => 5_000)
+    const calibration = await warmUpAndCalibrate(run, {}, { warmupNs: 0, targetBatchNs: TARGET_NS })
+    const probeK = calls.at(-1)!
+    expect(probeK * 350).toBeGreaterThanOrEqual(500e3)
+    expect(calibration.batchSize).toBe(batchSizeFor(350 + 5_000 / probeK, TARGET_NS))
+    expect(calibration.batchSize).toBe(16384)
+  })
+
+  it('takes one call per batch when a single call fills half the target', async () => {
+    const { run } = fakeRunner(4e6)
+    const calibration = await warmUpAndCalibrate(run, {}, { warmupNs: 0, targetBatchNs: TARGET_NS })
+    expect(calibration).toMatchObject({ batchSize: 1, perCallNs: 4e6, source: 'calibrated' })
+  })
+
+  it('keeps a fixed batch size as given', async () => {
+    const { run, calls } = fakeRunner(350)
+    const calibration = await warmUpAndCalibrate(
+      run,
+      {},
+      { warmupNs: 0, targetBatchNs: TARGET_NS, fixedBatchSize: 512 },
+    )
+    expect(calibration).toMatchObject({ batchSize: 512, source: 'option' })
+    expect(calls.every((k) => k === 512)).toBe(true)
+  })
+})
