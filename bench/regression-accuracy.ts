@@ -5,8 +5,8 @@
  *
  * The guard is checkSuite() (src/baseline/check-suite.ts), the function the Vitest reporter
  * runs: every bench's process-level comparison with its baseline, Holm across the suite, and
- * whatever looks slower than half the threshold measured again in 3 fresh processes, which then
- * decide. This script runs it on the 20 benches of bench/regression-suite.ts:
+ * whatever looks slower than half the threshold measured again in rounds of 3 fresh processes
+ * (up to 3 rounds, each tested at 0.05 / 3), which then decide. This script runs it on the 20 benches of bench/regression-suite.ts:
  *
  * - a baseline from 5 fresh processes, batch sizes pinned to the first's (as an update with
  *   PERFGATE_UPDATE=1 records it; --baseline-runs 1 is what `perfgate baseline accept` of a
@@ -37,7 +37,11 @@ import { baselineFromResults } from '../src/baseline/baseline-file.js'
 import { checkSuite, type RemeasureRequest } from '../src/baseline/check-suite.js'
 import { processMediansNs } from '../src/baseline/process-spread.js'
 import type { RegressionVerdict } from '../src/baseline/regression.js'
-import { DEFAULT_BASELINE_RUNS, DEFAULT_REMEASURE_RUNS } from '../src/config/schema.js'
+import {
+  DEFAULT_BASELINE_RUNS,
+  DEFAULT_REMEASURE_ROUNDS,
+  DEFAULT_REMEASURE_RUNS,
+} from '../src/config/schema.js'
 import { captureEnvironment, formatEnvironmentLine } from '../src/index.js'
 import { bench } from '../src/measure/bench.js'
 import { benchCacheKey, fileCalibrationCache } from '../src/measure/calibration-cache.js'
@@ -75,7 +79,8 @@ Options:
   --only <kind>         aa (unchanged suite) or regression (one bench ${Math.round((DEFAULT_FACTOR - 1) * 100)}% slower); default both
   --factor <x>          how much more work the slowed bench does (default ${DEFAULT_FACTOR}); x × ${BASE_REPS} must be whole
   --baseline-runs <n>   fresh processes the baseline is recorded from (default ${DEFAULT_BASELINE_RUNS}, as an update records it)
-  --remeasure-runs <n>  fresh processes a suspect is measured again in (default ${DEFAULT_REMEASURE_RUNS}, as the reporter does)
+  --remeasure-runs <n>  fresh processes a suspect is measured again in, per round (default ${DEFAULT_REMEASURE_RUNS}, as the reporter does)
+  --remeasure-rounds <n>  rounds a suspect may get (default ${DEFAULT_REMEASURE_ROUNDS}, as the reporter does; 1 = one look)
   --json <file>         write every trial's verdicts there
   --help                this text
 
@@ -99,6 +104,7 @@ const { values } = parseArgs({
     factor: { type: 'string' },
     'baseline-runs': { type: 'string' },
     'remeasure-runs': { type: 'string' },
+    'remeasure-rounds': { type: 'string' },
     json: { type: 'string' },
   },
 })
@@ -181,6 +187,7 @@ interface Context {
   time: string | undefined
   factor: number
   remeasureRuns: number
+  remeasureRounds: number
   childCount: number
   lockWaitNs: number
 }
@@ -336,7 +343,7 @@ async function runTrial(
   const check = await checkSuite(
     first.results,
     baseline,
-    { remeasureRuns: context.remeasureRuns },
+    { remeasureRuns: context.remeasureRuns, remeasureRounds: context.remeasureRounds },
     async (requests) => {
       for (const r of requests) if (!remeasured.includes(r.name)) remeasured.push(r.name)
       return (await spawnChild(context, { slow: slowed ?? undefined, requests })).results
@@ -599,6 +606,11 @@ async function runParent(): Promise<void> {
   const seed = positiveInteger(values.seed, DEFAULT_SEED, '--seed')
   const baselineRuns = positiveInteger(values['baseline-runs'], DEFAULT_BASELINE_RUNS, '--baseline-runs')
   const remeasureRuns = positiveInteger(values['remeasure-runs'], DEFAULT_REMEASURE_RUNS, '--remeasure-runs')
+  const remeasureRounds = positiveInteger(
+    values['remeasure-rounds'],
+    DEFAULT_REMEASURE_ROUNDS,
+    '--remeasure-rounds',
+  )
   const factor = values.factor === undefined ? DEFAULT_FACTOR : Number(values.factor)
   slowReps(factor)
   if (values.only !== undefined && values.only !== 'aa' && values.only !== 'regression') {
@@ -617,6 +629,7 @@ async function runParent(): Promise<void> {
     time: values.time,
     factor,
     remeasureRuns,
+    remeasureRounds,
     childCount: 0,
     lockWaitNs: 0,
   }
@@ -677,7 +690,7 @@ async function runParent(): Promise<void> {
     '',
     `Settings: ${suite.length} benches, bench() at ${values.time === undefined ? 'its default time (500 ms)' : `time ${values.time}`}; ` +
       `checkSuite() defaults (threshold 5%, confidence 0.95, Holm); baseline from ${baselineRuns} fresh process${baselineRuns === 1 ? '' : 'es'}; ` +
-      `suspects re-measured in ${remeasureRuns} fresh process${remeasureRuns === 1 ? '' : 'es'}; ` +
+      `suspects re-measured in rounds of ${remeasureRuns} fresh process${remeasureRuns === 1 ? '' : 'es'}, at most ${remeasureRounds}; ` +
       `${trials} trials of each kind; the slowed bench does ${factor}× the work (${slowReps(factor)} repetitions instead of ${BASE_REPS}); seed ${seed}.` +
       (failed.length > 0 ? ` ${failed.length} trial(s) failed to measure and are not counted.` : ''),
     '',
@@ -711,6 +724,7 @@ async function runParent(): Promise<void> {
             factor,
             baselineRuns,
             remeasureRuns,
+            remeasureRounds,
             benches: suite.map((b) => b.name),
           },
           baseline: Object.fromEntries(

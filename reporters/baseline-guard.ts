@@ -186,11 +186,18 @@ export async function guardRun(
   }
   if (outcome.baseline !== null) {
     const { threshold, confidence, failOnEnvironmentChange, correction } = settings.regression
-    const { remeasureRuns } = settings.regression
+    const { remeasureRuns, remeasureRounds } = settings.regression
     outcome.check = await checkSuite(
       results,
       outcome.baseline,
-      { threshold: threshold.fraction, confidence, failOnEnvironmentChange, correction, remeasureRuns },
+      {
+        threshold: threshold.fraction,
+        confidence,
+        failOnEnvironmentChange,
+        correction,
+        remeasureRuns,
+        remeasureRounds,
+      },
       settings.update ? undefined : remeasure,
     )
     if (pages.length > 0) outcome.pages = checkPages(pages, outcome.baseline, threshold.fraction)

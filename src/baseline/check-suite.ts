@@ -1,3 +1,4 @@
+import { DEFAULT_REGRESSION_CONFIDENCE, DEFAULT_REMEASURE_ROUNDS } from '../config/schema.js'
 import { environmentDifferences } from '../env/differences.js'
 import { perfgateError } from '../errors.js'
 import type { BenchResult } from '../measure/types.js'
@@ -10,6 +11,8 @@ import {
   mergeRemeasured,
   type NamedBaselineBench,
   needsRemeasure,
+  percentOf,
+  REMEASURE_SCREEN_FRACTION,
   type RegressionOptions,
   type RegressionVerdict,
   type SuiteAdjustMethod,
@@ -39,8 +42,14 @@ export type Remeasure = (requests: readonly RemeasureRequest[]) => Promise<reado
 export interface SuiteCheckOptions extends RegressionOptions {
   /** How false alarms are controlled across benches. @default 'holm' */
   correction?: SuiteAdjustMethod
-  /** Fresh processes a suspect is measured in again. @default DEFAULT_REMEASURE_RUNS (3) */
+  /** Fresh processes a suspect is measured in again, per round. @default DEFAULT_REMEASURE_RUNS (3) */
   remeasureRuns?: number
+  /**
+   * Rounds a suspect may get: one still slower than half the threshold but not significant after
+   * a round is measured in `remeasureRuns` more fresh processes. Each round tests at
+   * (1 − confidence) / rounds. @default DEFAULT_REMEASURE_ROUNDS (3)
+   */
+  remeasureRounds?: number
 }
 
 export interface SuiteCheck {
@@ -82,6 +91,14 @@ export async function checkSuite(
       where: 'checkSuite()',
       problem: `remeasureRuns must be a whole number of processes, 0 or more, received ${String(runs)}`,
       fix: 'Use 3 (the default), or 0 to judge every bench on the run alone.',
+    })
+  }
+  const rounds = options.remeasureRounds ?? DEFAULT_REMEASURE_ROUNDS
+  if (!(Number.isInteger(rounds) && rounds >= 1)) {
+    throw perfgateError('REGRESSION_OPTIONS_INVALID', {
+      where: 'checkSuite()',
+      problem: `remeasureRounds must be a whole number of rounds, 1 or more, received ${String(rounds)}`,
+      fix: `Use ${DEFAULT_REMEASURE_ROUNDS} (the default), or 1 to decide after one round of fresh processes.`,
     })
   }
   const latest = new Map<string, BenchResult>()
@@ -138,14 +155,23 @@ export async function checkSuite(
   let remeasureError: string | null =
     remeasure === undefined ? 'no re-measurement was available' : runs === 0 ? 'remeasureRuns is 0' : null
   let measured = 0
-  if (remeasure !== undefined) {
-    const requests = [...suspects.map((v) => v.name), ...controls].map((name) => ({
+  // Rounds: each suspect still slower than the screen but not significant after a round gets
+  // `runs` more fresh processes, and is judged on all of its fresh processes so far. Each round
+  // tests at alpha / rounds (Bonferroni across rounds, Holm across the suspects of a round), so a
+  // suspect that is no regression fails in some round with probability at most alpha however the
+  // rounds go.
+  const confidence = options.confidence ?? DEFAULT_REGRESSION_CONFIDENCE
+  const roundOptions = { ...options, confidence: 1 - (1 - confidence) / rounds }
+  const decided = new Map<string, RegressionVerdict>()
+  let pending = suspects.map((v) => v.name)
+  for (let round = 0; round < rounds && pending.length > 0 && remeasureError === null; round++) {
+    const requests = [...pending, ...controls].map((name) => ({
       name,
       batchSize: benchOf.get(name)!.batchSize,
     }))
     for (let run = 0; run < runs; run++) {
       try {
-        const got = await remeasure(requests)
+        const got = await remeasure!(requests)
         const controlChanges = got
           .filter((r) => controls.includes(r.name))
           .map((r) => logChange(r, benchOf.get(r.name)!))
@@ -162,37 +188,50 @@ export async function checkSuite(
         break
       }
     }
+    // The fresh processes alone decide, adjusted across the benches of this round.
+    const judged = adjustForSuite(
+      pending.flatMap((name) => {
+        const fresh = again.get(name)
+        const bench = benchOf.get(name)
+        if (fresh === undefined || bench === undefined) return []
+        const machine =
+          controls.length === 0
+            ? undefined
+            : {
+                logShift: fresh.map((f) => f.shift),
+                basis: `the ${controls.length === 1 ? 'bench' : `${controls.length} benches`} measured beside it as controls (${controls.map((c) => `"${c}"`).join(', ')})`,
+              }
+        return [
+          checkRegression(
+            fresh.map((f) => f.result),
+            { ...bench, name },
+            env,
+            roundOptions,
+            machine,
+          ),
+        ]
+      }),
+      correction,
+    )
+    const last = round === rounds - 1 || remeasureError !== null
+    for (const verdict of judged) decided.set(verdict.name, verdict)
+    pending = last ? [] : judged.filter((v) => v.status !== 'regressed' && stillSuspect(v)).map((v) => v.name)
   }
-  // The fresh processes alone decide, adjusted across the benches that were re-measured.
-  const second = adjustForSuite(
-    suspects.flatMap((verdict) => {
-      const fresh = again.get(verdict.name)
-      const bench = benchOf.get(verdict.name)
-      if (fresh === undefined || bench === undefined) return []
-      const machine =
-        controls.length === 0
-          ? undefined
-          : {
-              logShift: fresh.map((f) => f.shift),
-              basis: `the ${controls.length === 1 ? 'bench' : `${controls.length} benches`} measured beside it as controls (${controls.map((c) => `"${c}"`).join(', ')})`,
-            }
-      return [
-        checkRegression(
-          fresh.map((f) => f.result),
-          bench,
-          env,
-          options,
-          machine,
-        ),
-      ]
-    }),
-    correction,
-  )
-  const secondByName = new Map(second.map((v) => [v.name, v]))
   const verdicts = adjusted.map((verdict) => {
     if (!suspects.includes(verdict)) return verdict
-    const fresh = secondByName.get(verdict.name)
-    if (fresh !== undefined) return mergeRemeasured(verdict, fresh)
+    const fresh = decided.get(verdict.name)
+    if (fresh !== undefined) {
+      const merged = mergeRemeasured(verdict, fresh)
+      if (rounds === 1) return merged
+      const level = percentOf(roundOptions.confidence)
+      return {
+        ...merged,
+        notes: [
+          ...merged.notes,
+          `The fresh processes are judged at ${level}, not ${percentOf(confidence)}: a suspect may get up to ${rounds} rounds of them, and each round takes its share of the false-alarm rate.`,
+        ],
+      }
+    }
     const why = remeasureError ?? 'the re-measurement did not measure it'
     return {
       ...verdict,
@@ -203,4 +242,12 @@ export async function checkSuite(
     }
   })
   return { verdicts, ...done, remeasureError, remeasureRuns: measured }
+}
+
+/** Still a suspect after a round: not decided either way, and slower than the screen. */
+function stillSuspect(verdict: RegressionVerdict): boolean {
+  return (
+    (verdict.status === 'inconclusive' || verdict.status === 'unchanged') &&
+    Math.log(verdict.ratio) > Math.log1p(verdict.threshold) * REMEASURE_SCREEN_FRACTION
+  )
 }

@@ -527,8 +527,9 @@ export function describeDifferences(differences: readonly EnvironmentDifference[
   return differences.map((d) => `${d.field} ${d.a} → ${d.b}`).join('; ')
 }
 
-function percentOf(confidence: number): string {
-  return formatPercent(confidence)
+/** A confidence level as people write it: 95%, 99%, 98.33% (up to two decimals, none trailing). */
+export function percentOf(confidence: number): string {
+  return `${Number((confidence * 100).toFixed(2))}%`
 }
 
 /** `p = 0.032`, or `p < 1e-300` when it underflowed to 0 (a p-value is never exactly 0). */

@@ -74,6 +74,14 @@ export const DEFAULT_REGRESSION_CORRECTION = 'holm'
  * between processes (docs/accuracy.md, "Regression guard").
  */
 export const DEFAULT_REMEASURE_RUNS = 3
+/**
+ * Rounds of re-measurement a suspect may get: one that still looks slower than half the threshold
+ * but is not significant after a round is measured in `remeasureRuns` more fresh processes. Each
+ * round tests at (1 − confidence) / rounds, so together they keep the false-alarm rate.
+ */
+export const DEFAULT_REMEASURE_ROUNDS = 3
+/** Most rounds `remeasureRounds` accepts. */
+export const MAX_REMEASURE_ROUNDS = 5
 /** Fresh processes a baseline is recorded from on an update (PERFGATE_UPDATE=1 or vitest -u). */
 export const DEFAULT_BASELINE_RUNS = 5
 /** Most processes either setting accepts: each one is a whole run of the benches concerned. */
@@ -515,6 +523,18 @@ const regressionSchema = strict(
       'Fresh processes a suspected regression (slower than half the threshold) is measured in again before the verdict; 0 judges the run alone.',
       0,
     ).default(DEFAULT_REMEASURE_RUNS),
+    /** Rounds of re-measurement a suspect may get. @default DEFAULT_REMEASURE_ROUNDS */
+    remeasureRounds: z
+      .int({ error: expected(`a whole number of rounds from 1 to ${MAX_REMEASURE_ROUNDS}`) })
+      .min(1, { error: expected(`a whole number of rounds from 1 to ${MAX_REMEASURE_ROUNDS}`) })
+      .max(MAX_REMEASURE_ROUNDS, {
+        error: expected(`a whole number of rounds from 1 to ${MAX_REMEASURE_ROUNDS}`),
+      })
+      .meta({
+        description:
+          'Rounds of remeasureRuns fresh processes a suspect may get: one still slower than half the threshold but not significant after a round gets another. Each round tests at (1 - confidence) / rounds, so together they keep the false-alarm rate; 1 decides after one round.',
+      })
+      .default(DEFAULT_REMEASURE_ROUNDS),
     /** Fresh processes an update records the baseline from. @default DEFAULT_BASELINE_RUNS */
     baselineRuns: processRuns(
       'Fresh processes a baseline is recorded from when the run updates it (PERFGATE_UPDATE=1 or vitest -u); each bench is measured once per process.',

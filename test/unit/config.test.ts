@@ -15,6 +15,7 @@ import {
   DEFAULT_REGRESSION_CONFIDENCE,
   DEFAULT_REGRESSION_CORRECTION,
   DEFAULT_REGRESSION_THRESHOLD,
+  DEFAULT_REMEASURE_ROUNDS,
   DEFAULT_REMEASURE_RUNS,
   perfgateConfigSchema,
 } from '../../src/config/schema.js'
@@ -49,6 +50,7 @@ describe('parseConfig', () => {
       failOnEnvironmentChange: false,
       correction: 'holm',
       remeasureRuns: 3,
+      remeasureRounds: 3,
       baselineRuns: 5,
     })
   })
@@ -62,6 +64,7 @@ describe('parseConfig', () => {
         failOnEnvironmentChange: DEFAULT_FAIL_ON_ENVIRONMENT_CHANGE,
         correction: DEFAULT_REGRESSION_CORRECTION,
         remeasureRuns: DEFAULT_REMEASURE_RUNS,
+        remeasureRounds: DEFAULT_REMEASURE_ROUNDS,
         baselineRuns: DEFAULT_BASELINE_RUNS,
       },
       output: { dir: DEFAULT_OUTPUT_DIR, baseline: DEFAULT_BASELINE_NAME, log: DEFAULT_LOG_FILE },
@@ -122,16 +125,23 @@ describe('parseConfig', () => {
   })
 
   it('bounds the processes a regression check and a baseline may take', () => {
-    expect(parseConfig({ regression: { remeasureRuns: 0, baselineRuns: 1 } }).regression).toMatchObject({
+    expect(
+      parseConfig({ regression: { remeasureRuns: 0, remeasureRounds: 1, baselineRuns: 1 } }).regression,
+    ).toMatchObject({
       remeasureRuns: 0,
+      remeasureRounds: 1,
       baselineRuns: 1,
     })
     expect(
-      messageOf(() => parseConfig({ regression: { remeasureRuns: 2.5, baselineRuns: 0 } })),
+      messageOf(() =>
+        parseConfig({ regression: { remeasureRuns: 2.5, remeasureRounds: 6, baselineRuns: 0 } }),
+      ),
     ).toMatchInlineSnapshot(`
       "perfgate: Invalid "perfgate" config in package.json:
       ✖ Expected a whole number of processes from 0 to 20, received 2.5
         → at regression.remeasureRuns
+      ✖ Expected a whole number of rounds from 1 to 5, received 6
+        → at regression.remeasureRounds
       ✖ Expected a whole number of processes from 1 to 20, received 0
         → at regression.baselineRuns
       Fix it in the "perfgate" section of package.json."
@@ -333,6 +343,7 @@ describe('did you mean', () => {
       'failOnEnvironmentChange',
       'correction',
       'remeasureRuns',
+      'remeasureRounds',
       'baselineRuns',
     ])
     expect(knownKeysAt(perfgateConfigSchema, ['budgets', 'bench', 'any name'])).toContain('p95')
