@@ -35,6 +35,8 @@ import {
  *   4. checkRegression() on those fresh processes alone, adjustForSuite() over the re-measured
  *      benches, then mergeRemeasured(first, second): the fresh processes decide. They are new
  *      data, so the screen does not bias them, and the family to adjust for is the suspects.
+ *      A suspect still above the screen but not significant gets further rounds (up to
+ *      DEFAULT_REMEASURE_ROUNDS), each tested at alpha / rounds.
  */
 
 /** What a comparison with the baseline concluded. */

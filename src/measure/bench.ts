@@ -7,7 +7,7 @@ import { afterBench } from '../profile/profile-targets.js'
 import { recordResult } from '../results/result-sink.js'
 import { createBatchRunner, isThenable } from './batch-runner.js'
 import { benchDefaults } from './bench-defaults.js'
-import { runHookedBatch, warmUpAndCalibrate } from './calibrate.js'
+import { resizedBatchSize, runHookedBatch, warmUpAndCalibrate } from './calibrate.js'
 import { benchCacheKey, resolveCalibrationCache } from './calibration-cache.js'
 import {
   DEFAULT_BENCH_TIME_NS,
@@ -22,6 +22,9 @@ import { checkConfidence, checkPositiveInteger, resolveTime, resolveWarmup } fro
 import { summarizeBatches } from './summarize.js'
 import { nowNs } from './timer.js'
 import type { BatchHooks, BenchFn, BenchMemory, BenchOptions, BenchResult } from './types.js'
+
+/** Times a bench may size its batches again after calibration (see resizedBatchSize). */
+const MAX_RESIZES = 2
 
 /**
  * Measure a function: warm it up, choose a batch size, then time batches until the time budget is
@@ -86,12 +89,15 @@ async function measure(
   } catch (error) {
     throw perfgateError('BENCH_FAILED', { name, phase: 'warm-up' }, error)
   }
-  const k = calibration.batchSize
-  if (cache && calibration.source === 'calibrated') cache.set(cacheKey, k)
+  let k = calibration.batchSize
+  let batchSizeSource = calibration.source
+  let warmupNs = calibration.warmupNs
+  if (cache && batchSizeSource === 'calibrated') cache.set(cacheKey, k)
 
   const batchTimesNs: number[] = []
   let lastYield = nowNs()
   let lastBatchNs = calibration.perCallNs * k
+  let resizes = 0
   try {
     while (batchTimesNs.length < settings.maxSamples) {
       const now = nowNs()
@@ -99,6 +105,22 @@ async function measure(
       if (batchTimesNs.length >= settings.minSamples && now + lastBatchNs > deadline) break
       lastBatchNs = await runHookedBatch(run, k, hooks)
       batchTimesNs.push(lastBatchNs)
+      // Code that V8 optimised only after calibration runs faster than it was sized for: size
+      // its batches again and start sampling over, the earlier batches being warm-up really.
+      // Only in the first half of the budget, so the minimum samples still fit.
+      const resized =
+        fixedBatchSize === undefined && resizes < MAX_RESIZES && nowNs() - start < settings.budgetNs / 2
+          ? resizedBatchSize(batchTimesNs, k, TARGET_BATCH_NS, remembered)
+          : undefined
+      if (resized !== undefined) {
+        lastBatchNs = (lastBatchNs / k) * resized
+        k = resized
+        resizes++
+        batchTimesNs.length = 0
+        warmupNs = nowNs() - start
+        batchSizeSource = k === remembered ? 'remembered' : 'calibrated'
+        if (cache && batchSizeSource === 'calibrated') cache.set(cacheKey, k)
+      }
       if (!isAsync && nowNs() - lastYield > YIELD_EVERY_NS) {
         // A long synchronous loop would starve timers and worker IPC; give them a turn.
         await new Promise<void>((resolve) => setImmediate(resolve))
@@ -127,9 +149,9 @@ async function measure(
     timing: {
       startedAt,
       wallNs,
-      warmupNs: calibration.warmupNs,
+      warmupNs,
       budgetNs: settings.budgetNs,
-      batchSizeSource: calibration.source,
+      batchSizeSource,
       endedAt: new Date().toISOString(),
       lockWaitNs: 0,
     },

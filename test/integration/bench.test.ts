@@ -81,6 +81,22 @@ describe('bench()', () => {
     expect(Math.min(...result.batchTimesNs)).toBeLessThan(2e6)
   })
 
+  it('sizes its batches again when the function speeds up after calibration, as late-optimised code does', async () => {
+    // 400 µs per call for the first 150 calls (warm-up and calibration see only that), then
+    // 50 µs: batches sized for the slow phase would last 0.4 ms instead of 3–6 ms.
+    let calls = 0
+    const settles = () => {
+      const end = performance.now() + (++calls <= 150 ? 0.4 : 0.05)
+      while (performance.now() < end) {}
+    }
+    const result = await bench('settles late', settles, { time: 400, calibrationCache: false })
+    expect(result.batchSize).toBeGreaterThanOrEqual(32)
+    expect(result.stats.medianNs).toBeLessThan(100e3)
+    // The slow phase counts as warm-up, and none of its batches is in the sample.
+    expect(result.timing.warmupNs).toBeGreaterThan(150 * 0.4e6)
+    expect(result.stats.calls).toBeLessThan(calls - 150)
+  })
+
   it('keeps memory bounded: never more batches than maxSamples', async () => {
     const result = await bench('bounded', () => 0, { time: 100, maxSamples: 50 })
     expect(result.stats.samples).toBeLessThanOrEqual(50)

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { batchSizeFor, warmUpAndCalibrate } from '../../src/measure/calibrate.js'
+import {
+  batchSizeFor,
+  resizedBatchSize,
+  SETTLE_BATCHES,
+  warmUpAndCalibrate,
+} from '../../src/measure/calibrate.js'
 
 const TARGET_NS = 5.82e6
 
@@ -61,5 +66,33 @@ describe('warmUpAndCalibrate', () => {
     )
     expect(calibration).toMatchObject({ batchSize: 512, source: 'option' })
     expect(calls.every((k) => k === 512)).toBe(true)
+  })
+})
+
+describe('resizedBatchSize', () => {
+  const batches = (batchNs: number, count = SETTLE_BATCHES) => Array<number>(count).fill(batchNs)
+
+  it('sizes batches again when the code sped up after calibration (V8 optimised it late)', () => {
+    // Calibrated at ~450 µs per call: 8 calls per batch. Optimised, a call takes ~100 µs, so the
+    // batches last 0.8 ms where 2.9–5.8 ms were meant.
+    expect(resizedBatchSize(batches(8 * 100e3), 8, TARGET_NS)).toBe(32)
+  })
+
+  it('waits for enough batches, and leaves batches within the sticky band alone', () => {
+    expect(resizedBatchSize(batches(8 * 100e3, SETTLE_BATCHES - 1), 8, TARGET_NS)).toBeUndefined()
+    // 1.6 ms batches are above target / 4: kept, as a remembered size would be.
+    expect(resizedBatchSize(batches(1.6e6), 16, TARGET_NS)).toBeUndefined()
+    // Slower code is not the case this is for.
+    expect(resizedBatchSize(batches(9e6), 16, TARGET_NS)).toBeUndefined()
+  })
+
+  it('looks at the median of the recent batches, so one fast batch does not resize', () => {
+    expect(resizedBatchSize([4e6, 4e6, 0.5e6, 4e6, 4e6], 16, TARGET_NS)).toBeUndefined()
+    expect(resizedBatchSize([4e6, 4e6, 0.5e6, 0.5e6, 0.5e6, 0.5e6], 16, TARGET_NS)).toBe(128)
+  })
+
+  it('keeps a remembered size that fits the new speed', () => {
+    // 100 µs per call: fresh would be 32 (3.2 ms); a remembered 16 (1.6 ms) is within the band.
+    expect(resizedBatchSize(batches(8 * 100e3), 8, TARGET_NS, 16)).toBe(16)
   })
 })
