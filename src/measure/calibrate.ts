@@ -21,19 +21,8 @@ export interface Calibration {
   source: 'option' | 'remembered' | 'calibrated'
 }
 
-/** Probe batches the per-call estimate is taken from. */
+/** Probe batches the per-call estimate is taken from; their median is the estimate. */
 const PROBE_BATCHES = 7
-/**
- * The estimate is the second fastest probe, not their median. A stall (a major GC of earlier
- * garbage, the VM descheduled for a few ms) only ever makes a probe slower, and a median falls to
- * it once four of seven are hit. In bench/regression-accuracy.ts a ~0.35 µs allocating function
- * once calibrated to 512 calls per batch where 8192 were due: batches of 0.2 ms instead of 3–6 ms,
- * which mostly miss the minor GCs its allocation causes. Its per-call median read ~15% below what
- * 3–6 ms batches give, so every later run that calibrated normally looked like a regression
- * against the baseline recorded that way.
- * Second fastest rather than fastest, so one reading cut short by the clock cannot halve it.
- */
-const PROBE_RANK = 1
 /** The largest batch batchSizeFor() gives. */
 const MAX_CALLS_PER_BATCH = 2 ** 30
 
@@ -54,8 +43,10 @@ export function batchSizeFor(perCallNs: number, targetBatchNs: number): number {
 /**
  * Warm the function up through the same loops that will time it (so each loop is optimised with
  * the function inlined), growing the batch until it reaches CALIBRATION_BATCH_NS (or the target,
- * if smaller), then estimate the per-call cost from seven batches of that size (see PROBE_RANK) and choose
- * the batch size for the target from it.
+ * if smaller), then estimate the per-call cost from the median of seven batches of that size and choose the
+ * batch size for the target from it. A stall in four of them inflates the estimate and so
+ * shortens the batches; bench() then sizes them again once sampling shows it
+ * ({@link resizedBatchSize}).
  *
  * `runs` are independently compiled copies of the same loop; warm-up rotates through all of them
  * so every copy is optimised before anything is recorded.
@@ -97,7 +88,7 @@ export async function warmUpAndCalibrate(
   for (let i = 0; i < PROBE_BATCHES; i++)
     perCall.push((await runHookedBatch(copies[turn++ % copies.length]!, k, hooks)) / k)
   perCall.sort((a, b) => a - b)
-  const perCallNs = perCall[PROBE_RANK] ?? lastNs / k
+  const perCallNs = perCall[PROBE_BATCHES >> 1] ?? lastNs / k
   const fresh = batchSizeFor(perCallNs, options.targetBatchNs)
   const batchSize = stickyBatchSize(options.rememberedBatchSize, fresh, perCallNs, options.targetBatchNs)
   return {
@@ -120,6 +111,9 @@ export const SETTLE_BATCHES = 5
  * than it was calibrated at. In bench/regression-accuracy.ts a map/filter/reduce over 1000
  * numbers ran ~450 µs per call in its first batches and ~100 µs once optimised, so it was timed
  * in batches of 8 calls, 0.8 ms where 3–6 ms were meant, and its per-process median spread 10–17%.
+ * A stall during calibration does the same: a ~0.35 µs allocating function once calibrated to
+ * 512 calls per batch where 8192 were due, batches of 0.2 ms that mostly miss the minor GCs its
+ * allocation causes, so it read ~15% below what 3–6 ms batches give.
  */
 export function resizedBatchSize(
   batchTimesNs: readonly number[],

@@ -40,7 +40,9 @@ it('passes: the fast endpoint meets its budget, the slow one is shown to break i
   expect(stdout).toMatch(/✓ .*GET \/api\/users keeps p95 under 25 ms/)
   expect(stdout).toMatch(/✓ .*GET \/api\/users-slow breaks the same budget/)
   expect(stdout).toMatch(/✓ .*GET \/api\/report keeps p95 under 50 ms up to its breaking point/)
-  expect(stdout).toMatch(/"GET \/api\/report" breaking point/)
+  // The search's summary: a breaking point, or, on a busy machine where the level at the edge
+  // passed once and failed once, the 'inconsistent' verdict the example accepts (see api.perf.ts).
+  expect(stdout).toMatch(/"GET \/api\/report"(?: breaking point|: passing is not monotone in load)/)
 })
 
 it('logs every probe of the breaking-point search, and perfgate report plots the curve', async () => {
