@@ -1,4 +1,4 @@
-import type { RegressionVerdict } from '../src/baseline/regression.js'
+import { percentOf, type RegressionVerdict } from '../src/baseline/regression.js'
 import { formatLimit } from '../src/budget/explain-budget.js'
 import { DEFAULT_PERCENT_DIGITS, formatDuration, formatRange, formatRatio } from '../src/budget/format.js'
 import { type BudgetStatus, type BudgetVerdict, worstStatus } from '../src/budget/verdict.js'
@@ -221,7 +221,14 @@ export function formatRunSummary(summary: RunSummary): string {
       `${STATUS_TEXT[b.status]}${b.negated ? ' (as .not expected)' : ''}`,
     ])
     const header = ['bench', 'median (95% CI)', 'p95', 'batches × calls', 'budget']
-    lines.push(...textTable([...header, ...(compared ? ['vs baseline (95% CI)'] : []), 'verdict'], rows))
+    // Re-measured benches are judged at their round's level (98.33% at the defaults): say so.
+    const levels = [
+      ...new Set(summary.benches.flatMap((b) => (b.regression === null ? [] : [b.regression.confidence]))),
+    ]
+      .sort((a, b) => a - b)
+      .map(percentOf)
+    const baselineHeader = `vs baseline (${levels.join(' or ')} CI)`
+    lines.push(...textTable([...header, ...(compared ? [baselineHeader] : []), 'verdict'], rows))
   }
   if (summary.comparisons.length > 0) {
     lines.push('')

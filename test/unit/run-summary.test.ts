@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { collectRecords, type ReportedModule } from '../../reporters/collect-records.js'
 import { formatRunSummary, summarizeRun } from '../../reporters/run-summary.js'
+import { baselineFromResults } from '../../src/baseline/baseline-file.js'
+import { checkSuite } from '../../src/baseline/check-suite.js'
 import { evaluateBenchBudget } from '../../src/budget/evaluate-bench-budget.js'
 import { formatDuration, formatRange, formatRatio } from '../../src/budget/format.js'
 import { parseBenchBudget } from '../../src/budget/parse-bench-budget.js'
 import type { PerfRecord } from '../../src/results/result-sink.js'
 import { judgeScaling } from '../../src/scaling/judge-scaling.js'
 import { benchResult, uniformTimes } from '../fixtures/bench-results.js'
+import { processRuns } from '../fixtures/process-runs.js'
 import { scalingResult } from '../fixtures/scaling-results.js'
 
 const sort = benchResult({ name: 'sort 10k', perCallNs: uniformTimes(2.4e6, 0.1, 200) })
@@ -101,6 +104,32 @@ describe('formatRunSummary', () => {
 
       2 benches: 1 fail, 1 unguarded"
     `)
+  })
+
+  it('says at which confidence the baseline column is: 95%, and 98.33% for what was re-measured in rounds', async () => {
+    const baseline = baselineFromResults('main', [
+      ...processRuns('sort 10k', 2.4e6, 5, 1),
+      ...processRuns('parse', 80e3, 5, 2),
+    ])
+    // parse looks 30% slower in the run and in each fresh process: re-measured and confirmed.
+    const slower = processRuns('parse', 80e3 * 1.3, 1, 9)[0]!
+    const check = await checkSuite([sort, slower], baseline, {}, async () => [
+      processRuns('parse', 80e3 * 1.3, 1, 10)[0]!,
+    ])
+    const entry = (name: string, result: typeof sort) => ({
+      test: name,
+      names: [name],
+      file: 'perf/a.perf.ts',
+      path: '/project/perf/a.perf.ts',
+      state: 'passed' as const,
+      records: [{ kind: 'bench' as const, result }],
+    })
+    const text = formatRunSummary(summarizeRun([entry('sort', sort), entry('parse', slower)], check.verdicts))
+    expect(text).toContain('vs baseline (95% or 98.33% CI)')
+    const alone = await checkSuite([sort], baseline)
+    expect(formatRunSummary(summarizeRun([entry('sort', sort)], alone.verdicts))).toContain(
+      'vs baseline (95% CI)',
+    )
   })
 
   it('prints nothing for a run without perf records', () => {
