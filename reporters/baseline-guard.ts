@@ -305,6 +305,11 @@ export function formatGuard(outcome: GuardOutcome, root: string): string {
       )
     }
   }
+  // A baseline whose processes disagree keeps its bench inconclusive run after run: say so even
+  // when nothing failed (a regressed bench has it among its notes already).
+  for (const v of verdicts) {
+    if (v.status !== 'regressed' && v.baselineWarning !== undefined) lines.push(`⚠ ${v.baselineWarning}`)
+  }
   const pagesRegressed = outcome.pages?.verdicts.filter((v) => v.status === 'regressed') ?? []
   for (const v of pagesRegressed) lines.push('', `✗ Regression: ${v.reason}`)
   for (const { page, why } of outcome.pages?.changed ?? []) {

@@ -172,3 +172,42 @@ export function compareProcesses(
     centerNs: [Math.exp(meanX), Math.exp(meanY)],
   }
 }
+
+/** A baseline process whose per-call median sits far from the others'. */
+export interface WildProcess {
+  /** Position among the baseline's processes, from 0. */
+  index: number
+  medianNs: number
+  /** Its median over the median of all processes' medians: 1.7 is 70% slower. */
+  ratio: number
+}
+
+/** How far from the others a process must be, in robust standard deviations, to be called wild. */
+export const WILD_PROCESS_SCALES = 5
+/** ...and at least this far, as a ratio: smaller gaps are the ordinary spread between processes. */
+export const WILD_PROCESS_MIN_RATIO = 1.1
+
+/**
+ * The processes of a baseline that ran far from the rest: more than {@link WILD_PROCESS_SCALES}
+ * robust standard deviations (1.4826 × the median absolute deviation of log medians, at least
+ * 1%) and more than 10% from the median process. Needs 4 processes or more.
+ *
+ * One such process widens every interval of its bench (in bench/regression-accuracy.ts, one of
+ * five made a bench's spread 32% and its 10% regression undetectable), and two or more that agree
+ * with each other are a second state the code settles into in some processes. Either way the
+ * user is better told than left with a bench that stays 'inconclusive'.
+ */
+export function wildProcesses(mediansNs: readonly number[]): WildProcess[] {
+  if (mediansNs.length < 4) return []
+  const logs = mediansNs.map((m) => Math.log(Math.max(m, 1e-9)))
+  const center = median(sortSamples(logs))
+  const mad = median(sortSamples(logs.map((l) => Math.abs(l - center))))
+  const scale = Math.max(1.4826 * mad, 0.01)
+  const minGap = Math.log(WILD_PROCESS_MIN_RATIO)
+  return logs.flatMap((l, index) => {
+    const gap = Math.abs(l - center)
+    return gap > WILD_PROCESS_SCALES * scale && gap > minGap
+      ? [{ index, medianNs: mediansNs[index]!, ratio: Math.exp(l - center) }]
+      : []
+  })
+}

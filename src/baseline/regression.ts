@@ -17,6 +17,8 @@ import {
   type ProcessComparison,
   processMediansNs,
   splitBatchesByRun,
+  type WildProcess,
+  wildProcesses,
 } from './process-spread.js'
 
 /*
@@ -150,6 +152,11 @@ export interface RegressionVerdict {
   reason: string
   /** Caveats that do not change the status: different batch sizes, minor environment changes. */
   notes: string[]
+  /**
+   * Set when the baseline's processes disagree (see wildProcesses): the note that says so, which
+   * the reporter prints whatever the status, since such a bench tends to stay inconclusive.
+   */
+  baselineWarning?: string
   /** Set by {@link adjustForSuite}. */
   adjustment?: SuiteAdjustment
   /** Set by {@link mergeRemeasured}: the first measurement, which this one re-measured. */
@@ -269,6 +276,10 @@ export function checkRegression(
     medians.map((m) => m * Math.exp(-(machine?.logShift[i] ?? 0))),
   )
   const baselineMedians = baseline.batchTimesNs.length > 0 ? processMediansNs(baseline) : []
+  const wild = wildProcesses(baselineMedians)
+  const baselineWarning =
+    wild.length > 0 ? describeWildProcesses(wild, baselineMedians.length, name) : undefined
+  if (baselineWarning !== undefined) notes.push(baselineWarning)
   const hasRaw = currentMedians.length > 0 && baselineMedians.length > 0
   const comparison = compareProcesses(currentMedians, baselineMedians, confidence)
   if (machine !== undefined && hasRaw) {
@@ -338,7 +349,26 @@ export function checkRegression(
     environmentChanged: major.length > 0,
     reason,
     notes,
+    ...(baselineWarning !== undefined && { baselineWarning }),
   }
+}
+
+/** The note on a baseline whose processes disagree (see wildProcesses). */
+function describeWildProcesses(wild: readonly WildProcess[], processes: number, name: string): string {
+  const offs = wild
+    .map((w) =>
+      w.ratio >= 1 ? `${formatPercent(w.ratio - 1)} slower` : `${formatPercent(1 - w.ratio)} faster`,
+    )
+    .join(', ')
+  const who =
+    wild.length === 1
+      ? `One of the baseline's ${processes} processes`
+      : `${wild.length} of the baseline's ${processes} processes`
+  return (
+    `${who} ran far from the others (${offs} than the median process), which widens every interval of "${name}" ` +
+    '(or shows a second speed the code settles into in some processes). ' +
+    'Record the baseline again (PERFGATE_UPDATE=1 or vitest -u) to see whether it was a fluke; if it comes back, the bench measures a process state, not only the code.'
+  )
 }
 
 function explain(

@@ -15,9 +15,11 @@ import {
   readBaseline,
   writeBaselineAtomic,
 } from '../../src/baseline/baseline-file.js'
+import { checkSuite } from '../../src/baseline/check-suite.js'
 import { parseConfig } from '../../src/config/load-config.js'
 import type { WebResult } from '../../src/web/types.js'
 import { benchResult } from '../fixtures/bench-results.js'
+import { processRuns } from '../fixtures/process-runs.js'
 import { webResult } from '../fixtures/web-results.js'
 
 describe('guardSettings', () => {
@@ -116,5 +118,38 @@ describe('guardRun with pages', () => {
     } finally {
       await rm(root, { recursive: true, force: true })
     }
+  })
+})
+
+describe('formatGuard: a baseline whose processes disagree', () => {
+  it('warns about the bench even when nothing failed', async () => {
+    const baseline = baselineFromResults(
+      'default',
+      processRuns('regex', 600, 5, 3, { factors: [1, 1.01, 0.99, 1, 1.7] }),
+    )
+    // Re-measured (it looks slower than the screen in its own process) and not confirmed.
+    const check = await checkSuite(
+      processRuns('regex', 700, 1, 4, { factors: [1] }),
+      baseline,
+      {},
+      async () => processRuns('regex', 600, 1, 5, { factors: [1] }),
+    )
+    expect(check.verdicts[0]!.status).not.toBe('regressed')
+    const text = formatGuard(
+      {
+        name: 'default',
+        baselineFile: '/p/.perfgate/baselines/default.json',
+        candidateFile: null,
+        baseline,
+        accepted: false,
+        processes: 1,
+        check,
+        pages: null,
+        errors: [],
+      },
+      '/p',
+    )
+    expect(text).toContain(`⚠ One of the baseline's 5 processes ran far from the others (`)
+    expect(text).toContain('Record the baseline again (PERFGATE_UPDATE=1 or vitest -u)')
   })
 })

@@ -4,6 +4,7 @@ import {
   DEFAULT_PROCESS_SPREAD,
   PROCESS_SPREAD_PRIOR_DF,
   processMediansNs,
+  wildProcesses,
 } from '../../src/baseline/process-spread.js'
 import { studentTCdf } from '../../src/stats/student-t.js'
 
@@ -65,5 +66,26 @@ describe('compareProcesses', () => {
     const none = compareProcesses([], [1], 0.95)
     expect(none.ratio).toBeNaN()
     expect(none.interval).toEqual([0, Number.POSITIVE_INFINITY])
+  })
+})
+
+describe('wildProcesses', () => {
+  it('finds one process far from four that agree', () => {
+    const wild = wildProcesses([1000, 1010, 990, 1005, 1700])
+    expect(wild).toHaveLength(1)
+    expect(wild[0]).toMatchObject({ index: 4, medianNs: 1700 })
+    expect(wild[0]!.ratio).toBeCloseTo(1.7 / 1.005, 2)
+  })
+
+  it('finds a second state two processes share', () => {
+    expect(wildProcesses([1000, 1200, 1000, 1210, 1005]).map((w) => w.index)).toEqual([1, 3])
+  })
+
+  it('leaves the ordinary spread alone, and says nothing with fewer than 4 processes', () => {
+    // 2–4% between processes: this machine's usual spread.
+    expect(wildProcesses([1000, 1030, 980, 1040, 1010])).toEqual([])
+    // 9% off four that agree exactly: beyond 5 robust deviations, but not 10% off.
+    expect(wildProcesses([1000, 1000, 1000, 1000, 1090])).toEqual([])
+    expect(wildProcesses([1000, 1000, 1700])).toEqual([])
   })
 })

@@ -379,3 +379,23 @@ describe('re-measuring suspected regressions', () => {
     )
   })
 })
+
+describe('checkRegression: a baseline whose processes disagree', () => {
+  it('says so in a note, with how far off, and what to do', () => {
+    const base = procs('regex', 600, 5, 3, { factors: [1, 1.01, 0.99, 1, 1.7] })
+    const verdict = check(procs('regex', 660, 3, 4, { factors: [1, 1, 1] }), base)
+    // The wild process lifts the baseline's geometric mean by 11% and widens its interval, so a
+    // real 10% slowdown goes unseen: why the user is told.
+    expect(verdict.status).not.toBe('regressed')
+    expect(verdict.notes).toContainEqual(
+      expect.stringMatching(
+        /^One of the baseline's 5 processes ran far from the others \(7\d(\.\d)?% slower than the median process\), which widens every interval of "regex" \(or shows a second speed the code settles into in some processes\)\. Record the baseline again \(PERFGATE_UPDATE=1 or vitest -u\)/,
+      ),
+    )
+  })
+
+  it('adds no note for the ordinary spread between processes', () => {
+    const verdict = check(procs('parse', 1000, 1, 5), procs('parse', 1000, 5, 6))
+    expect(verdict.notes.join(' ')).not.toContain('ran far from the others')
+  })
+})
