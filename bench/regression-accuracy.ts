@@ -33,6 +33,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
+import { seedBatchSizes } from '../reporters/seed-batch-sizes.js'
 import { baselineFromResults } from '../src/baseline/baseline-file.js'
 import { checkSuite, type RemeasureRequest } from '../src/baseline/check-suite.js'
 import { processMediansNs } from '../src/baseline/process-spread.js'
@@ -44,7 +45,7 @@ import {
 } from '../src/config/schema.js'
 import { captureEnvironment, formatEnvironmentLine } from '../src/index.js'
 import { bench } from '../src/measure/bench.js'
-import { benchCacheKey, fileCalibrationCache } from '../src/measure/calibration-cache.js'
+import { fileCalibrationCache } from '../src/measure/calibration-cache.js'
 import type { BenchOptions, BenchResult } from '../src/measure/types.js'
 import { formatNs, formatRange, formatRatio, formatShare, maxOf, median, minOf } from './numbers.js'
 import { BASE_REPS, benchRandom, suite } from './regression-suite.js'
@@ -653,8 +654,7 @@ async function runParent(): Promise<void> {
       for (let trial = 0; trial < trials; trial++) {
         // As the reporter does before a run (reporters/seed-batch-sizes.ts): the baseline's batch
         // sizes are the remembered ones, whatever an earlier trial calibrated.
-        for (const [name, bench] of Object.entries(baseline.benches))
-          cache.set(benchCacheKey(name), bench.batchSize)
+        seedBatchSizes(cache, baseline.benches)
         const record = await runTrial(context, baseline, kind, trial)
         records.push(record)
         console.error(`regression-accuracy: ${progressLine(record, trials)}`)

@@ -44,6 +44,14 @@ export function seedBatchSizesFromBaseline(
   } catch {
     return 0
   }
+  return seedBatchSizes(cache, benches)
+}
+
+/** Write each bench's batch size into `cache` where it differs; returns how many it wrote. */
+export function seedBatchSizes(
+  cache: CalibrationCache,
+  benches: Readonly<Record<string, { batchSize: number }>>,
+): number {
   let written = 0
   for (const [name, bench] of Object.entries(benches)) {
     const key = benchCacheKey(name)

@@ -12,10 +12,10 @@ import {
   type NamedBaselineBench,
   needsRemeasure,
   percentOf,
-  REMEASURE_SCREEN_FRACTION,
   type RegressionOptions,
   type RegressionVerdict,
   type SuiteAdjustMethod,
+  slowerThanScreen,
 } from './regression.js'
 
 /*
@@ -247,8 +247,5 @@ export async function checkSuite(
 
 /** Still a suspect after a round: not decided either way, and slower than the screen. */
 function stillSuspect(verdict: RegressionVerdict): boolean {
-  return (
-    (verdict.status === 'inconclusive' || verdict.status === 'unchanged') &&
-    Math.log(verdict.ratio) > Math.log1p(verdict.threshold) * REMEASURE_SCREEN_FRACTION
-  )
+  return (verdict.status === 'inconclusive' || verdict.status === 'unchanged') && slowerThanScreen(verdict)
 }

@@ -511,8 +511,13 @@ export function needsRemeasure(verdicts: readonly RegressionVerdict[]): Regressi
       v.remeasured === undefined &&
       v.status !== 'environment-changed' &&
       Number.isFinite(v.pValue) &&
-      Math.log(v.ratio) > Math.log1p(v.threshold) * REMEASURE_SCREEN_FRACTION,
+      slowerThanScreen(v),
   )
+}
+
+/** Slower than the baseline by more than {@link REMEASURE_SCREEN_FRACTION} of the threshold. */
+export function slowerThanScreen(v: Pick<RegressionVerdict, 'ratio' | 'threshold'>): boolean {
+  return Math.log(v.ratio) > Math.log1p(v.threshold) * REMEASURE_SCREEN_FRACTION
 }
 
 /**

@@ -1,3 +1,5 @@
+import { median } from '../stats/quantile.js'
+import { sortSamples } from '../stats/sorted-samples.js'
 import type { BatchRunner } from './batch-runner.js'
 import { STICKY_BATCH_FACTOR, stickyBatchSize } from './calibration-cache.js'
 import { CALIBRATION_BATCH_NS } from './defaults.js'
@@ -122,8 +124,7 @@ export function resizedBatchSize(
   rememberedBatchSize?: number,
 ): number | undefined {
   if (batchTimesNs.length < SETTLE_BATCHES) return undefined
-  const recent = batchTimesNs.slice(-SETTLE_BATCHES).sort((a, b) => a - b)
-  const medianNs = recent[SETTLE_BATCHES >> 1]!
+  const medianNs = median(sortSamples(batchTimesNs.slice(-SETTLE_BATCHES)))
   if (!(medianNs < targetBatchNs / STICKY_BATCH_FACTOR)) return undefined
   const perCallNs = medianNs / batchSize
   const fresh = batchSizeFor(perCallNs, targetBatchNs)

@@ -4,10 +4,10 @@ import { escapeHtml, escapeMarkdown } from './escape.js'
 import {
   type Axis,
   CHART_HEIGHT,
-  CHART_WIDTH,
   chartSvg,
   linearTicks,
   messageChart,
+  plotArea,
   project,
   svgCoordinate as px,
 } from './svg-charts.js'
@@ -79,13 +79,7 @@ export function breakingPointText(bp: ReportBreakingPoint): string {
   }
 }
 
-const MARGIN = { left: 64, right: 16, top: 34, bottom: 44 } as const
-const PLOT = {
-  x0: MARGIN.left,
-  x1: CHART_WIDTH - MARGIN.right,
-  y0: CHART_HEIGHT - MARGIN.bottom,
-  y1: MARGIN.top,
-} as const
+const PLOT = plotArea(64)
 
 /**
  * Each probed level's measured value (a green dot that passed, a red one that failed), joined

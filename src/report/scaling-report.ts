@@ -5,10 +5,10 @@ import { budgetVerdict, showDuration, type VerdictText } from './report-text.js'
 import {
   type Axis,
   CHART_HEIGHT,
-  CHART_WIDTH,
   chartSvg,
   logTicks,
   messageChart,
+  plotArea,
   project,
   svgCoordinate as px,
 } from './svg-charts.js'
@@ -96,13 +96,7 @@ export function claimText(s: Pick<ReportScaling, 'claim' | 'limitExponent'>): st
   return `'${s.claim}'${Number.isFinite(s.limitExponent) ? ` (≤ n^${s.limitExponent.toFixed(2)})` : ''}`
 }
 
-const MARGIN = { left: 72, right: 16, top: 34, bottom: 44 } as const
-const PLOT = {
-  x0: MARGIN.left,
-  x1: CHART_WIDTH - MARGIN.right,
-  y0: CHART_HEIGHT - MARGIN.bottom,
-  y1: MARGIN.top,
-} as const
+const PLOT = plotArea(72)
 
 const positive = (v: number) => Number.isFinite(v) && v > 0
 

@@ -17,13 +17,15 @@ export const MAX_BINS = 40
 /** Ratio of slowest to fastest time above which the time axis is logarithmic. */
 export const LOG_AXIS_MIN_SPREAD = 4
 
-const MARGIN = { left: 56, right: 16, top: 34, bottom: 44 } as const
-const PLOT = {
-  x0: MARGIN.left,
-  x1: CHART_WIDTH - MARGIN.right,
-  y0: CHART_HEIGHT - MARGIN.bottom,
-  y1: MARGIN.top,
-} as const
+/**
+ * The plotting area of a chart, in pixels: what the margins leave. Only the left margin differs
+ * between charts, as wide as their y-axis labels.
+ */
+export function plotArea(leftMargin: number): { x0: number; x1: number; y0: number; y1: number } {
+  return { x0: leftMargin, x1: CHART_WIDTH - 16, y0: CHART_HEIGHT - 44, y1: 34 }
+}
+
+const PLOT = plotArea(56)
 
 /** A map from data to pixels along one axis. */
 export interface Axis {

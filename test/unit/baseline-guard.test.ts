@@ -20,6 +20,7 @@ import { parseConfig } from '../../src/config/load-config.js'
 import type { WebResult } from '../../src/web/types.js'
 import { benchResult } from '../fixtures/bench-results.js'
 import { processRuns } from '../fixtures/process-runs.js'
+import { guardOutcome } from '../fixtures/run-reports.js'
 import { webResult } from '../fixtures/web-results.js'
 
 describe('guardSettings', () => {
@@ -135,20 +136,7 @@ describe('formatGuard: a baseline whose processes disagree', () => {
       async () => processRuns('regex', 600, 1, 5, { factors: [1] }),
     )
     expect(check.verdicts[0]!.status).not.toBe('regressed')
-    const text = formatGuard(
-      {
-        name: 'default',
-        baselineFile: '/p/.perfgate/baselines/default.json',
-        candidateFile: null,
-        baseline,
-        accepted: false,
-        processes: 1,
-        check,
-        pages: null,
-        errors: [],
-      },
-      '/p',
-    )
+    const text = formatGuard(guardOutcome(baseline, check, '/p/.perfgate/baselines/default.json'), '/p')
     expect(text).toContain(`⚠ One of the baseline's 5 processes ran far from the others (`)
     expect(text).toContain('Record the baseline again (PERFGATE_UPDATE=1 or vitest -u)')
   })
