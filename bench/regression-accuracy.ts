@@ -272,8 +272,29 @@ interface TrialRecord {
   remeasureProcesses: number
   remeasureError: string | null
   verdicts: VerdictRecord[]
+  /**
+   * Every process the trial measured, in order: the run's own, then each re-measuring one, with
+   * each bench's per-call median (ns). Enough to replay checkSuite() under another rule
+   * offline (bench/regression-replay.ts) without measuring again.
+   */
+  processes: ProcessRecord[]
   /** Set when the trial's first measuring process failed; the trial is then not counted. */
   error?: string
+}
+
+/** One measuring process of a trial: which it was, and its benches' per-call medians and batch sizes. */
+export interface ProcessRecord {
+  phase: 'run' | 'remeasure'
+  mediansNs: Record<string, number>
+  batchSizes: Record<string, number>
+}
+
+function processRecord(phase: ProcessRecord['phase'], results: readonly BenchResult[]): ProcessRecord {
+  return {
+    phase,
+    mediansNs: Object.fromEntries(results.map((r) => [r.name, processMediansNs(r)[0] ?? Number.NaN])),
+    batchSizes: Object.fromEntries(results.map((r) => [r.name, r.batchSize])),
+  }
 }
 
 function toRecord(v: RegressionVerdict): VerdictRecord {
@@ -326,7 +347,17 @@ async function runTrial(
   const busy = () => busyCores(cpuBefore, cpuTimes())
   const start = process.hrtime.bigint()
   const remeasured: string[] = []
-  const base = { kind, trial, slowed, remeasured, remeasureProcesses: 0, remeasureError: null, verdicts: [] }
+  const processes: ProcessRecord[] = []
+  const base = {
+    kind,
+    trial,
+    slowed,
+    remeasured,
+    remeasureProcesses: 0,
+    remeasureError: null,
+    verdicts: [],
+    processes,
+  }
   let first: ChildOutput
   try {
     first = await spawnChild(context, { slow: slowed ?? undefined })
@@ -340,6 +371,7 @@ async function runTrial(
       error: String(error),
     }
   }
+  processes.push(processRecord('run', first.results))
   // The re-measurement runs the same code as the first measurement: a slowed bench stays slowed.
   const check = await checkSuite(
     first.results,
@@ -347,7 +379,9 @@ async function runTrial(
     { remeasureRuns: context.remeasureRuns, remeasureRounds: context.remeasureRounds },
     async (requests) => {
       for (const r of requests) if (!remeasured.includes(r.name)) remeasured.push(r.name)
-      return (await spawnChild(context, { slow: slowed ?? undefined, requests })).results
+      const { results } = await spawnChild(context, { slow: slowed ?? undefined, requests })
+      processes.push(processRecord('remeasure', results))
+      return results
     },
   )
   return {
@@ -730,7 +764,12 @@ async function runParent(): Promise<void> {
           baseline: Object.fromEntries(
             Object.entries(baseline.benches).map(([name, b]) => [
               name,
-              { medianNs: b.stats.medianNs, batchSize: b.batchSize, batches: b.batchTimesNs.length },
+              {
+                medianNs: b.stats.medianNs,
+                batchSize: b.batchSize,
+                batches: b.batchTimesNs.length,
+                processMediansNs: processMediansNs(b),
+              },
             ]),
           ),
           trials: records,
