@@ -1,6 +1,6 @@
 import { median } from '../stats/quantile.js'
 import { sortSamples } from '../stats/sorted-samples.js'
-import { type ProcessBatches, processMediansNs } from './process-spread.js'
+import { type ProcessBatches, processMediansNs, typicalProcesses } from './process-spread.js'
 
 /*
  * The machine's own speed, taken out of a suite's comparison. Pure.
@@ -23,11 +23,12 @@ export const CONTROL_BENCHES = 3
 
 /**
  * log(current per-call median / baseline per-call median) of one process of a bench: the
- * baseline side is the geometric mean of its processes' medians. NaN without batches.
+ * baseline side is the geometric mean of its processes' medians, wild ones left out as the
+ * comparison leaves them out (see typicalProcesses). NaN without batches.
  */
 export function logChange(current: ProcessBatches, baseline: ProcessBatches): number {
   const now = processMediansNs(current)
-  const before = processMediansNs(baseline)
+  const before = typicalProcesses(processMediansNs(baseline)).keptNs
   if (now.length === 0 || before.length === 0) return Number.NaN
   const meanLog = (xs: number[]) => xs.reduce((sum, x) => sum + Math.log(Math.max(x, 1e-9)), 0) / xs.length
   return meanLog(now) - meanLog(before)

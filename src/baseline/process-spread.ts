@@ -182,17 +182,22 @@ export interface WildProcess {
   ratio: number
 }
 
-/** How far from the others a process must be, in robust standard deviations, to be called wild. */
-export const WILD_PROCESS_SCALES = 5
+/**
+ * How far from the others a process must be, in robust standard deviations, to be called wild:
+ * the modified z-score cut of Iglewicz and Hoaglin ("How to Detect and Handle Outliers", ASQC
+ * 1993). Five was too strict for five processes, whose MAD the ordinary spread of the others
+ * inflates: a baseline process at 1.23× among four within 4% of each other went unflagged.
+ */
+export const WILD_PROCESS_SCALES = 3.5
 /** ...and at least this far, as a ratio: smaller gaps are the ordinary spread between processes. */
 export const WILD_PROCESS_MIN_RATIO = 1.1
 
 /**
- * The processes of a baseline that ran far from the rest: more than {@link WILD_PROCESS_SCALES}
+ * The processes of a side that ran far from the rest: more than {@link WILD_PROCESS_SCALES}
  * robust standard deviations (1.4826 × the median absolute deviation of log medians, at least
  * 1%) and more than 10% from the median process. Needs 4 processes or more.
  *
- * One such process widens every interval of its bench (in bench/regression-accuracy.ts, one of
+ * One such process widens every interval of its bench (in bench/regression-accuracy.ts, two of
  * five made a bench's spread 32% and its 10% regression undetectable), and two or more that agree
  * with each other are a second state the code settles into in some processes. Either way the
  * user is better told than left with a bench that stays 'inconclusive'.
@@ -210,4 +215,28 @@ export function wildProcesses(mediansNs: readonly number[]): WildProcess[] {
       ? [{ index, medianNs: mediansNs[index]!, ratio: Math.exp(l - center) }]
       : []
   })
+}
+
+/** A side's processes split into those a comparison uses and the wild ones it leaves out. */
+export interface TypicalProcesses {
+  /** Per-call medians of the processes kept, in their order. */
+  keptNs: number[]
+  wild: WildProcess[]
+}
+
+/**
+ * `mediansNs` without its {@link wildProcesses}: the processes a comparison rests on.
+ *
+ * A wild process is left out rather than averaged in because it tells of the process, not the
+ * code: in bench/regression-accuracy.ts such processes came in bursts (two of a baseline's five
+ * at 1.9× on one bench, none in the 40 trials after), and one in a baseline either hid a real
+ * 10% regression behind a 30% spread or, if fast, made every later run look slower. The rule
+ * cannot remove the majority: a process is wild only when it sits more than 3.5 robust
+ * deviations from the median process, so fewer than half of them can be.
+ */
+export function typicalProcesses(mediansNs: readonly number[]): TypicalProcesses {
+  const wild = wildProcesses(mediansNs)
+  if (wild.length === 0) return { keptNs: [...mediansNs], wild }
+  const out = new Set(wild.map((w) => w.index))
+  return { keptNs: mediansNs.filter((_, i) => !out.has(i)), wild }
 }

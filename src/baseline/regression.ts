@@ -17,8 +17,8 @@ import {
   type ProcessComparison,
   processMediansNs,
   splitBatchesByRun,
+  typicalProcesses,
   type WildProcess,
-  wildProcesses,
 } from './process-spread.js'
 
 /*
@@ -272,14 +272,17 @@ export function checkRegression(
 
   const rawMedians = runs.map((r) => (r.batchTimesNs.length > 0 ? processMediansNs(r) : []))
   // Each process's medians with the machine's speed at the time taken out.
-  const currentMedians = rawMedians.flatMap((medians, i) =>
+  const allCurrentMedians = rawMedians.flatMap((medians, i) =>
     medians.map((m) => m * Math.exp(-(machine?.logShift[i] ?? 0))),
   )
-  const baselineMedians = baseline.batchTimesNs.length > 0 ? processMediansNs(baseline) : []
-  const wild = wildProcesses(baselineMedians)
+  // Wild processes on either side are left out (see typicalProcesses), and said so.
+  const allBaselineMedians = baseline.batchTimesNs.length > 0 ? processMediansNs(baseline) : []
+  const { keptNs: baselineMedians, wild } = typicalProcesses(allBaselineMedians)
   const baselineWarning =
-    wild.length > 0 ? describeWildProcesses(wild, baselineMedians.length, name) : undefined
+    wild.length > 0 ? describeWildProcesses(wild, allBaselineMedians.length, name) : undefined
   if (baselineWarning !== undefined) notes.push(baselineWarning)
+  const { keptNs: currentMedians, wild: wildNow } = typicalProcesses(allCurrentMedians)
+  if (wildNow.length > 0) notes.push(describeWildCurrent(wildNow, allCurrentMedians.length))
   const hasRaw = currentMedians.length > 0 && baselineMedians.length > 0
   const comparison = compareProcesses(currentMedians, baselineMedians, confidence)
   if (machine !== undefined && hasRaw) {
@@ -365,10 +368,24 @@ function describeWildProcesses(wild: readonly WildProcess[], processes: number, 
       ? `One of the baseline's ${processes} processes`
       : `${wild.length} of the baseline's ${processes} processes`
   return (
-    `${who} ran far from the others (${offs} than the median process), which widens every interval of "${name}" ` +
-    '(or shows a second speed the code settles into in some processes). ' +
+    `${who} ran far from the others (${offs} than the median process) and ${wild.length === 1 ? 'was' : 'were'} left out of the comparison of "${name}": ` +
+    'such a process tells of a disturbed machine or a second speed the code settles into in some processes, not of the code, and would widen every interval. ' +
     'Record the baseline again (PERFGATE_UPDATE=1 or vitest -u) to see whether it was a fluke; if it comes back, the bench measures a process state, not only the code.'
   )
+}
+
+/** The note on fresh processes left out of a comparison (see typicalProcesses). */
+function describeWildCurrent(wild: readonly WildProcess[], processes: number): string {
+  const offs = wild
+    .map((w) =>
+      w.ratio >= 1 ? `${formatPercent(w.ratio - 1)} slower` : `${formatPercent(1 - w.ratio)} faster`,
+    )
+    .join(', ')
+  const who =
+    wild.length === 1
+      ? `One of the ${processes} processes measured now`
+      : `${wild.length} of the ${processes} processes measured now`
+  return `${who} ran far from the others (${offs} than the median process) and ${wild.length === 1 ? 'was' : 'were'} left out: the verdict rests on the other ${processes - wild.length}.`
 }
 
 function explain(

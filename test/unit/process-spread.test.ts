@@ -4,6 +4,7 @@ import {
   DEFAULT_PROCESS_SPREAD,
   PROCESS_SPREAD_PRIOR_DF,
   processMediansNs,
+  typicalProcesses,
   wildProcesses,
 } from '../../src/baseline/process-spread.js'
 import { studentTCdf } from '../../src/stats/student-t.js'
@@ -84,8 +85,24 @@ describe('wildProcesses', () => {
   it('leaves the ordinary spread alone, and says nothing with fewer than 4 processes', () => {
     // 2–4% between processes: this machine's usual spread.
     expect(wildProcesses([1000, 1030, 980, 1040, 1010])).toEqual([])
-    // 9% off four that agree exactly: beyond 5 robust deviations, but not 10% off.
+    // 9% off four that agree exactly: beyond 3.5 robust deviations, but not 10% off.
     expect(wildProcesses([1000, 1000, 1000, 1000, 1090])).toEqual([])
     expect(wildProcesses([1000, 1000, 1700])).toEqual([])
+  })
+})
+
+describe('typicalProcesses', () => {
+  it('keeps the processes that agree, in order, and names the wild ones', () => {
+    const { keptNs, wild } = typicalProcesses([1000, 1200, 1000, 1210, 1005])
+    expect(keptNs).toEqual([1000, 1000, 1005])
+    expect(wild.map((w) => w.medianNs)).toEqual([1200, 1210])
+  })
+
+  it('keeps everything when no process is wild, or there are fewer than 4', () => {
+    expect(typicalProcesses([1000, 1030, 980, 1040, 1010])).toEqual({
+      keptNs: [1000, 1030, 980, 1040, 1010],
+      wild: [],
+    })
+    expect(typicalProcesses([1000, 1000, 1700]).keptNs).toEqual([1000, 1000, 1700])
   })
 })

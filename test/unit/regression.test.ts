@@ -380,18 +380,42 @@ describe('re-measuring suspected regressions', () => {
   })
 })
 
-describe('checkRegression: a baseline whose processes disagree', () => {
-  it('says so in a note, with how far off, and what to do', () => {
+describe('checkRegression: processes far from the rest', () => {
+  it('leaves a wild baseline process out, so a real 10% slowdown is still caught, and says so', () => {
     const base = procs('regex', 600, 5, 3, { factors: [1, 1.01, 0.99, 1, 1.7] })
     const verdict = check(procs('regex', 660, 3, 4, { factors: [1, 1, 1] }), base)
-    // The wild process lifts the baseline's geometric mean by 11% and widens its interval, so a
-    // real 10% slowdown goes unseen: why the user is told.
-    expect(verdict.status).not.toBe('regressed')
+    // Averaged in, the wild process would lift the baseline's geometric mean by 11% and widen
+    // its interval past a real 10% slowdown; left out, the four that agree decide.
+    expect(verdict.status).toBe('regressed')
+    expect(verdict.processes).toEqual([3, 4])
+    expect(verdict.ratio).toBeGreaterThan(1.07)
     expect(verdict.notes).toContainEqual(
       expect.stringMatching(
-        /^One of the baseline's 5 processes ran far from the others \(7\d(\.\d)?% slower than the median process\), which widens every interval of "regex" \(or shows a second speed the code settles into in some processes\)\. Record the baseline again \(PERFGATE_UPDATE=1 or vitest -u\)/,
+        /^One of the baseline's 5 processes ran far from the others \(7\d(\.\d)?% slower than the median process\) and was left out of the comparison of "regex": .* Record the baseline again \(PERFGATE_UPDATE=1 or vitest -u\)/,
       ),
     )
+    expect(verdict.baselineWarning).toBe(verdict.notes.find((n) => n.startsWith("One of the baseline's")))
+  })
+
+  it('does not call unchanged code slower because a baseline process ran fast', () => {
+    const base = procs('regex', 600, 5, 5, { factors: [1, 1.01, 0.99, 1, 0.6] })
+    const verdict = check(procs('regex', 600, 3, 6, { factors: [1, 1, 1] }), base)
+    expect(verdict.status).toBe('unchanged')
+    expect(verdict.ratio).toBeGreaterThan(0.97)
+    expect(verdict.ratio).toBeLessThan(1.03)
+  })
+
+  it('leaves a wild fresh process out once there are 4 or more, and says so', () => {
+    const fresh = procs('concat', 1000, 6, 8, { factors: [2.8, 1.01, 0.99, 1, 1.02, 0.98] })
+    const verdict = check(fresh, procs('concat', 1000, 5, 9))
+    expect(verdict.status).toBe('unchanged')
+    expect(verdict.processes).toEqual([5, 5])
+    expect(verdict.notes).toContainEqual(
+      expect.stringMatching(
+        /^One of the 6 processes measured now ran far from the others \(1\d\d(\.\d)?% slower than the median process\) and was left out: the verdict rests on the other 5\.$/,
+      ),
+    )
+    expect(verdict.baselineWarning).toBeUndefined()
   })
 
   it('adds no note for the ordinary spread between processes', () => {
