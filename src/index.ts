@@ -35,12 +35,18 @@ export type {
   ProcessBatches,
   ProcessComparison,
   ProcessComparisonOptions,
+  TypicalProcesses,
+  WildProcess,
 } from './baseline/process-spread.js'
 export {
   compareProcesses,
   DEFAULT_PROCESS_SPREAD,
   PROCESS_SPREAD_PRIOR_DF,
   processMediansNs,
+  typicalProcesses,
+  WILD_PROCESS_MIN_RATIO,
+  WILD_PROCESS_SCALES,
+  wildProcesses,
 } from './baseline/process-spread.js'
 export type {
   RegressionOptions,
