@@ -85,7 +85,7 @@ Options:
   --json <file>         write every trial's verdicts there
   --help                this text
 
-A full default run takes ~15 minutes on a 2-core machine.
+A full default run takes 20–30 minutes on a 2-core machine.
 
 Child mode (run by the parent, one fresh process per measurement):
   --child --out <file> [--time <d>] [--seed <n>] [--slow <name>=<factor>] [--request <name>=<batchSize> ...]
@@ -275,7 +275,7 @@ interface TrialRecord {
   /**
    * Every process the trial measured, in order: the run's own, then each re-measuring one, with
    * each bench's per-call median (ns). Enough to replay checkSuite() under another rule
-   * offline (bench/regression-replay.ts) without measuring again.
+   * offline without measuring again.
    */
   processes: ProcessRecord[]
   /** Set when the trial's first measuring process failed; the trial is then not counted. */
