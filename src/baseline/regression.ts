@@ -358,17 +358,8 @@ export function checkRegression(
 
 /** The note on a baseline whose processes disagree (see wildProcesses). */
 function describeWildProcesses(wild: readonly WildProcess[], processes: number, name: string): string {
-  const offs = wild
-    .map((w) =>
-      w.ratio >= 1 ? `${formatPercent(w.ratio - 1)} slower` : `${formatPercent(1 - w.ratio)} faster`,
-    )
-    .join(', ')
-  const who =
-    wild.length === 1
-      ? `One of the baseline's ${processes} processes`
-      : `${wild.length} of the baseline's ${processes} processes`
   return (
-    `${who} ran far from the others (${offs} than the median process) and ${wild.length === 1 ? 'was' : 'were'} left out of the comparison of "${name}": ` +
+    `${describeLeftOut(wild, `the baseline's ${processes} processes`)} of the comparison of "${name}": ` +
     'such a process tells of a disturbed machine or a second speed the code settles into in some processes, not of the code, and would widen every interval. ' +
     'Record the baseline again (PERFGATE_UPDATE=1 or vitest -u) to see whether it was a fluke; if it comes back, the bench measures a process state, not only the code.'
   )
@@ -376,16 +367,18 @@ function describeWildProcesses(wild: readonly WildProcess[], processes: number, 
 
 /** The note on fresh processes left out of a comparison (see typicalProcesses). */
 function describeWildCurrent(wild: readonly WildProcess[], processes: number): string {
+  return `${describeLeftOut(wild, `the ${processes} processes measured now`)}: the verdict rests on the other ${processes - wild.length}.`
+}
+
+/** "One of <side> ran far from the others (…) and was left out", with how far each was. */
+function describeLeftOut(wild: readonly WildProcess[], side: string): string {
   const offs = wild
     .map((w) =>
       w.ratio >= 1 ? `${formatPercent(w.ratio - 1)} slower` : `${formatPercent(1 - w.ratio)} faster`,
     )
     .join(', ')
-  const who =
-    wild.length === 1
-      ? `One of the ${processes} processes measured now`
-      : `${wild.length} of the ${processes} processes measured now`
-  return `${who} ran far from the others (${offs} than the median process) and ${wild.length === 1 ? 'was' : 'were'} left out: the verdict rests on the other ${processes - wild.length}.`
+  const who = wild.length === 1 ? `One of ${side}` : `${wild.length} of ${side}`
+  return `${who} ran far from the others (${offs} than the median process) and ${wild.length === 1 ? 'was' : 'were'} left out`
 }
 
 function explain(
