@@ -305,7 +305,7 @@ export function formatGuard(outcome: GuardOutcome, root: string): string {
       )
     }
   }
-  // A baseline whose processes disagree keeps its bench inconclusive run after run: say so even
+  // A baseline whose processes disagree stays so until it is recorded again: say so even
   // when nothing failed (a regressed bench has it among its notes already).
   for (const v of verdicts) {
     if (v.status !== 'regressed' && v.baselineWarning !== undefined) lines.push(`⚠ ${v.baselineWarning}`)

@@ -173,9 +173,9 @@ export function compareProcesses(
   }
 }
 
-/** A baseline process whose per-call median sits far from the others'. */
+/** A process whose per-call median sits far from those of the other processes of its side. */
 export interface WildProcess {
-  /** Position among the baseline's processes, from 0. */
+  /** Position among its side's processes, from 0. */
   index: number
   medianNs: number
   /** Its median over the median of all processes' medians: 1.7 is 70% slower. */

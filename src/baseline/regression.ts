@@ -154,7 +154,7 @@ export interface RegressionVerdict {
   notes: string[]
   /**
    * Set when the baseline's processes disagree (see wildProcesses): the note that says so, which
-   * the reporter prints whatever the status, since such a bench tends to stay inconclusive.
+   * the reporter prints whatever the status, since only recording the baseline again mends it.
    */
   baselineWarning?: string
   /** Set by {@link adjustForSuite}. */
@@ -270,13 +270,13 @@ export function checkRegression(
     )
   }
 
-  const rawMedians = runs.map((r) => (r.batchTimesNs.length > 0 ? processMediansNs(r) : []))
+  const rawMedians = runs.map(processMediansNs)
   // Each process's medians with the machine's speed at the time taken out.
   const allCurrentMedians = rawMedians.flatMap((medians, i) =>
     medians.map((m) => m * Math.exp(-(machine?.logShift[i] ?? 0))),
   )
   // Wild processes on either side are left out (see typicalProcesses), and said so.
-  const allBaselineMedians = baseline.batchTimesNs.length > 0 ? processMediansNs(baseline) : []
+  const allBaselineMedians = processMediansNs(baseline)
   const { keptNs: baselineMedians, wild } = typicalProcesses(allBaselineMedians)
   const baselineWarning =
     wild.length > 0 ? describeWildProcesses(wild, allBaselineMedians.length, name) : undefined
