@@ -60,7 +60,9 @@ export {
   checkRegression,
   mergeRemeasured,
   needsRemeasure,
+  REMEASURE_REACH_POWER,
   REMEASURE_SCREEN_FRACTION,
+  reachesPastScreen,
   resultFromBaselineBench,
   resultsFromBaselineBench,
 } from './baseline/regression.js'
