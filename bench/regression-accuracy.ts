@@ -5,9 +5,9 @@
  *
  * The guard is checkSuite() (src/baseline/check-suite.ts), the function the Vitest reporter
  * runs: every bench's process-level comparison with its baseline, Holm across the suite, and
- * whatever looks slower than half the threshold measured again in rounds of 3 fresh processes
- * (up to 3 rounds, each tested at 0.05 / 3), which then decide; on either side, a process far
- * from the rest is left out. This script runs it on the 20 benches of bench/regression-suite.ts:
+ * whatever looks slower than half the threshold (or cannot rule out twice it) measured again in
+ * rounds of 3 fresh processes (up to 3 rounds, each tested at 0.05 / 3), which then decide; on
+ * either side, a process far from the rest is left out. This script runs it on the 20 benches of bench/regression-suite.ts:
  *
  * - a baseline from 5 fresh processes, batch sizes pinned to the first's (as an update with
  *   PERFGATE_UPDATE=1 records it; --baseline-runs 1 is what `perfgate baseline accept` of a

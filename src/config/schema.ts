@@ -520,7 +520,7 @@ const regressionSchema = strict(
       .default(DEFAULT_REGRESSION_CORRECTION),
     /** Fresh processes a suspected regression is measured in again. @default DEFAULT_REMEASURE_RUNS */
     remeasureRuns: processRuns(
-      'Fresh processes a suspected regression (slower than half the threshold) is measured in again before the verdict; 0 judges the run alone.',
+      'Fresh processes a suspected regression (slower than half the threshold, or with an interval reaching past twice it) is measured in again before the verdict; 0 judges the run alone.',
       0,
     ).default(DEFAULT_REMEASURE_RUNS),
     /** Rounds of re-measurement a suspect may get. @default DEFAULT_REMEASURE_ROUNDS */
