@@ -9,7 +9,8 @@
  * rounds of 3 fresh processes (up to 3 rounds, each tested at 0.05 / 3), which then decide; on
  * either side, a process far from the rest is left out. This script runs it on the 20 benches of bench/regression-suite.ts:
  *
- * - a baseline from 5 fresh processes, batch sizes pinned to the first's (as an update with
+ * - a baseline from 5 fresh processes, batch sizes pinned to the first's, and 5 more for the
+ *   benches whose processes disagree by more than 10% (as an update with
  *   PERFGATE_UPDATE=1 records it; --baseline-runs 1 is what `perfgate baseline accept` of a
  *   plain run's candidate gives);
  * - A/A trials: a fresh process measures the unchanged suite, checkSuite() compares it with the
@@ -39,6 +40,7 @@ import { baselineFromResults } from '../src/baseline/baseline-file.js'
 import { checkSuite, type RemeasureRequest } from '../src/baseline/check-suite.js'
 import { processMediansNs } from '../src/baseline/process-spread.js'
 import type { RegressionVerdict } from '../src/baseline/regression.js'
+import { unsettledBenches } from '../src/baseline/unsettled-benches.js'
 import {
   DEFAULT_BASELINE_RUNS,
   DEFAULT_REMEASURE_ROUNDS,
@@ -671,6 +673,7 @@ async function runParent(): Promise<void> {
   }
   const records: TrialRecord[] = []
   let baseline: ReturnType<typeof baselineFromResults>
+  let recordedAgain: string[] = []
   try {
     console.error(`regression-accuracy: baseline from ${baselineRuns} fresh process(es)…`)
     const baselineResults: BenchResult[] = []
@@ -683,6 +686,19 @@ async function runParent(): Promise<void> {
     for (let i = 1; i < baselineRuns; i++) {
       baselineResults.push(...(await spawnChild(context, { requests: pinned })).results)
     }
+    // As an update does (reporters/baseline-guard.ts): benches whose processes disagree by more
+    // than 10% are measured in as many processes again.
+    const unsettled = baselineRuns > 1 ? unsettledBenches(baselineResults) : []
+    if (unsettled.length > 0) {
+      console.error(
+        `regression-accuracy: ${unsettled.length} bench(es) whose baseline processes disagree by more than 10%, measured in ${baselineRuns} more: ${unsettled.join(', ')}`,
+      )
+      const again = pinned.filter((r) => unsettled.includes(r.name))
+      for (let i = 0; i < baselineRuns; i++) {
+        baselineResults.push(...(await spawnChild(context, { requests: again })).results)
+      }
+    }
+    recordedAgain = unsettled
     baseline = baselineFromResults('regression-accuracy', baselineResults)
     const cache = fileCalibrationCache(context.cacheDir)
     for (const kind of kinds) {
@@ -724,7 +740,11 @@ async function runParent(): Promise<void> {
       (context.lockWaitNs > 1e9 ? `, ${seconds(context.lockWaitNs)} waiting for the measurement lock` : ''),
     '',
     `Settings: ${suite.length} benches, bench() at ${values.time === undefined ? 'its default time (500 ms)' : `time ${values.time}`}; ` +
-      `checkSuite() defaults (threshold 5%, confidence 0.95, Holm); baseline from ${baselineRuns} fresh process${baselineRuns === 1 ? '' : 'es'}; ` +
+      `checkSuite() defaults (threshold 5%, confidence 0.95, Holm); baseline from ${baselineRuns} fresh process${baselineRuns === 1 ? '' : 'es'}` +
+      (recordedAgain.length > 0
+        ? ` (${recordedAgain.length} bench${recordedAgain.length === 1 ? '' : 'es'} whose processes disagreed by more than 10% in ${baselineRuns} more: ${recordedAgain.join(', ')})`
+        : '') +
+      '; ' +
       `suspects re-measured in rounds of ${remeasureRuns} fresh process${remeasureRuns === 1 ? '' : 'es'}, at most ${remeasureRounds}; ` +
       `${trials} trials of each kind; the slowed bench does ${factor}× the work (${slowReps(factor)} repetitions instead of ${BASE_REPS}); seed ${seed}.` +
       (failed.length > 0 ? ` ${failed.length} trial(s) failed to measure and are not counted.` : ''),
@@ -758,6 +778,7 @@ async function runParent(): Promise<void> {
             time: values.time ?? null,
             factor,
             baselineRuns,
+            recordedAgain,
             remeasureRuns,
             remeasureRounds,
             benches: suite.map((b) => b.name),

@@ -18,6 +18,7 @@ import {
 } from '../src/baseline/check-pages.js'
 import { checkSuite, type Remeasure, type SuiteCheck } from '../src/baseline/check-suite.js'
 import { describeDifferences, pEquals, type RegressionVerdict } from '../src/baseline/regression.js'
+import { unsettledBenches } from '../src/baseline/unsettled-benches.js'
 import type { LoadedConfig } from '../src/config/load-config.js'
 import type { RegressionConfig } from '../src/config/schema.js'
 import type { EventContext, VerifyEvent } from '../src/log/verify-event.js'
@@ -85,6 +86,11 @@ export interface GuardOutcome {
   accepted: boolean
   /** Fresh processes the benches of the candidate were measured in (1 unless the run updated the baseline). */
   processes: number
+  /**
+   * Benches of an update whose processes disagreed by more than 10% (see unsettledBenches), and
+   * the further processes they were measured in; absent when none disagreed.
+   */
+  recordedAgain?: { benches: string[]; processes: number }
   /** The regression check, or null without a baseline. */
   check: SuiteCheck | null
   /** The web pages' regression check, or null without a baseline or pages. */
@@ -161,6 +167,26 @@ export async function guardRun(
         `Could not measure the baseline in ${settings.regression.baselineRuns} processes (${extra.error}); ` +
           `it was recorded from ${outcome.processes}. Re-run the update, or set regression.baselineRuns lower.`,
       )
+    } else {
+      // Benches whose processes disagree by more than 10% were caught by a disturbance of the
+      // machine: as many processes again make the slow ones a minority the comparison leaves out.
+      const unsettled = new Set(unsettledBenches(pooled))
+      if (unsettled.size > 0 && extra.processes > 0) {
+        const count = 1 + extra.processes
+        const again = await measureMoreProcesses(
+          results.filter((r) => unsettled.has(r.name)),
+          count,
+          remeasure,
+        )
+        pooled.push(...again.results)
+        outcome.recordedAgain = { benches: [...unsettled], processes: again.processes }
+        if (again.error !== undefined) {
+          errors.push(
+            `Could not measure the ${unsettled.size === 1 ? 'bench' : `${unsettled.size} benches`} whose processes disagreed in ${count} more processes (${again.error}); ` +
+              `${again.processes === 0 ? 'none was' : `${again.processes} ${again.processes === 1 ? 'was' : 'were'}`} added. Re-run the update on a quieter machine.`,
+          )
+        }
+      }
     }
   }
 
@@ -374,8 +400,15 @@ export function formatGuard(outcome: GuardOutcome, root: string): string {
     )
   }
   if (outcome.accepted) {
+    const again = outcome.recordedAgain
     const processes =
-      outcome.processes === 1 ? '' : ` (every bench measured in ${outcome.processes} fresh processes)`
+      outcome.processes === 1
+        ? ''
+        : ` (every bench measured in ${outcome.processes} fresh processes${
+            again === undefined || again.processes === 0
+              ? ''
+              : `; ${again.benches.length === 1 ? 'one' : again.benches.length} whose processes disagreed by more than 10% in ${again.processes} more: ${again.benches.map((n) => `"${n}"`).join(', ')}`
+          })`
     lines.push(
       `perfgate: accepted this run as baseline "${outcome.name}"${processes}: ${show(outcome.baselineFile)}.`,
     )

@@ -66,6 +66,7 @@ export {
   resultFromBaselineBench,
   resultsFromBaselineBench,
 } from './baseline/regression.js'
+export { unsettledBenches } from './baseline/unsettled-benches.js'
 export { describeBreakingPoint } from './breaking-point/describe-breaking-point.js'
 export {
   DEFAULT_BREAKING_POINT_PRECISION,

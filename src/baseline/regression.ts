@@ -543,10 +543,15 @@ export function needsRemeasure(verdicts: readonly RegressionVerdict[]): Regressi
 
 /**
  * The interval's upper end lies beyond (1 + threshold) ^ {@link REMEASURE_REACH_POWER}: this
- * measurement cannot tell the code from one that much slower.
+ * measurement cannot tell the code from one that much slower. Only against a baseline of two
+ * processes or more: a one-process baseline (`perfgate baseline accept` of a plain run) knows
+ * nothing of its bench's spread, so every interval it gives is the prior's, about ±12% wide, and
+ * this screen would re-measure every bench of every run.
  */
-export function reachesPastScreen(v: Pick<RegressionVerdict, 'interval' | 'threshold'>): boolean {
-  return Math.log(v.interval[1]) > Math.log1p(v.threshold) * REMEASURE_REACH_POWER
+export function reachesPastScreen(
+  v: Pick<RegressionVerdict, 'interval' | 'threshold' | 'processes'>,
+): boolean {
+  return v.processes[1] >= 2 && Math.log(v.interval[1]) > Math.log1p(v.threshold) * REMEASURE_REACH_POWER
 }
 
 /** Slower than the baseline by more than {@link REMEASURE_SCREEN_FRACTION} of the threshold. */

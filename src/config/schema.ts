@@ -537,7 +537,7 @@ const regressionSchema = strict(
       .default(DEFAULT_REMEASURE_ROUNDS),
     /** Fresh processes an update records the baseline from. @default DEFAULT_BASELINE_RUNS */
     baselineRuns: processRuns(
-      'Fresh processes a baseline is recorded from when the run updates it (PERFGATE_UPDATE=1 or vitest -u); each bench is measured once per process.',
+      'Fresh processes a baseline is recorded from when the run updates it (PERFGATE_UPDATE=1 or vitest -u); each bench is measured once per process, and one whose processes disagree by more than 10% in as many more.',
       1,
     ).default(DEFAULT_BASELINE_RUNS),
   },

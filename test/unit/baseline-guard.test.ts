@@ -122,6 +122,54 @@ describe('guardRun with pages', () => {
   })
 })
 
+describe('guardRun: an update whose processes disagree', () => {
+  it('measures the benches whose processes disagree by more than 10% in as many processes again', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'perfgate-guard-unsettled-'))
+    try {
+      const loaded = { config: parseConfig({}, 'package.json'), file: join(root, 'package.json'), root }
+      const settings = guardSettings(loaded, {}, { PERFGATE_UPDATE: '1' })
+      const entry = {
+        test: 'suite',
+        names: ['suite'],
+        file: 'tests/suite.perf.ts',
+        path: '/p/tests/suite.perf.ts',
+        state: 'passed' as const,
+        records: [
+          { kind: 'bench' as const, result: processRuns('steady', 1000, 1, 1, { factors: [1] })[0]! },
+          { kind: 'bench' as const, result: processRuns('jumpy', 500, 1, 2, { factors: [1] })[0]! },
+        ],
+      }
+      // A disturbance slows 'jumpy' in the second and third processes of the update, then passes.
+      const requested: string[][] = []
+      const outcome = await guardRun([entry], settings, async (requests) => {
+        requested.push(requests.map((r) => r.name))
+        const call = requested.length
+        return requests.map(
+          (r) =>
+            processRuns(r.name, r.name === 'steady' ? 1000 : 500, 1, 10 + call, {
+              factors: [r.name === 'jumpy' && (call === 1 || call === 2) ? 1.4 : 1],
+            })[0]!,
+        )
+      })
+      expect(outcome.errors).toEqual([])
+      expect(outcome.accepted).toBe(true)
+      expect(requested).toEqual([
+        ...Array.from({ length: 4 }, () => ['steady', 'jumpy']),
+        ...Array.from({ length: 5 }, () => ['jumpy']),
+      ])
+      expect(outcome.recordedAgain).toEqual({ benches: ['jumpy'], processes: 5 })
+      const baseline = await readBaseline(baselinePath(settings.dir, 'default'))
+      expect(baseline!.benches.steady!.batchesPerRun).toHaveLength(5)
+      expect(baseline!.benches.jumpy!.batchesPerRun).toHaveLength(10)
+      expect(formatGuard(outcome, root)).toContain(
+        '(every bench measured in 5 fresh processes; one whose processes disagreed by more than 10% in 5 more: "jumpy")',
+      )
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('formatGuard: a baseline whose processes disagree', () => {
   it('warns about the bench even when nothing failed', async () => {
     const baseline = baselineFromResults(

@@ -383,6 +383,14 @@ describe('re-measuring suspected regressions', () => {
     const quietRun = check(procs('quiet', 1000, 1, 2, { factors: [1.001] }), quietBase)
     expect(quietRun.interval[1]).toBeLessThan(1.05 ** 2)
     expect(needsRemeasure([quietRun])).toEqual([])
+    // Nor is a bench against a one-process baseline, whose interval is the prior's whatever the
+    // bench: that screen would re-measure every bench of every run.
+    const vsOne = check(
+      procs('alone', 1000, 1, 2, { factors: [1] }),
+      procs('alone', 1000, 1, 1, { factors: [1] }),
+    )
+    expect(vsOne.interval[1]).toBeGreaterThan(1.05 ** 2)
+    expect(needsRemeasure([vsOne])).toEqual([])
   })
 
   it('lets the fresh processes decide: a real slowdown fails, with what the run saw first', () => {
