@@ -166,7 +166,8 @@ describe.each(MAJORS)('Vitest %i', (major) => {
         /perfgate: accepted this run as baseline "default" \(every bench measured in 5 fresh processes(?:; \S+ whose processes disagreed by more than 10% in 5 more: (.+))?\): \.perfgate\/baselines\/default\.json\./,
       )
       expect(line).not.toBeNull()
-      const recordedAgain = line![1] === undefined ? [] : line![1].split(', ').map((n) => JSON.parse(n) as string)
+      const recordedAgain =
+        line![1] === undefined ? [] : line![1].split(', ').map((n) => JSON.parse(n) as string)
       expect(readFileSync(baselineFile(), 'utf8')).toBe(readFileSync(candidateFile(), 'utf8'))
       const recorded = JSON.parse(readFileSync(baselineFile(), 'utf8'))
       for (const [name, bench] of Object.entries(recorded.benches) as [
