@@ -39,8 +39,8 @@ import { seedBatchSizes } from '../reporters/seed-batch-sizes.js'
 import { baselineFromResults } from '../src/baseline/baseline-file.js'
 import { checkSuite, type RemeasureRequest } from '../src/baseline/check-suite.js'
 import { processMediansNs } from '../src/baseline/process-spread.js'
+import { recordBaselineProcesses } from '../src/baseline/record-baseline-processes.js'
 import type { RegressionVerdict } from '../src/baseline/regression.js'
-import { unsettledBenches } from '../src/baseline/unsettled-benches.js'
 import {
   DEFAULT_BASELINE_RUNS,
   DEFAULT_REMEASURE_ROUNDS,
@@ -676,30 +676,26 @@ async function runParent(): Promise<void> {
   let recordedAgain: string[] = []
   try {
     console.error(`regression-accuracy: baseline from ${baselineRuns} fresh process(es)…`)
-    const baselineResults: BenchResult[] = []
     const firstRun = (await spawnChild(context, {})).results
-    baselineResults.push(...firstRun)
     // Later processes measure with the first one's batch sizes, as the fix of
     // baselineFromResults's error says: pooled runs must time the same batches, and the
     // calibration cache alone does not guarantee that (a bench near a boundary can still flip).
-    const pinned = firstRun.map((r) => ({ name: r.name, batchSize: r.batchSize }))
-    for (let i = 1; i < baselineRuns; i++) {
-      baselineResults.push(...(await spawnChild(context, { requests: pinned })).results)
-    }
-    // As an update does (reporters/baseline-guard.ts): benches whose processes disagree by more
-    // than 10% are measured in as many processes again.
-    const unsettled = baselineRuns > 1 ? unsettledBenches(baselineResults) : []
-    if (unsettled.length > 0) {
+    // Benches whose processes disagree by more than 10% get as many processes again: the
+    // reporter's own recording (recordBaselineProcesses), with a fresh child per process.
+    const recorded = await recordBaselineProcesses(
+      firstRun,
+      baselineRuns,
+      async (requests) => (await spawnChild(context, { requests })).results,
+    )
+    const childError = recorded.error ?? recorded.recordedAgain?.error
+    if (childError !== undefined) throw new Error(`a baseline process failed: ${childError}`)
+    recordedAgain = recorded.recordedAgain?.benches ?? []
+    if (recordedAgain.length > 0) {
       console.error(
-        `regression-accuracy: ${unsettled.length} bench(es) whose baseline processes disagree by more than 10%, measured in ${baselineRuns} more: ${unsettled.join(', ')}`,
+        `regression-accuracy: ${recordedAgain.length} bench(es) whose baseline processes disagreed by more than 10%, measured in ${baselineRuns} more: ${recordedAgain.join(', ')}`,
       )
-      const again = pinned.filter((r) => unsettled.includes(r.name))
-      for (let i = 0; i < baselineRuns; i++) {
-        baselineResults.push(...(await spawnChild(context, { requests: again })).results)
-      }
     }
-    recordedAgain = unsettled
-    baseline = baselineFromResults('regression-accuracy', baselineResults)
+    baseline = baselineFromResults('regression-accuracy', recorded.results)
     const cache = fileCalibrationCache(context.cacheDir)
     for (const kind of kinds) {
       for (let trial = 0; trial < trials; trial++) {

@@ -17,8 +17,8 @@ import {
   pageRegressionEvent,
 } from '../src/baseline/check-pages.js'
 import { checkSuite, type Remeasure, type SuiteCheck } from '../src/baseline/check-suite.js'
+import { recordBaselineProcesses } from '../src/baseline/record-baseline-processes.js'
 import { describeDifferences, pEquals, type RegressionVerdict } from '../src/baseline/regression.js'
-import { unsettledBenches } from '../src/baseline/unsettled-benches.js'
 import type { LoadedConfig } from '../src/config/load-config.js'
 import type { RegressionConfig } from '../src/config/schema.js'
 import type { EventContext, VerifyEvent } from '../src/log/verify-event.js'
@@ -159,33 +159,25 @@ export async function guardRun(
   // process runs at its own speed, and a later check needs to know how far they spread.
   let pooled = results
   if (settings.update && remeasure !== undefined && results.length > 0) {
-    const extra = await measureMoreProcesses(results, settings.regression.baselineRuns - 1, remeasure)
-    pooled = [...results, ...extra.results]
-    outcome.processes = 1 + extra.processes
-    if (extra.error !== undefined) {
+    const runs = settings.regression.baselineRuns
+    const recorded = await recordBaselineProcesses(results, runs, remeasure)
+    pooled = recorded.results
+    outcome.processes = recorded.processes
+    if (recorded.error !== undefined) {
       errors.push(
-        `Could not measure the baseline in ${settings.regression.baselineRuns} processes (${extra.error}); ` +
+        `Could not measure the baseline in ${runs} processes (${recorded.error}); ` +
           `it was recorded from ${outcome.processes}. Re-run the update, or set regression.baselineRuns lower.`,
       )
-    } else {
-      // Benches whose processes disagree by more than 10% were caught by a disturbance of the
-      // machine: as many processes again make the slow ones a minority the comparison leaves out.
-      const unsettled = new Set(unsettledBenches(pooled))
-      if (unsettled.size > 0 && extra.processes > 0) {
-        const count = 1 + extra.processes
-        const again = await measureMoreProcesses(
-          results.filter((r) => unsettled.has(r.name)),
-          count,
-          remeasure,
+    }
+    const again = recorded.recordedAgain
+    if (again !== undefined) {
+      outcome.recordedAgain = { benches: again.benches, processes: again.processes }
+      if (again.error !== undefined) {
+        const count = again.benches.length
+        errors.push(
+          `Could not measure the ${count === 1 ? 'bench' : `${count} benches`} whose processes disagreed in ${runs} more processes (${again.error}); ` +
+            `${again.processes === 0 ? 'none was' : `${again.processes} ${again.processes === 1 ? 'was' : 'were'}`} added. Re-run the update on a quieter machine.`,
         )
-        pooled.push(...again.results)
-        outcome.recordedAgain = { benches: [...unsettled], processes: again.processes }
-        if (again.error !== undefined) {
-          errors.push(
-            `Could not measure the ${unsettled.size === 1 ? 'bench' : `${unsettled.size} benches`} whose processes disagreed in ${count} more processes (${again.error}); ` +
-              `${again.processes === 0 ? 'none was' : `${again.processes} ${again.processes === 1 ? 'was' : 'were'}`} added. Re-run the update on a quieter machine.`,
-          )
-        }
       }
     }
   }
@@ -237,31 +229,6 @@ export async function guardRun(
     }
   }
   return outcome
-}
-
-/**
- * Every bench of `results` measured again in `count` fresh processes, one after another, with
- * the run's batch sizes. Stops at the first process that fails, keeping what came before.
- */
-async function measureMoreProcesses(
-  results: readonly BenchResult[],
-  count: number,
-  remeasure: Remeasure,
-): Promise<{ results: BenchResult[]; processes: number; error?: string }> {
-  const latest = new Map(results.map((r) => [r.name, r]))
-  const requests = [...latest.values()].map((r) => ({ name: r.name, batchSize: r.batchSize }))
-  const more: BenchResult[] = []
-  for (let i = 0; i < count; i++) {
-    try {
-      const got = await remeasure(requests)
-      // A bench this process left out (or measured with another batch size) would make the
-      // processes unequal; keep only what matches.
-      more.push(...got.filter((r) => latest.get(r.name)?.batchSize === r.batchSize))
-    } catch (error) {
-      return { results: more, processes: i, error: messageOf(error) }
-    }
-  }
-  return { results: more, processes: count }
 }
 
 function messageOf(error: unknown): string {

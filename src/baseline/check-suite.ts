@@ -22,10 +22,8 @@ import {
  * The whole regression guard of a run, in the order the rule needs (see regression.ts): check
  * every bench against its baseline, adjust across the suite, re-measure in several fresh
  * processes whatever looks slower than half the threshold or cannot rule out twice it, and let
- * those processes decide (in
- * rounds, for suspects they leave undecided). The
- * reporter and bench/regression-accuracy.ts both run this one function, so the figures measure
- * what CI does.
+ * those processes decide (in rounds, for suspects they leave undecided). The reporter and
+ * bench/regression-accuracy.ts both run this one function, so the figures measure what CI does.
  */
 
 /** A bench to measure again, with the batch size its baseline used. */
