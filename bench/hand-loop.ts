@@ -1,17 +1,17 @@
+import { compilePrivateLoop } from '../src/measure/private-loop.js'
 import { median } from './numbers.js'
 
 /**
  * The reference: process.hrtime.bigint() around a plain for-loop of N calls, median of several
  * repetitions, per call in nanoseconds.
  *
- * The loop is compiled fresh for every function (new Function), as perfgate's own batch runner is:
- * one shared loop would see several functions at its call site, stop inlining them, and so add a
- * few ns of call overhead to the reference itself.
+ * The loop is compiled fresh for every function (compilePrivateLoop), as perfgate's own batch
+ * runner is: one shared loop would see several functions at its call site, stop inlining them, and
+ * so add a few ns of call overhead to the reference itself.
  */
 export function createHandLoop(fn: () => unknown): (calls: number) => number {
-  const factory = new Function(
-    'fn',
-    'hrtime',
+  const factory = compilePrivateLoop(
+    ['fn', 'hrtime'],
     `return function handLoop(calls) {
        let last
        const start = hrtime()

@@ -35,6 +35,7 @@ import {
   type LeakResult,
   measureLeak,
 } from '../src/index.js'
+import { compilePrivateLoop } from '../src/measure/private-loop.js'
 import { formatNs, maxOf, median, minOf } from './numbers.js'
 import { type Cell, markdownTable, type SectionContext, sectionHeading } from './table.js'
 
@@ -279,11 +280,11 @@ const handSink: { last: unknown } = { last: undefined }
  * right before and subtracted. Its own loop (not perfgate's), compiled for this function alone.
  */
 async function handBytesPerCall(fn: () => unknown): Promise<{ bytes: number; windows: number }> {
-  const run = new Function(
-    'fn',
-    'sink',
+  const compile = compilePrivateLoop(
+    ['fn', 'sink'],
     'return function handLoop(k) { let last; for (let i = 0; i < k; i++) last = fn(); sink.last = last }',
-  )(fn, handSink) as (k: number) => void
+  ) as (f: () => unknown, s: typeof handSink) => (k: number) => void
+  const run = compile(fn, handSink)
   const warmupEnd = performance.now() + HAND_WARMUP_MS
   for (let k = 1; performance.now() < warmupEnd; k = Math.min(k * 2, 256)) run(k)
   handSink.last = undefined

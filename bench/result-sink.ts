@@ -12,6 +12,7 @@ import { execSync } from 'node:child_process'
 import { cpus, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { bench } from '../src/measure/bench.js'
+import { compilePrivateLoop } from '../src/measure/private-loop.js'
 import { createHandLoop, handLoopPerCallNs } from './hand-loop.js'
 import { maxOf, median, minOf } from './numbers.js'
 import { markdownTable } from './table.js'
@@ -32,9 +33,8 @@ const workloads: [string, () => unknown][] = [
 
 /** A hand loop that stores every result in a ring, so each call's result escapes. */
 function createStoringLoop(fn: () => unknown): (calls: number) => number {
-  const factory = new Function(
-    'fn',
-    'hrtime',
+  const factory = compilePrivateLoop(
+    ['fn', 'hrtime'],
     `const ring = new Array(16).fill(undefined)
      return function storingLoop(calls) {
        const start = hrtime()

@@ -1,3 +1,4 @@
+import { compilePrivateLoop } from './private-loop.js'
 import { nowNs } from './timer.js'
 
 /** Runs k calls of the measured function and returns the elapsed nanoseconds of the batch. */
@@ -35,11 +36,12 @@ const sink: ResultSink = createResultSink()
 /**
  * Build a fresh timing loop for one function.
  *
- * Each bench gets its own compiled loop (new Function) rather than one shared loop: V8 keeps type
- * feedback per closure of a function literal only while there is one closure, so a shared loop
- * turns megamorphic after a few benches, stops inlining the measured function, and adds a few ns
- * of call overhead to every call. A private loop keeps the call site monomorphic, which is what
- * gets the empty-function overhead under 1 ns.
+ * Each bench gets its own compiled loop rather than one shared loop: V8 keeps type feedback per
+ * closure of a function literal only while there is one closure, so a shared loop turns
+ * megamorphic after a few benches, stops inlining the measured function, and adds a few ns of
+ * call overhead to every call. A private loop keeps the call site monomorphic, which is what gets
+ * the empty-function overhead under 1 ns. "Private" needs a source text of its own as well
+ * (compilePrivateLoop): V8 caches `new Function` code by its text.
  */
 export function createBatchRunner(fn: () => unknown, isAsync: boolean): BatchRunner {
   const body = isAsync
@@ -63,7 +65,7 @@ export function createBatchRunner(fn: () => unknown, isAsync: boolean): BatchRun
          const elapsed = now() - start
          return elapsed
        }`
-  const factory = new Function('fn', 'now', 'sink', body) as (
+  const factory = compilePrivateLoop(['fn', 'now', 'sink'], body) as (
     f: () => unknown,
     clock: () => number,
     s: ResultSink,

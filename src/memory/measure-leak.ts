@@ -5,6 +5,7 @@ import { createResultSink, isThenable, type ResultSink, USE_RESULT } from '../me
 import { functionLabel } from '../measure/compare.js'
 import { DEFAULT_CONFIDENCE } from '../measure/defaults.js'
 import { withMeasurementLock } from '../measure/measurement-lock.js'
+import { compilePrivateLoop } from '../measure/private-loop.js'
 import { checkConfidence, resolveTime } from '../measure/resolve-options.js'
 import { nowNs } from '../measure/timer.js'
 import {
@@ -315,7 +316,7 @@ function createLeakRunner<T>(fn: LeakFn<T>, isAsync: boolean, sink: ResultSink):
            ${USE_RESULT}
          }
        }`
-  const factory = new Function('fn', 'sink', body) as (f: LeakFn<T>, s: ResultSink) => LeakRunner<T>
+  const factory = compilePrivateLoop(['fn', 'sink'], body) as (f: LeakFn<T>, s: ResultSink) => LeakRunner<T>
   return factory(fn, sink)
 }
 

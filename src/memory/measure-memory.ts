@@ -1,5 +1,6 @@
 import { createResultSink, type ResultSink, USE_RESULT } from '../measure/batch-runner.js'
 import { YIELD_EVERY_NS } from '../measure/defaults.js'
+import { compilePrivateLoop } from '../measure/private-loop.js'
 import { nowNs } from '../measure/timer.js'
 import type { BatchHooks, BenchMemory } from '../measure/types.js'
 import { MEMORY_OVERHEAD_PROBES, MEMORY_WARMUP_BATCHES, MIN_MEMORY_BATCHES } from './defaults.js'
@@ -33,7 +34,7 @@ export function createMemoryRunner(fn: () => unknown, isAsync: boolean, sink: Si
            ${USE_RESULT}
          }
        }`
-  const factory = new Function('fn', 'sink', body) as (f: () => unknown, s: Sink) => MemoryRunner
+  const factory = compilePrivateLoop(['fn', 'sink'], body) as (f: () => unknown, s: Sink) => MemoryRunner
   return factory(fn, sink)
 }
 
