@@ -11,18 +11,19 @@
  *
  *   node --expose-gc --import tsx bench/loop-optimisation.ts [--trials 100] [--workload small]
  */
-import { execFileSync, execSync } from 'node:child_process'
-import { cpus, loadavg } from 'node:os'
+import { execFileSync } from 'node:child_process'
+import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { createResultSink, USE_RESULT } from '../src/measure/batch-runner.js'
+import { captureEnvironment, formatEnvironmentLine } from '../src/index.js'
+import { batchLoopBody, createResultSink } from '../src/measure/batch-runner.js'
 import { warmUpAndCalibrate } from '../src/measure/calibrate.js'
 import { COMPARE_COPIES, COMPARE_TARGET_BATCH_NS } from '../src/measure/defaults.js'
 import { compilePrivateLoop } from '../src/measure/private-loop.js'
 import { nowNs } from '../src/measure/timer.js'
 import { createRandom, randomIndex } from '../src/stats/random.js'
 import { median } from './numbers.js'
-import { markdownTable } from './table.js'
+import { markdownTable, sectionHeading } from './table.js'
 import { type WorkloadId, workloads } from './workloads.js'
 
 type Mode = 'shared text' | 'private text'
@@ -40,15 +41,8 @@ const { values } = parseArgs({
 const trials = Number(values.trials)
 const workloadId = values.workload as WorkloadId
 
-const body = `return function runBatch(k) {
-         const numbers = sink.numbers
-         const start = now()
-         for (let i = 0; i < k; i++) {
-           const r = fn()
-           ${USE_RESULT}
-         }
-         return now() - start
-       }`
+// Exactly the text bench() and compare() compile for a sync function.
+const body = batchLoopBody(false)
 
 /** One child: A/A trials with loops compiled one way; prints its result as one marked JSON line. */
 async function child(mode: Mode): Promise<void> {
@@ -152,18 +146,16 @@ if (values.child !== undefined) {
       `${result.shiftedEighths}/${result.eighths} (${((100 * result.shiftedEighths) / result.eighths).toFixed(1)}%)`,
     ])
   }
-  const commit = (() => {
-    try {
-      return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim()
-    } catch {
-      return 'unknown'
-    }
-  })()
-  console.log(`## Timing loops: optimised on their own, or sharing code
+  const heading = sectionHeading('Timing loops: optimised on their own, or sharing code', {
+    date: new Date(started).toISOString(),
+    machine: formatEnvironmentLine(captureEnvironment()),
+    loadBefore,
+    loadAfter: loadavg()[0]!,
+    wallNs: (Date.now() - started) * 1e6,
+  })
+  console.log(`${heading}
 
-Command: \`node --expose-gc --import tsx bench/loop-optimisation.ts --trials ${trials} --workload ${workloadId}\`  
-${new Date(started).toISOString()} · node ${process.version} · ${process.platform} ${process.arch} · ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'} · git ${commit}  
-Load average (1 min): ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after · ${((Date.now() - started) / 1000).toFixed(0)} s
+Command: \`node --expose-gc --import tsx bench/loop-optimisation.ts --trials ${trials} --workload ${workloadId}\`
 
 A/A trials of the ${workloadId} workload built like compare()'s (${COMPARE_COPIES} loop copies per side, ${ROUNDS} paired rounds), one child process per row.
 "Shared text": every loop compiled from the same text with \`new Function\`, as perfgate did before; "private text": \`compilePrivateLoop\`.

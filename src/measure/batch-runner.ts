@@ -44,7 +44,21 @@ const sink: ResultSink = createResultSink()
  * (compilePrivateLoop): V8 caches `new Function` code by its text.
  */
 export function createBatchRunner(fn: () => unknown, isAsync: boolean): BatchRunner {
-  const body = isAsync
+  const factory = compilePrivateLoop(['fn', 'now', 'sink'], batchLoopBody(isAsync)) as (
+    f: () => unknown,
+    clock: () => number,
+    s: ResultSink,
+  ) => BatchRunner
+  return factory(fn, nowNs, sink)
+}
+
+/**
+ * The source of a timing loop, for `new Function('fn', 'now', 'sink', body)`: k calls of `fn`
+ * between two readings of `now`, each result used (USE_RESULT). bench/loop-optimisation.ts
+ * compiles the same text both ways, shared and private.
+ */
+export function batchLoopBody(isAsync: boolean): string {
+  return isAsync
     ? `return async function runAsyncBatch(k) {
          const numbers = sink.numbers
          const start = now()
@@ -65,12 +79,6 @@ export function createBatchRunner(fn: () => unknown, isAsync: boolean): BatchRun
          const elapsed = now() - start
          return elapsed
        }`
-  const factory = compilePrivateLoop(['fn', 'now', 'sink'], body) as (
-    f: () => unknown,
-    clock: () => number,
-    s: ResultSink,
-  ) => BatchRunner
-  return factory(fn, nowNs, sink)
 }
 
 /** True when a value is a promise-like, so the function under test is treated as async. */
