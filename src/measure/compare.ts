@@ -12,8 +12,10 @@ import { benchDefaults } from './bench-defaults.js'
 import { runHookedBatch, warmUpAndCalibrate } from './calibrate.js'
 import {
   COMPARE_COPIES,
+  COMPARE_EARLY_MIN_DIFFERENCE,
   COMPARE_FIRST_LOOK_ROUNDS,
   COMPARE_MAX_LOOKS,
+  COMPARE_SETTLE_NS,
   COMPARE_TARGET_BATCH_NS,
   DEFAULT_COMPARE_TIME_NS,
   DEFAULT_MAX_ROUNDS,
@@ -107,6 +109,16 @@ async function measure(
   let looks = 0
   let lastRoundNs = 0
   let lastYield = nowNs()
+  const roundsStart = nowNs()
+  // Until the rounds span COMPARE_SETTLE_NS, only a large difference may be called (see there).
+  const look = () => {
+    looks++
+    const settled = nowNs() - roundsStart >= COMPARE_SETTLE_NS
+    return analyzePairedLogRatios(logRatios, {
+      ...analysisOptions,
+      minDifference: settled ? settings.threshold : COMPARE_EARLY_MIN_DIFFERENCE,
+    })
+  }
 
   while (logRatios.length < settings.maxRounds) {
     const roundStart = nowNs()
@@ -130,8 +142,7 @@ async function measure(
     lastRoundNs = nowNs() - roundStart
 
     if (schedule.has(logRatios.length)) {
-      looks++
-      analysis = analyzePairedLogRatios(logRatios, analysisOptions)
+      analysis = look()
       if (analysis.verdict !== 'undecided') break
     }
     if (!(asyncA || asyncB) && nowNs() - lastYield > YIELD_EVERY_NS) {
@@ -141,10 +152,10 @@ async function measure(
   }
   // The final look, at the cap, unless the last round was already looked at.
   if (analysis === undefined || (analysis.verdict === 'undecided' && !schedule.has(logRatios.length))) {
-    looks++
-    analysis = analyzePairedLogRatios(logRatios, analysisOptions)
+    analysis = look()
   }
 
+  const roundsNs = nowNs() - roundsStart
   const wallNs = nowNs() - start
   const verdict: ComparisonVerdict = analysis.verdict === 'undecided' ? 'inconclusive' : analysis.verdict
   const comparison: Comparison = {
@@ -159,6 +170,7 @@ async function measure(
       threshold: settings.threshold,
       rounds: logRatios.length,
       wallNs,
+      roundsNs,
       confidence: settings.confidence,
     }),
     threshold: settings.threshold,
@@ -194,7 +206,15 @@ async function timedBatch(
 export function explainVerdict(
   verdict: ComparisonVerdict,
   analysis: PairedAnalysis,
-  context: { names: [string, string]; threshold: number; rounds: number; wallNs: number; confidence: number },
+  context: {
+    names: [string, string]
+    threshold: number
+    rounds: number
+    wallNs: number
+    /** Time the timed rounds spanned (wallNs less warm-up and calibration). */
+    roundsNs: number
+    confidence: number
+  },
 ): string {
   const [a, b] = context.names
   const [lo, hi] = analysis.interval
@@ -209,6 +229,14 @@ export function explainVerdict(
     case 'equivalent':
       return `"${a}" and "${b}" are within ±${band} of each other: ratio ${analysis.ratio.toFixed(3)} (${interval}), ${after}.`
     case 'inconclusive': {
+      if (analysis.heldBack) {
+        return (
+          `"${a}" looked ${analysis.heldBack} than "${b}" (${analysis.ratio.toFixed(3)}× its time, ${interval}) ${after}, ` +
+          `but its rounds spanned only ${formatDuration(context.roundsNs)}: a difference under ${pct(COMPARE_EARLY_MIN_DIFFERENCE)} ` +
+          `is called only once they span ${formatDuration(COMPARE_SETTLE_NS)}, because a machine can run the same code ` +
+          `at two speeds 20% apart for tens of milliseconds. Give the comparison more time (the \`time\` option).`
+        )
+      }
       if (!Number.isFinite(analysis.detectableEffect)) {
         return `Only ${context.rounds} rounds fit in ${formatDuration(context.wallNs)}, too few to reach the ${(analysis.lookConfidence * 100).toFixed(2)}% confidence a look needs; give the comparison more time (the \`time\` option).`
       }

@@ -75,6 +75,22 @@ export const COMPARE_TARGET_BATCH_NS = 180e3
  */
 export const CALIBRATION_BATCH_NS = 500e3
 
+/**
+ * Time the timed rounds of a `compare()` must span before a look may call a difference smaller
+ * than COMPARE_EARLY_MIN_DIFFERENCE. On the 2-core VM of docs/accuracy.md the same compiled code
+ * runs at one of two speeds about 1.2x apart and keeps one for tens of milliseconds, so the rounds
+ * of the first looks (12 and 24 rounds, a few milliseconds) are not independent: they once saw
+ * every copy of one side in the slow state and called identical code 'faster' 3 times in 100
+ * trials, each at 0.90–0.92. Equivalence is not held back: time alone does not make it likelier.
+ */
+export const COMPARE_SETTLE_NS = 30e6
+
+/**
+ * Smallest difference a look may call before the rounds span COMPARE_SETTLE_NS: beyond the 1.2x
+ * between the two speeds, with room to spare. A 2x difference is still decided at the first look.
+ */
+export const COMPARE_EARLY_MIN_DIFFERENCE = 0.25
+
 /** Upper bound on looks (and so the Bonferroni divisor): the schedule doubles up to this count. */
 export const COMPARE_MAX_LOOKS = 10
 

@@ -15,6 +15,11 @@ export interface PairedAnalysis {
   lookConfidence: number
   /** Smallest relative difference this data could call: threshold plus the interval half-width. */
   detectableEffect: number
+  /**
+   * The direction the interval pointed to when it lay beyond `threshold` but not beyond
+   * `minDifference`, so the look held the verdict back; undefined otherwise.
+   */
+  heldBack?: 'faster' | 'slower'
 }
 
 export interface PairedOptions {
@@ -24,6 +29,12 @@ export interface PairedOptions {
   threshold: number
   /** Most looks the sequential run may take: the Bonferroni divisor of the error rate. */
   maxLooks: number
+  /**
+   * Smallest difference this look may call 'faster' or 'slower' (relative, at least `threshold`,
+   * which it defaults to). compare() raises it for looks at rounds that span only a few
+   * milliseconds; 'equivalent' always uses `threshold`.
+   */
+  minDifference?: number
 }
 
 /**
@@ -36,9 +47,12 @@ export interface PairedOptions {
  *
  * Two-part rule: a difference is called only when the whole interval lies beyond the practical
  * threshold (which also makes it significant); 'equivalent' needs the whole interval inside it.
+ * A look with `minDifference` calls a difference only beyond that larger band: a stricter rule on
+ * some looks can only lower the error rate the Bonferroni split bounds.
  */
 export function analyzePairedLogRatios(logRatios: readonly number[], options: PairedOptions): PairedAnalysis {
   const { confidence, threshold, maxLooks } = options
+  const differenceBand = Math.log1p(Math.max(threshold, options.minDifference ?? threshold))
   const lookConfidence = 1 - (1 - confidence) / maxLooks
   if (logRatios.length === 0) {
     return {
@@ -56,10 +70,13 @@ export function analyzePairedLogRatios(logRatios: readonly number[], options: Pa
   const reached = ci.coverage >= lookConfidence
   const band = Math.log1p(threshold)
   let verdict: LookVerdict = 'undecided'
+  let heldBack: 'faster' | 'slower' | undefined
   if (reached) {
-    if (ci.lo > band) verdict = 'slower'
-    else if (ci.hi < -band) verdict = 'faster'
+    if (ci.lo > differenceBand) verdict = 'slower'
+    else if (ci.hi < -differenceBand) verdict = 'faster'
     else if (ci.lo >= -band && ci.hi <= band) verdict = 'equivalent'
+    else if (ci.lo > band) heldBack = 'slower'
+    else if (ci.hi < -band) heldBack = 'faster'
   }
   const halfWidth = reached ? (ci.hi - ci.lo) / 2 : Number.POSITIVE_INFINITY
   return {
@@ -68,6 +85,7 @@ export function analyzePairedLogRatios(logRatios: readonly number[], options: Pa
     interval: [Math.exp(ci.lo), Math.exp(ci.hi)],
     lookConfidence,
     detectableEffect: Math.expm1(band + halfWidth),
+    ...(heldBack && { heldBack }),
   }
 }
 

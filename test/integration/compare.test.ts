@@ -66,6 +66,26 @@ describe('compare()', () => {
     expect(result.reason).toMatch(/too few to reach the 99\.50% confidence a look needs/)
   })
 
+  it('calls no difference under 25% while the rounds span only a few milliseconds', async () => {
+    // 24 rounds of ~0.2 ms span about 5 ms, far below the 30 ms a small difference needs
+    // (COMPARE_SETTLE_NS). The interval of a true ~15% difference often lies beyond the 2% band
+    // by then; without the hold it would be called 'slower'. (explain-verdict.test.ts has the reason.)
+    const result = await compare(
+      () => work(230),
+      () => work(200),
+      { maxRounds: 24 },
+    )
+    expect(result.rounds).toBe(24)
+    expect(result.verdict).toBe('inconclusive')
+    // A 10x difference is decided on the same few rounds.
+    const clear = await compare(
+      () => work(2000),
+      () => work(200),
+      { maxRounds: 24 },
+    )
+    expect(clear.verdict).toBe('slower')
+  })
+
   it('compares async functions', async () => {
     const result = await compare(
       async () => work(2000),

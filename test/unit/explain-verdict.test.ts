@@ -7,6 +7,7 @@ const context = {
   threshold: 0.02,
   rounds: 160,
   wallNs: 412e6,
+  roundsNs: 380e6,
   confidence: 0.95,
 }
 const analysis = (ratio: number, lo: number, hi: number, detectableEffect = 0.05): PairedAnalysis => ({
@@ -44,6 +45,15 @@ describe('explainVerdict', () => {
       }),
     ).toMatchInlineSnapshot(
       `"Only 6 rounds fit in 412 ms, too few to reach the 99.50% confidence a look needs; give the comparison more time (the \`time\` option)."`,
+    )
+  })
+
+  it('for a difference held back on rounds too short to trust, says so and what to do', () => {
+    const heldBack: PairedAnalysis = { ...analysis(0.91, 0.57, 0.95, 0.46), heldBack: 'faster' }
+    expect(
+      explainVerdict('inconclusive', heldBack, { ...context, rounds: 24, wallNs: 12.5e6, roundsNs: 8.6e6 }),
+    ).toMatchInlineSnapshot(
+      `""new" looked faster than "old" (0.910× its time, 95% interval 0.570–0.950) after 24 rounds in 12.5 ms, but its rounds spanned only 8.60 ms: a difference under 25% is called only once they span 30.0 ms, because a machine can run the same code at two speeds 20% apart for tens of milliseconds. Give the comparison more time (the \`time\` option)."`,
     )
   })
 })

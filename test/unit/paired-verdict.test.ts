@@ -43,6 +43,29 @@ describe('analyzePairedLogRatios', () => {
     expect(analyzePairedLogRatios(rounds(20, -0.5, gaussian(0.05), 3), options).verdict).toBe('faster')
   })
 
+  it('with minDifference, holds back a difference below it but still calls a large one', () => {
+    // A clear 10% shift on 24 rounds: beyond the 2% band, not beyond a 25% minimum difference.
+    const shifted = rounds(24, 0.1, gaussian(0.01), 5)
+    expect(analyzePairedLogRatios(shifted, options).verdict).toBe('slower')
+    const held = analyzePairedLogRatios(shifted, { ...options, minDifference: 0.25 })
+    expect(held.verdict).toBe('undecided')
+    expect(held.heldBack).toBe('slower')
+    expect(
+      analyzePairedLogRatios(rounds(24, -0.1, gaussian(0.01), 6), { ...options, minDifference: 0.25 })
+        .heldBack,
+    ).toBe('faster')
+    // 2x is beyond it: decided as before. Equivalence keeps the 2% band.
+    expect(
+      analyzePairedLogRatios(rounds(24, 1, gaussian(0.01), 7), { ...options, minDifference: 0.25 }).verdict,
+    ).toBe('slower')
+    const same = analyzePairedLogRatios(rounds(400, 0, gaussian(0.01), 8), {
+      ...options,
+      minDifference: 0.25,
+    })
+    expect(same.verdict).toBe('equivalent')
+    expect(same.heldBack).toBeUndefined()
+  })
+
   it('never decides on too few rounds to reach the look confidence', () => {
     // 8 rounds cannot reach 99.5% with a sign-test interval (max coverage 1 - 2/256), even for 10x.
     const result = analyzePairedLogRatios(rounds(8, 9, gaussian(0.01), 4), options)
