@@ -19,6 +19,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs, promisify } from 'node:util'
+import { standardDeviation } from '../src/stats/moments.js'
 import { formatNs } from './numbers.js'
 import { markdownTable } from './table.js'
 
@@ -88,18 +89,12 @@ try {
   await rm(tmp, { recursive: true, force: true })
 }
 
-/** Standard deviation of log values: the spread between processes, as a share. */
-function logSpread(ns: readonly number[]): number {
-  const logs = ns.map(Math.log)
-  const mean = logs.reduce((a, b) => a + b, 0) / logs.length
-  return Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (logs.length - 1))
-}
-
 const cells = (side: { medianNs: number; batchSize: number }[]) => {
   const ns = side.map((s) => s.medianNs)
   const sizes = [...new Set(side.map((s) => s.batchSize))].join(' / ')
   return [
-    `${(logSpread(ns) * 100).toFixed(1)}%`,
+    // The spread between processes: standard deviation of log per-call median, as a share.
+    `${(standardDeviation(ns.map(Math.log)) * 100).toFixed(1)}%`,
     `${formatNs(Math.min(...ns))}–${formatNs(Math.max(...ns))}`,
     sizes,
   ]
