@@ -194,8 +194,8 @@ export const WILD_PROCESS_MIN_RATIO = 1.1
 
 /**
  * The processes of a side that ran far from the rest: more than {@link WILD_PROCESS_SCALES}
- * robust standard deviations and more than 10% from the median process. Needs 4 processes or
- * more, and never leaves out half of them or more.
+ * robust standard deviations and more than 10% from the median process (of those kept, on a
+ * second look). Needs 4 processes or more, and never leaves out half of them or more.
  *
  * One such process widens every interval of its bench (in bench/regression-accuracy.ts, two of
  * five made a bench's spread 32% and its 10% regression undetectable), and two or more that agree
