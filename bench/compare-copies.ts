@@ -19,7 +19,8 @@
 import { parseArgs } from 'node:util'
 import { compare } from '../src/index.js'
 import { COMPARE_COPIES } from '../src/measure/defaults.js'
-import { createRandom, randomIndex } from '../src/stats/random.js'
+import { mean } from '../src/stats/moments.js'
+import { createRandom, randomIndex, shuffleInPlace } from '../src/stats/random.js'
 import { collectGarbage, formatShare } from './numbers.js'
 import { type WorkloadId, workloadById } from './workloads.js'
 
@@ -59,8 +60,8 @@ function copyEffect(logRatios: readonly number[], copyOfRound: readonly number[]
   logRatios.forEach((v, r) => {
     groups[copyOfRound[r]!]!.push(v)
   })
-  const mean = logRatios.reduce((a, b) => a + b, 0) / logRatios.length
-  const means = groups.map((g) => (g.length > 0 ? g.reduce((a, b) => a + b, 0) / g.length : Number.NaN))
+  const grand = mean(logRatios)
+  const means = groups.map((g) => (g.length > 0 ? mean(g) : Number.NaN))
   let within = 0
   let df = 0
   groups.forEach((g, i) => {
@@ -70,7 +71,7 @@ function copyEffect(logRatios: readonly number[], copyOfRound: readonly number[]
   const variance = within / df
   let q = 0
   groups.forEach((g, i) => {
-    if (g.length > 0) q += (g.length * (means[i]! - mean) ** 2) / variance
+    if (g.length > 0) q += (g.length * (means[i]! - grand) ** 2) / variance
   })
   return { means, q }
 }
@@ -86,10 +87,7 @@ function permutationP(
   const labels = [...copyOfRound]
   let atLeast = 1
   for (let i = 0; i < PERMUTATIONS; i++) {
-    for (let j = labels.length - 1; j > 0; j--) {
-      const k = randomIndex(random, j + 1)
-      ;[labels[j], labels[k]] = [labels[k]!, labels[j]!]
-    }
+    shuffleInPlace(labels, random)
     if (copyEffect(logRatios, labels).q >= q) atLeast++
   }
   return atLeast / (PERMUTATIONS + 1)

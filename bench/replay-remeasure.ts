@@ -17,6 +17,12 @@
 import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import { compareProcesses, typicalProcesses } from '../src/baseline/process-spread.js'
+import { parsePercent } from '../src/budget/parse-percent.js'
+import {
+  DEFAULT_REGRESSION_CONFIDENCE,
+  DEFAULT_REGRESSION_THRESHOLD,
+  DEFAULT_REMEASURE_ROUNDS,
+} from '../src/config/schema.js'
 
 interface RunProcess {
   phase: 'run' | 'remeasure'
@@ -34,8 +40,9 @@ interface Run {
   trials: Trial[]
 }
 
-const THRESHOLD = 0.05
-const FIRST_ROUND_CONFIDENCE = 1 - 0.05 / 3
+const THRESHOLD = parsePercent(DEFAULT_REGRESSION_THRESHOLD, 'the default regression threshold')
+/** A round's level in checkSuite: the false-alarm rate shared among the rounds. */
+const FIRST_ROUND_CONFIDENCE = 1 - (1 - DEFAULT_REGRESSION_CONFIDENCE) / DEFAULT_REMEASURE_ROUNDS
 
 const file = process.argv[2]
 if (file === undefined) {
