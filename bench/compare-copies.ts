@@ -1,7 +1,7 @@
 /**
  * Do compare()'s loop copies run at different speeds for a whole comparison?
  *
- *   node --expose-gc --import tsx bench/compare-copies.ts [--trials 300] [--workload small] [--pair aa|slow]
+ *   node --expose-gc --import tsx bench/compare-copies.ts [--trials 300] [--workload small] [--pair aa|slow] [--load]
  *
  * compare() times each side through COMPARE_COPIES private loops, one picked at random per round.
  * If a copy stays in a slower state of the machine's code for the whole comparison, its rounds
@@ -14,8 +14,10 @@
  * (rough) and to its permutation distribution: with no copy effect the copy a round used is a
  * random draw unrelated to its time, so shuffling the copies among the rounds gives Q's exact null
  * distribution (PERMUTATIONS shuffles per trial). Read the share of trials below 1% against the
- * 1% it would be without copy effects. Prints one line per trial and a summary.
+ * 1% it would be without copy effects. Prints one line per trial and a summary. `--load` runs
+ * the trials beside the busy neighbour of section 1b of bench:self (bench/competitor.mjs).
  */
+import { spawn } from 'node:child_process'
 import { parseArgs } from 'node:util'
 import { compare } from '../src/index.js'
 import { COMPARE_COPIES } from '../src/measure/defaults.js'
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     trials: { type: 'string', default: '300' },
     workload: { type: 'string', default: 'small' },
     pair: { type: 'string', default: 'aa' },
+    load: { type: 'boolean', default: false },
   },
 })
 const trials = Number(values.trials)
@@ -93,6 +96,14 @@ function permutationP(
   return atLeast / (PERMUTATIONS + 1)
 }
 
+const competitor = values.load
+  ? spawn(process.execPath, [new URL('./competitor.mjs', import.meta.url).pathname, '3600'], {
+      stdio: 'ignore',
+    })
+  : undefined
+// Let the neighbour reach its steady state (heap grown, caches thrashed) first, as section 1b does.
+if (competitor !== undefined) await new Promise((resolve) => setTimeout(resolve, 2_000))
+
 const qs: { a: number; b: number; pA: number; pB: number; verdict: string }[] = []
 const percent = (logs: number[]) =>
   logs.map((l) => ((Math.exp(l) - 1) * 100).toFixed(1).padStart(5)).join(' ')
@@ -110,8 +121,11 @@ for (let t = 0; t < trials; t++) {
       `Q a ${a.q.toFixed(1)} (p ${pA.toFixed(3)}), b ${b.q.toFixed(1)} (p ${pB.toFixed(3)}); copies of a (%) ${percent(a.means)} | of b (%) ${percent(b.means)}`,
   )
 }
+competitor?.kill()
 const share = (f: (x: (typeof qs)[number]) => boolean) => formatShare(qs.filter(f).length, qs.length)
-console.log(`\n${workload.label} ${values.pair}, ${trials} trials at default settings`)
+console.log(
+  `\n${workload.label} ${values.pair}, ${trials} trials at default settings${values.load ? ', beside a busy neighbour' : ''}`,
+)
 console.log(
   `copy effect beyond χ²(3) 1%:   a ${share((x) => x.a > CHI2_3_99)}, b ${share((x) => x.b > CHI2_3_99)}`,
 )
