@@ -234,7 +234,7 @@ export function explainVerdict(
           `"${a}" looked ${analysis.heldBack} than "${b}" (${analysis.ratio.toFixed(3)}× its time, ${interval}) ${after}, ` +
           `but its rounds spanned only ${formatDuration(context.roundsNs)}: a difference under ${pct(COMPARE_EARLY_MIN_DIFFERENCE)} ` +
           `is called only once they span ${formatDuration(COMPARE_SETTLE_NS)}, because a machine can run the same code ` +
-          `at two speeds 20% apart for tens of milliseconds. Give the comparison more time (the \`time\` option).`
+          `at two speeds 20% apart for up to a hundred milliseconds. Give the comparison more time (the \`time\` option).`
         )
       }
       if (!Number.isFinite(analysis.detectableEffect)) {

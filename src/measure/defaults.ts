@@ -78,12 +78,17 @@ export const CALIBRATION_BATCH_NS = 500e3
 /**
  * Time the timed rounds of a `compare()` must span before a look may call a difference smaller
  * than COMPARE_EARLY_MIN_DIFFERENCE. On the 2-core VM of docs/accuracy.md the same compiled code
- * runs at one of two speeds about 1.2x apart and keeps one for tens of milliseconds, so the rounds
- * of the first looks (12 and 24 rounds, a few milliseconds) are not independent: they once saw
- * every copy of one side in the slow state and called identical code 'faster' 3 times in 100
- * trials, each at 0.90–0.92. Equivalence is not held back: time alone does not make it likelier.
+ * runs at one of two speeds about 1.2x apart and keeps one for tens of milliseconds, so early
+ * rounds are not independent: they once saw every copy of one side in the slow state and called
+ * identical code 'faster' 3 times in 100 trials, each at 0.90–0.92, within the first milliseconds.
+ * A 30 ms hold stopped those, but beside a busy neighbour the state lasted longer: at 30 ms,
+ * 21 of 400 A/A trials at ~1 µs were called 'faster' (0.90–0.95, at 48–96 rounds, 20–60 ms in);
+ * at 150 ms, in the same half hour and alternating with them, 0 of 400 (docs/accuracy.md,
+ * `bench/compare-copies.ts --load`). A 5% difference is then decided in ~280 ms instead of
+ * ~100 ms, still far inside the 1 s cap. Equivalence is not held back: time alone does not make
+ * it likelier.
  */
-export const COMPARE_SETTLE_NS = 30e6
+export const COMPARE_SETTLE_NS = 150e6
 
 /**
  * Smallest difference a look may call before the rounds span COMPARE_SETTLE_NS: beyond the 1.2x

@@ -67,7 +67,7 @@ describe('compare()', () => {
   })
 
   it('calls no difference under 25% while the rounds span only a few milliseconds', async () => {
-    // 24 rounds of ~0.2 ms span about 5 ms, far below the 30 ms a small difference needs
+    // 24 rounds of ~0.2 ms span about 5 ms, far below the 150 ms a small difference needs
     // (COMPARE_SETTLE_NS). The interval of a true ~15% difference often lies beyond the 2% band
     // by then; without the hold it would be called 'slower'. (explain-verdict.test.ts has the reason.)
     const result = await compare(

@@ -53,7 +53,7 @@ describe('explainVerdict', () => {
     expect(
       explainVerdict('inconclusive', heldBack, { ...context, rounds: 24, wallNs: 12.5e6, roundsNs: 8.6e6 }),
     ).toMatchInlineSnapshot(
-      `""new" looked faster than "old" (0.910× its time, 95% interval 0.570–0.950) after 24 rounds in 12.5 ms, but its rounds spanned only 8.60 ms: a difference under 25% is called only once they span 30.0 ms, because a machine can run the same code at two speeds 20% apart for tens of milliseconds. Give the comparison more time (the \`time\` option)."`,
+      `""new" looked faster than "old" (0.910× its time, 95% interval 0.570–0.950) after 24 rounds in 12.5 ms, but its rounds spanned only 8.60 ms: a difference under 25% is called only once they span 150 ms, because a machine can run the same code at two speeds 20% apart for up to a hundred milliseconds. Give the comparison more time (the \`time\` option)."`,
     )
   })
 })
