@@ -82,9 +82,9 @@ export const CALIBRATION_BATCH_NS = 500e3
  * rounds are not independent: they once saw every copy of one side in the slow state and called
  * identical code 'faster' 3 times in 100 trials, each at 0.90–0.92, within the first milliseconds.
  * A 30 ms hold stopped those, but beside a busy neighbour the state lasted longer: at 30 ms,
- * 21 of 400 A/A trials at ~1 µs were called 'faster' (0.90–0.95, at 48–96 rounds, 20–60 ms in);
- * at 150 ms, in the same half hour and alternating with them, 0 of 400 (docs/accuracy.md,
- * `bench/compare-copies.ts --load`). A 5% difference is then decided in ~280 ms instead of
+ * 44 of 900 A/A trials at ~1 µs were called different (0.90–0.97 and 1.07, at 48–96 rounds,
+ * 20–60 ms in); at 150 ms, in the same hour and alternating with them, 0 of 700
+ * (docs/accuracy.md, `bench/compare-copies.ts --load`). A 5% difference is then decided in ~280 ms instead of
  * ~100 ms, still far inside the 1 s cap. Equivalence is not held back: time alone does not make
  * it likelier.
  */
