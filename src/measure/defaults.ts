@@ -84,9 +84,9 @@ export const CALIBRATION_BATCH_NS = 500e3
  * A 30 ms hold stopped those, but beside a busy neighbour the state lasted longer: at 30 ms,
  * 44 of 900 A/A trials at ~1 µs were called different (0.90–0.97 and 1.07, at 48–96 rounds,
  * 20–60 ms in); at 150 ms, in the same hour and alternating with them, 0 of 700
- * (docs/accuracy.md, `bench/compare-copies.ts --load`). A 5% difference is then decided in ~280 ms instead of
- * ~100 ms, still far inside the 1 s cap. Equivalence is not held back: time alone does not make
- * it likelier.
+ * (docs/accuracy.md, `bench/compare-copies.ts --load`). A 5% difference is then decided in
+ * ~280 ms instead of ~100 ms, still far inside the 1 s cap. Equivalence is not held back: time
+ * alone does not make it likelier.
  */
 export const COMPARE_SETTLE_NS = 150e6
 
