@@ -1,13 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { type Comparison, compare } from '../src/index.js'
+import { startBusyNeighbour } from './busy-neighbour.js'
 import { collectGarbage, formatMs, formatRange, formatShare, median } from './numbers.js'
 import type { SectionOutput, TargetResult, TrialCounts } from './section.js'
 import { markdownTable, status } from './table.js'
 import { workloads } from './workloads.js'
 
-const benchDir = dirname(fileURLToPath(import.meta.url))
 /** The target: 'faster' or 'slower' in at most this share of A/A compare() trials. */
 const MAX_FALSE_VERDICT_SHARE = 0.01
 
@@ -25,11 +22,9 @@ interface Trial {
  * Also the 5% slowdown under the same load, to show what the load costs in power.
  */
 export async function runAaUnderLoad(counts: TrialCounts): Promise<SectionOutput> {
-  const competitor = startCompetitor()
+  const competitor = await startBusyNeighbour()
   const trials: Trial[] = []
   try {
-    // Let the neighbour reach its steady state (heap grown, caches thrashed) first.
-    await new Promise((resolve) => setTimeout(resolve, 2_000))
     for (const w of workloads) {
       for (let i = 0; i < counts.aaUnderLoad; i++) {
         collectGarbage()
@@ -93,10 +88,4 @@ export async function runAaUnderLoad(counts: TrialCounts): Promise<SectionOutput
     ),
   ].join('\n')
   return { title: '1b. Identical functions on a loaded machine', markdown, targets, raw: { trials } }
-}
-
-function startCompetitor(): ChildProcess {
-  const child = spawn(process.execPath, [join(benchDir, 'competitor.mjs'), '900'], { stdio: 'ignore' })
-  child.unref()
-  return child
 }

@@ -17,12 +17,12 @@
  * 1% it would be without copy effects. Prints one line per trial and a summary. `--load` runs
  * the trials beside the busy neighbour of section 1b of bench:self (bench/competitor.mjs).
  */
-import { spawn } from 'node:child_process'
 import { parseArgs } from 'node:util'
 import { compare } from '../src/index.js'
 import { COMPARE_COPIES } from '../src/measure/defaults.js'
 import { mean } from '../src/stats/moments.js'
 import { createRandom, randomIndex, shuffleInPlace } from '../src/stats/random.js'
+import { startBusyNeighbour } from './busy-neighbour.js'
 import { collectGarbage, formatShare } from './numbers.js'
 import { type WorkloadId, workloadById } from './workloads.js'
 
@@ -96,32 +96,29 @@ function permutationP(
   return atLeast / (PERMUTATIONS + 1)
 }
 
-const competitor = values.load
-  ? spawn(process.execPath, [new URL('./competitor.mjs', import.meta.url).pathname, '3600'], {
-      stdio: 'ignore',
-    })
-  : undefined
-// Let the neighbour reach its steady state (heap grown, caches thrashed) first, as section 1b does.
-if (competitor !== undefined) await new Promise((resolve) => setTimeout(resolve, 2_000))
+const competitor = values.load ? await startBusyNeighbour(3600) : undefined
 
 const qs: { a: number; b: number; pA: number; pB: number; verdict: string }[] = []
 const percent = (logs: number[]) =>
   logs.map((l) => ((Math.exp(l) - 1) * 100).toFixed(1).padStart(5)).join(' ')
-for (let t = 0; t < trials; t++) {
-  collectGarbage()
-  const c = await compare({ name: 'a', fn: fnA }, { name: 'b', fn: fnB })
-  const [ofA, ofB] = copiesOfRounds(c.seed, c.rounds)
-  const a = copyEffect(c.logRatios, ofA)
-  const b = copyEffect(c.logRatios, ofB)
-  const pA = permutationP(c.logRatios, ofA, a.q, c.seed ^ 1)
-  const pB = permutationP(c.logRatios, ofB, b.q, c.seed ^ 2)
-  qs.push({ a: a.q, b: b.q, pA, pB, verdict: c.verdict })
-  console.log(
-    `${String(t + 1).padStart(4)} ${c.verdict.padEnd(12)} ratio ${c.ratio.toFixed(3)}, ${c.rounds} rounds; ` +
-      `Q a ${a.q.toFixed(1)} (p ${pA.toFixed(3)}), b ${b.q.toFixed(1)} (p ${pB.toFixed(3)}); copies of a (%) ${percent(a.means)} | of b (%) ${percent(b.means)}`,
-  )
+try {
+  for (let t = 0; t < trials; t++) {
+    collectGarbage()
+    const c = await compare({ name: 'a', fn: fnA }, { name: 'b', fn: fnB })
+    const [ofA, ofB] = copiesOfRounds(c.seed, c.rounds)
+    const a = copyEffect(c.logRatios, ofA)
+    const b = copyEffect(c.logRatios, ofB)
+    const pA = permutationP(c.logRatios, ofA, a.q, c.seed ^ 1)
+    const pB = permutationP(c.logRatios, ofB, b.q, c.seed ^ 2)
+    qs.push({ a: a.q, b: b.q, pA, pB, verdict: c.verdict })
+    console.log(
+      `${String(t + 1).padStart(4)} ${c.verdict.padEnd(12)} ratio ${c.ratio.toFixed(3)}, ${c.rounds} rounds; ` +
+        `Q a ${a.q.toFixed(1)} (p ${pA.toFixed(3)}), b ${b.q.toFixed(1)} (p ${pB.toFixed(3)}); copies of a (%) ${percent(a.means)} | of b (%) ${percent(b.means)}`,
+    )
+  }
+} finally {
+  competitor?.kill('SIGKILL')
 }
-competitor?.kill()
 const share = (f: (x: (typeof qs)[number]) => boolean) => formatShare(qs.filter(f).length, qs.length)
 console.log(
   `\n${workload.label} ${values.pair}, ${trials} trials at default settings${values.load ? ', beside a busy neighbour' : ''}`,
