@@ -1,9 +1,11 @@
+import { formatRatio } from '../budget/format.js'
 import { DEFAULT_REGRESSION_CONFIDENCE, DEFAULT_REMEASURE_ROUNDS } from '../config/schema.js'
 import { environmentDifferences } from '../env/differences.js'
 import { perfgateError } from '../errors.js'
 import type { BenchResult } from '../measure/types.js'
 import type { BaselineFile } from './baseline-file.js'
 import { logChange, MIN_BENCHES_FOR_MACHINE_SPEED, machineShift, pickControls } from './machine-speed.js'
+import { processMediansNs, SLOW_PERIOD_RATIO, slowPeriodProcesses } from './process-spread.js'
 import {
   adjustForSuite,
   checkRegression,
@@ -22,7 +24,8 @@ import {
  * The whole regression guard of a run, in the order the rule needs (see regression.ts): check
  * every bench against its baseline, adjust across the suite, re-measure in several fresh
  * processes whatever looks slower than half the threshold or cannot rule out twice it, and let
- * those processes decide (in rounds, for suspects they leave undecided). The reporter and
+ * those processes decide (in rounds, for suspects they leave undecided, and for suspects that ran
+ * at least SLOW_PERIOD_RATIO slow in every fresh process once the machine has shown slow periods). The reporter and
  * bench/regression-accuracy.ts both run this one function, so the figures measure what CI does.
  */
 
@@ -163,6 +166,15 @@ export async function checkSuite(
   const confidence = options.confidence ?? DEFAULT_REGRESSION_CONFIDENCE
   const roundOptions = { ...options, confidence: 1 - (1 - confidence) / rounds }
   const decided = new Map<string, RegressionVerdict>()
+  // Has the machine shown slow periods in this check (a process of some bench left out as one,
+  // in the baseline or among the fresh processes)? Then a suspect whose every fresh process ran
+  // that slow may be in one, and gets the next round instead of a verdict (`hold` below); it
+  // fails only if it stays that slow through the last round.
+  let slowPeriodsSeen = Object.values(baseline.benches).some((bench) =>
+    hasSlowPeriod(processMediansNs(bench)),
+  )
+  const held = new Set<string>()
+  let freshRatios = new Map<string, number[]>()
   let pending = suspects.map((v) => v.name)
   for (let round = 0; round < rounds && pending.length > 0 && remeasureError === null; round++) {
     const requests = [...pending, ...controls].map((name) => ({
@@ -214,14 +226,40 @@ export async function checkSuite(
       correction,
     )
     const last = round === rounds - 1 || remeasureError !== null
+    freshRatios = new Map(
+      [...again].map(([name, fresh]) => [
+        name,
+        fresh.map((f) => Math.exp(logChange(f.result, benchOf.get(name)!) - f.shift)),
+      ]),
+    )
+    if ([...freshRatios.values()].some(hasSlowPeriod)) slowPeriodsSeen = true
     for (const verdict of judged) decided.set(verdict.name, verdict)
-    pending = last ? [] : judged.filter((v) => v.status !== 'regressed' && stillSuspect(v)).map((v) => v.name)
+    const hold = (v: RegressionVerdict) =>
+      v.status === 'regressed' &&
+      slowPeriodsSeen &&
+      Math.min(...(freshRatios.get(v.name) ?? [0])) >= SLOW_PERIOD_RATIO
+    if (!last) for (const v of judged) if (hold(v)) held.add(v.name)
+    pending = last
+      ? []
+      : judged.filter((v) => (v.status !== 'regressed' && stillSuspect(v)) || hold(v)).map((v) => v.name)
   }
   const verdicts = adjusted.map((verdict) => {
     if (!suspects.includes(verdict)) return verdict
     const fresh = decided.get(verdict.name)
     if (fresh !== undefined) {
-      const merged = mergeRemeasured(verdict, fresh)
+      const withRounds = mergeRemeasured(verdict, fresh)
+      const merged =
+        held.has(verdict.name) &&
+        withRounds.status === 'regressed' &&
+        Math.min(...(freshRatios.get(verdict.name) ?? [0])) >= SLOW_PERIOD_RATIO
+          ? {
+              ...withRounds,
+              notes: [
+                ...withRounds.notes,
+                `Every fresh process ran it at least ${formatRatio(SLOW_PERIOD_RATIO)} the baseline, and the machine had slow periods in this run (processes ${formatRatio(SLOW_PERIOD_RATIO)} or more slower than others of the same code), so it was measured in more rounds before failing; it stayed that slow in all ${fresh.processes[0]} fresh processes.`,
+              ],
+            }
+          : withRounds
       if (rounds === 1) return merged
       const level = percentOf(roundOptions.confidence)
       return {
@@ -242,6 +280,11 @@ export async function checkSuite(
     }
   })
   return { verdicts, ...done, remeasureError, remeasureRuns: measured }
+}
+
+/** Whether any process of a bench ran in a slow period of the machine (see slowPeriodProcesses). */
+function hasSlowPeriod(mediansNs: readonly number[]): boolean {
+  return slowPeriodProcesses(mediansNs).length > 0
 }
 
 /** Still a suspect after a round: not decided either way, and slower than the screen. */

@@ -178,8 +178,40 @@ export interface WildProcess {
   /** Position among its side's processes, from 0. */
   index: number
   medianNs: number
-  /** Its median over the median of all processes' medians: 1.7 is 70% slower. */
+  /**
+   * 'far': far from the rest (see {@link wildProcesses}), and `ratio` is over the median of all
+   * processes' medians. 'slow-period': slower than the fastest process by a slow period's margin
+   * (see {@link slowPeriodProcesses}), and `ratio` is over the fastest process's median.
+   * 1.7 is 70% slower.
+   */
+  kind: 'far' | 'slow-period'
   ratio: number
+}
+
+/**
+ * A process at least this many times as slow as the fastest process of its side ran, for part
+ * or all of the bench, in one of the machine's slow periods, and is left out.
+ *
+ * On this project's 2-core VM, in hours that come and go, the machine runs code at about half
+ * speed for stretches of a tenth of a second to minutes (bench/slow-periods.ts; docs/accuracy.md,
+ * "Slow periods"): a bench's process median then reads 1.4–2.1× its fast processes, with little in
+ * between. Throughput-bound code slows most, a chain of square roots not at all, so the other
+ * benches of the process (the machine-speed controls) do not always show it. Processes of the same
+ * code otherwise spread 1–5% (12% for allocation-heavy code): 1.3× the fastest is far outside that,
+ * and a change of the code moves every process, never only some. So the fastest processes are the
+ * code's speed, and the slow ones say how busy the host was.
+ */
+export const SLOW_PERIOD_RATIO = 1.3
+
+/**
+ * Positions of the processes at least {@link SLOW_PERIOD_RATIO} times as slow as the fastest of
+ * `mediansNs` (none with fewer than 2 processes; the fastest is always kept).
+ */
+export function slowPeriodProcesses(mediansNs: readonly number[]): number[] {
+  if (mediansNs.length < 2) return []
+  const fastest = Math.min(...mediansNs.filter((m) => m > 0))
+  if (!Number.isFinite(fastest)) return []
+  return mediansNs.flatMap((m, index) => (m >= SLOW_PERIOD_RATIO * fastest ? [index] : []))
 }
 
 /**
@@ -226,7 +258,9 @@ export function wildProcesses(mediansNs: readonly number[]): WildProcess[] {
   const center = median(sortSamples(logs))
   const keptSet = new Set(kept)
   return logs.flatMap((l, index) =>
-    keptSet.has(index) ? [] : [{ index, medianNs: mediansNs[index]!, ratio: Math.exp(l - center) }],
+    keptSet.has(index)
+      ? []
+      : [{ index, medianNs: mediansNs[index]!, kind: 'far' as const, ratio: Math.exp(l - center) }],
   )
 }
 
@@ -252,16 +286,42 @@ export interface TypicalProcesses {
 }
 
 /**
- * `mediansNs` without its {@link wildProcesses}: the processes a comparison rests on.
+ * `mediansNs` without the processes that ran in a slow period of the machine
+ * ({@link slowPeriodProcesses}) and, among the rest, its {@link wildProcesses}: the processes a
+ * comparison rests on. Wild ones are listed in position order.
  *
  * A wild process is left out rather than averaged in because it tells of the process, not the
  * code: in bench/regression-accuracy.ts such processes came in bursts (two of a baseline's five
  * at 1.9× on one bench, none in the 40 trials after), and one in a baseline either hid a real
- * 10% regression behind a 30% spread or, if fast, made every later run look slower. The rule
- * never leaves out half of a side's processes or more.
+ * 10% regression behind a 30% spread or, if fast, made every later run look slower. The far rule
+ * never leaves out half of the processes it looks at; the slow-period rule always keeps the fastest.
  */
 export function typicalProcesses(mediansNs: readonly number[]): TypicalProcesses {
-  const wild = wildProcesses(mediansNs)
+  // A lone process far faster than the rest (found among 4 or more, with no other process
+  // within a slow period's margin of it) is no measure of the code's speed either, and would make
+  // every other process look like a slow period: out first. Fast processes that agree with each
+  // other are the code's speed, however many slow ones the far rule would weigh against them.
+  const fast = wildProcesses(mediansNs).filter(
+    (w) => w.ratio < 1 && mediansNs.every((m, i) => i === w.index || m >= SLOW_PERIOD_RATIO * w.medianNs),
+  )
+  const fastSet = new Set(fast.map((w) => w.index))
+  const afterFast = mediansNs.flatMap((m, index) => (fastSet.has(index) ? [] : [{ m, index }]))
+  const slowAt = slowPeriodProcesses(afterFast.map((r) => r.m))
+  const fastest = Math.min(...afterFast.map((r) => r.m).filter((m) => m > 0))
+  const slow = slowAt.map((k) => afterFast[k]!.index)
+  const slowSet = new Set(slow)
+  const rest = afterFast.filter((r) => !slowSet.has(r.index))
+  const far = wildProcesses(rest.map((r) => r.m)).map((w) => ({ ...w, index: rest[w.index]!.index }))
+  const wild: WildProcess[] = [
+    ...fast,
+    ...slow.map((index) => ({
+      index,
+      medianNs: mediansNs[index]!,
+      kind: 'slow-period' as const,
+      ratio: mediansNs[index]! / fastest,
+    })),
+    ...far,
+  ].sort((a, b) => a.index - b.index)
   if (wild.length === 0) return { keptNs: [...mediansNs], wild }
   const out = new Set(wild.map((w) => w.index))
   return { keptNs: mediansNs.filter((_, i) => !out.has(i)), wild }

@@ -16,6 +16,7 @@ import {
   compareProcesses,
   type ProcessComparison,
   processMediansNs,
+  SLOW_PERIOD_RATIO,
   splitBatchesByRun,
   typicalProcesses,
   type WildProcess,
@@ -371,15 +372,33 @@ function describeWildCurrent(wild: readonly WildProcess[], processes: number): s
   return `${describeLeftOut(wild, `the ${processes} processes measured now`)}: the verdict rests on the other ${processes - wild.length}.`
 }
 
-/** "One of <side> ran far from the others (…) and was left out", with how far each was. */
+/**
+ * "One of <side> ran far from the others (…) and was left out", with how far each was; processes
+ * of a slow period (see slowPeriodProcesses) are named as such.
+ */
 function describeLeftOut(wild: readonly WildProcess[], side: string): string {
-  const offs = wild
-    .map((w) =>
-      w.ratio >= 1 ? `${formatPercent(w.ratio - 1)} slower` : `${formatPercent(1 - w.ratio)} faster`,
+  const who = (n: number) => (n === 1 ? `One of ${side}` : `${n} of ${side}`)
+  const was = (n: number) => (n === 1 ? 'was' : 'were')
+  const slow = wild.filter((w) => w.kind === 'slow-period')
+  const far = wild.filter((w) => w.kind === 'far')
+  const parts: string[] = []
+  if (slow.length > 0) {
+    const ratios = slow.map((w) => formatRatio(w.ratio)).join(', ')
+    parts.push(
+      `${who(slow.length)} ran ${ratios} the fastest (at least ${formatRatio(SLOW_PERIOD_RATIO)}: a slow period of the machine, since a change of the code moves every process) and ${was(slow.length)} left out`,
     )
-    .join(', ')
-  const who = wild.length === 1 ? `One of ${side}` : `${wild.length} of ${side}`
-  return `${who} ran far from the others (${offs} than the median process) and ${wild.length === 1 ? 'was' : 'were'} left out`
+  }
+  if (far.length > 0) {
+    const offs = far
+      .map((w) =>
+        w.ratio >= 1 ? `${formatPercent(w.ratio - 1)} slower` : `${formatPercent(1 - w.ratio)} faster`,
+      )
+      .join(', ')
+    parts.push(
+      `${slow.length > 0 ? `${far.length} more` : who(far.length)} ran far from the others (${offs} than the median process) and ${was(far.length)} left out`,
+    )
+  }
+  return parts.join('; ')
 }
 
 function explain(

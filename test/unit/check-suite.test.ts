@@ -177,6 +177,70 @@ describe('checkSuite', () => {
       )
     })
 
+    describe('slow periods of the machine', () => {
+      // A baseline in which one process of 'sort' ran in a slow period (1.9× the others): the
+      // machine has shown that it has them.
+      const slowSeen = baselineFromResults('default', [
+        ...processRuns('parse', 1000, 5, 1),
+        ...processRuns('sort', 2000, 5, 2, { factors: [1, 1.01, 1.9, 0.99, 1] }),
+      ])
+
+      it('gives a suspect whose every fresh process ran a slow period slower the next round, where the fast ones decide', async () => {
+        // Run 15 of bench/regression-accuracy.ts, 'regex test email': the run at 1.90×, then three
+        // fresh processes at 1.85, 1.83, 1.77×: an unchanged bench called 'regressed' before.
+        const { remeasure, calls } = freshAt([1.85, 1.83, 1.77, 1.01, 1.9, 0.99])
+        const check = await checkSuite([run('parse', 1000, 21, 1.9)], slowSeen, {}, remeasure)
+        expect(calls()).toBe(6)
+        expect(check.verdicts[0]).toMatchObject({ status: 'unchanged', processes: [2, 5] })
+        expect(check.verdicts[0]!.notes).toContainEqual(
+          expect.stringMatching(
+            /^4 of the 6 processes measured now ran 1\.\d+×, .* the fastest \(at least 1\.30×: a slow period/,
+          ),
+        )
+      })
+
+      it('fails it when it stays that slow in every round, and says why it took longer', async () => {
+        const { remeasure, calls } = freshAt([1.85, 1.83, 1.77, 1.8, 1.9, 1.79, 1.82, 1.81, 1.84])
+        const check = await checkSuite([run('parse', 1000, 21, 1.9)], slowSeen, {}, remeasure)
+        expect(calls()).toBe(9)
+        expect(check.verdicts[0]).toMatchObject({ status: 'regressed', processes: [9, 5] })
+        expect(check.verdicts[0]!.notes).toContainEqual(
+          expect.stringMatching(
+            /^Every fresh process ran it at least 1\.30× the baseline, and the machine had slow periods in this run .* it stayed that slow in all 9 fresh processes\.$/,
+          ),
+        )
+      })
+
+      it('fails a large slowdown after one round when the machine has shown no slow period', async () => {
+        const { remeasure, calls } = freshAt([1.85, 1.83, 1.77, 1.8, 1.9, 1.79])
+        const check = await checkSuite([run('parse', 1000, 21, 1.9)], baseline, {}, remeasure)
+        expect(calls()).toBe(3)
+        expect(check.verdicts[0]).toMatchObject({ status: 'regressed', processes: [3, 5] })
+        expect(check.verdicts[0]!.notes.join(' ')).not.toContain('slow period')
+      })
+
+      it('also counts a slow period first seen among the fresh processes of another suspect', async () => {
+        // 'sort' shows both speeds in its fresh processes; 'parse' is slow in all three of round 1.
+        let call = 0
+        const remeasure: Remeasure = async (requests) => {
+          call++
+          return requests.map((r) =>
+            r.name === 'sort'
+              ? run('sort', 2000, 90 + call, call === 2 ? 1.9 : 1.2)
+              : run('parse', 1000, 90 + call, call <= 3 ? 1.8 : 1),
+          )
+        }
+        const check = await checkSuite(
+          [run('parse', 1000, 21, 1.9), run('sort', 2000, 22, 1.2)],
+          baseline,
+          {},
+          remeasure,
+        )
+        expect(call).toBeGreaterThan(3)
+        expect(check.verdicts.find((v) => v.name === 'parse')!.status).not.toBe('regressed')
+      })
+    })
+
     it('keeps the false-alarm rate: an unchanged bench whose run looked 4% slower is almost never failed', async () => {
       // 500 suspects of an unchanged bench, each re-measured in fresh processes drawn like the
       // baseline's (2.5% apart): the rounds may go on, but the total alarm rate stays under 5%.

@@ -13,9 +13,9 @@ describe('machineShift and logChange', () => {
   })
 
   it('compares one process with the geometric mean of the baseline processes', () => {
-    const now = { batchSize: 1, batchTimesNs: [200, 200, 200] }
-    const before = { batchSize: 1, batchTimesNs: [100, 100, 400, 400], batchesPerRun: [2, 2] }
-    expect(logChange(now, before)).toBeCloseTo(0, 12) // √(100 × 400) = 200
+    const now = { batchSize: 1, batchTimesNs: [110, 110, 110] }
+    const before = { batchSize: 1, batchTimesNs: [100, 100, 121, 121], batchesPerRun: [2, 2] }
+    expect(logChange(now, before)).toBeCloseTo(0, 12) // √(100 × 121) = 110
     expect(logChange({ batchSize: 1, batchTimesNs: [] }, before)).toBeNaN()
   })
 

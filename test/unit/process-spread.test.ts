@@ -140,6 +140,41 @@ describe('typicalProcesses', () => {
       keptNs: [1000, 1030, 980, 1040, 1010],
       wild: [],
     })
-    expect(typicalProcesses([1000, 1000, 1700]).keptNs).toEqual([1000, 1000, 1700])
+    expect(typicalProcesses([1000, 1020, 1100]).keptNs).toEqual([1000, 1020, 1100])
+  })
+
+  it('leaves out any process 1.3× the fastest or slower as a slow period, however many, and keeps the fastest', () => {
+    // Run 15 of bench/regression-accuracy.ts, 'regex test email': fresh processes at 1.01, 1.95, 1.02.
+    const three = typicalProcesses([569, 1109, 580])
+    expect(three.keptNs).toEqual([569, 580])
+    expect(three.wild).toEqual([{ index: 1, medianNs: 1109, kind: 'slow-period', ratio: 1109 / 569 }])
+    // Six of ten slow: more than the far rule would ever leave out, but a change of the code
+    // would have moved all ten.
+    const ten = typicalProcesses([1000, 1900, 1010, 1850, 1950, 990, 2000, 1005, 1880, 1920])
+    expect(ten.keptNs).toEqual([1000, 1010, 990, 1005])
+    expect(ten.wild.every((w) => w.kind === 'slow-period')).toBe(true)
+    expect(ten.wild.map((w) => w.index)).toEqual([1, 3, 4, 6, 8, 9])
+    // All slow together is no slow period to tell apart: a real slowdown moves every process.
+    expect(typicalProcesses([1900, 1950, 1880]).keptNs).toEqual([1900, 1950, 1880])
+    // Just under the margin stays.
+    expect(typicalProcesses([1000, 1290]).keptNs).toEqual([1000, 1290])
+    expect(typicalProcesses([1000, 1300]).keptNs).toEqual([1000])
+  })
+
+  it('takes a process far faster than the rest out before it looks for slow periods', () => {
+    // Otherwise the four ordinary processes would all read 1.67× the fastest.
+    const { keptNs, wild } = typicalProcesses([1000, 1010, 990, 1000, 600])
+    expect(keptNs).toEqual([1000, 1010, 990, 1000])
+    expect(wild).toEqual([expect.objectContaining({ index: 4, kind: 'far' })])
+  })
+
+  it('applies the far rule to what the slow-period rule keeps', () => {
+    // 1.2× is no slow period, but far from four that agree within 1%.
+    const { keptNs, wild } = typicalProcesses([1000, 1200, 1005, 995, 1000, 1950])
+    expect(keptNs).toEqual([1000, 1005, 995, 1000])
+    expect(wild.map((w) => [w.index, w.kind])).toEqual([
+      [1, 'far'],
+      [5, 'slow-period'],
+    ])
   })
 })
