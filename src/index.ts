@@ -43,6 +43,8 @@ export {
   DEFAULT_PROCESS_SPREAD,
   PROCESS_SPREAD_PRIOR_DF,
   processMediansNs,
+  SLOW_PERIOD_RATIO,
+  slowPeriodProcesses,
   typicalProcesses,
   WILD_PROCESS_MIN_RATIO,
   WILD_PROCESS_SCALES,
