@@ -7,7 +7,9 @@
  * runs: every bench's process-level comparison with its baseline, Holm across the suite, and
  * whatever looks slower than half the threshold (or cannot rule out twice it) measured again in
  * rounds of 3 fresh processes (up to 3 rounds, each tested at 0.05 / 3), which then decide; on
- * either side, a process far from the rest is left out. This script runs it on the 20 benches of bench/regression-suite.ts:
+ * either side, a process far from the rest, or 1.3× the fastest (a slow period of the machine), is
+ * left out, and a suspect slow in every fresh process gets another round once slow periods have
+ * shown. This script runs it on the 20 benches of bench/regression-suite.ts:
  *
  * - a baseline from 5 fresh processes, batch sizes pinned to the first's, and 5 more for the
  *   benches whose processes disagree by more than 10% (as an update with
@@ -38,7 +40,7 @@ import { parseArgs, promisify } from 'node:util'
 import { seedBatchSizes } from '../reporters/seed-batch-sizes.js'
 import { baselineFromResults } from '../src/baseline/baseline-file.js'
 import { checkSuite, type RemeasureRequest } from '../src/baseline/check-suite.js'
-import { processMediansNs } from '../src/baseline/process-spread.js'
+import { processMediansNs, splitBatchesByRun } from '../src/baseline/process-spread.js'
 import { recordBaselineProcesses } from '../src/baseline/record-baseline-processes.js'
 import type { RegressionVerdict } from '../src/baseline/regression.js'
 import {
@@ -50,7 +52,7 @@ import { captureEnvironment, formatEnvironmentLine } from '../src/index.js'
 import { bench } from '../src/measure/bench.js'
 import { fileCalibrationCache } from '../src/measure/calibration-cache.js'
 import type { BenchOptions, BenchResult } from '../src/measure/types.js'
-import { formatNs, formatRange, formatRatio, formatShare, maxOf, median, minOf } from './numbers.js'
+import { formatNs, formatRange, formatRatio, formatShare, maxOf, median, minOf, quantile } from './numbers.js'
 import { BASE_REPS, benchRandom, suite } from './regression-suite.js'
 import { markdownTable, status } from './table.js'
 
@@ -285,17 +287,32 @@ interface TrialRecord {
   error?: string
 }
 
-/** One measuring process of a trial: which it was, and its benches' per-call medians and batch sizes. */
+/**
+ * One measuring process of a trial: which it was, and its benches' per-call medians, 10th
+ * percentiles (for trying other process statistics offline) and batch sizes.
+ */
 export interface ProcessRecord {
   phase: 'run' | 'remeasure'
   mediansNs: Record<string, number>
+  p10Ns: Record<string, number>
   batchSizes: Record<string, number>
+}
+
+/** The 10th percentile of each process's per-call batch times. */
+function processP10Ns(bench: Parameters<typeof splitBatchesByRun>[0]): number[] {
+  return splitBatchesByRun(bench).map((batches) =>
+    quantile(
+      batches.map((t) => t / bench.batchSize),
+      0.1,
+    ),
+  )
 }
 
 function processRecord(phase: ProcessRecord['phase'], results: readonly BenchResult[]): ProcessRecord {
   return {
     phase,
     mediansNs: Object.fromEntries(results.map((r) => [r.name, processMediansNs(r)[0] ?? Number.NaN])),
+    p10Ns: Object.fromEntries(results.map((r) => [r.name, processP10Ns(r)[0] ?? Number.NaN])),
     batchSizes: Object.fromEntries(results.map((r) => [r.name, r.batchSize])),
   }
 }
@@ -787,6 +804,7 @@ async function runParent(): Promise<void> {
                 batchSize: b.batchSize,
                 batches: b.batchTimesNs.length,
                 processMediansNs: processMediansNs(b),
+                processP10Ns: processP10Ns(b),
               },
             ]),
           ),
