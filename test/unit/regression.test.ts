@@ -164,6 +164,29 @@ describe('checkRegression: real changes', () => {
     )
   })
 
+  it('finds the slow-period processes in their medians as measured, before the machine shift', () => {
+    // Run 16 of bench/regression-accuracy.ts, 'regex test email': the controls beside the slow
+    // processes had slowed by less, and their shift moved 1.9× down to ~1.2×, where it counted
+    // as an ordinary process and failed the unchanged bench.
+    const fresh = procs('regex', 600, 3, 8, { factors: [1, 1.9, 1.85] })
+    const { bench, env } = baselineOf(procs('regex', 600, 5, 9))
+    const verdict = checkRegression(
+      fresh,
+      bench,
+      { baseline: env },
+      {},
+      {
+        logShift: [0, Math.log(1.55), Math.log(1.5)],
+        basis: 'three controls',
+      },
+    )
+    expect(verdict.processes).toEqual([1, 5])
+    expect(verdict.status).toBe('unchanged')
+    expect(verdict.notes).toContainEqual(
+      expect.stringMatching(/^2 of the 3 processes measured now ran 1\.\d+×, 1\.\d+× the fastest/),
+    )
+  })
+
   it('still fails a real slowdown that every process shows, however large', () => {
     const verdict = check(procs('concat', 1800, 3, 8), procs('concat', 1000, 5, 9))
     expect(verdict.status).toBe('regressed')

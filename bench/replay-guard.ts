@@ -1,0 +1,157 @@
+/**
+ * Replay a recorded bench/regression-accuracy.ts run through this checkout's checkSuite().
+ *
+ *   node --import tsx bench/replay-guard.ts <run.json | run.json.gz> [--statistic median|p10]
+ *
+ * The run's `--json` output keeps, for the baseline and for every process of every trial, each
+ * bench's per-call median and (from 2026-11-22) its 10th percentile. This script rebuilds each
+ * process as a result whose batches all equal the chosen statistic, so checkSuite() sees exactly
+ * those per-process numbers, and answers its re-measurements with the trial's recorded fresh
+ * processes, in order. It is the guard as the reporter runs it (machine speed, Holm, rounds,
+ * the slow-period and far rules), on the processes the run measured, with two limits:
+ *
+ * - a rule that asks for more rounds than the run measured gets no more processes: the suspect
+ *   keeps its verdict so far (so detection can only be under-counted by a stricter rule);
+ * - controls are the benches the rule picks; a control the recorded process did not measure is
+ *   missing from it.
+ *
+ * Prints the two error rates the run printed, for the recorded verdicts and for the replay.
+ */
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { gunzipSync } from 'node:zlib'
+import { baselineFromResults } from '../src/baseline/baseline-file.js'
+import { checkSuite } from '../src/baseline/check-suite.js'
+import type { BenchResult } from '../src/measure/types.js'
+import { benchResult } from '../test/fixtures/bench-results.js'
+import { markdownTable } from './table.js'
+
+interface RecordedProcess {
+  phase: 'run' | 'remeasure'
+  mediansNs: Record<string, number>
+  p10Ns?: Record<string, number>
+  batchSizes: Record<string, number>
+}
+interface RecordedRun {
+  startedAt: string
+  baseline: Record<string, { batchSize: number; processMediansNs: number[]; processP10Ns?: number[] }>
+  trials: {
+    kind: 'aa' | 'regression'
+    trial: number
+    slowed: string | null
+    verdicts: { name: string; status: string }[]
+    processes: RecordedProcess[]
+  }[]
+}
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { statistic: { type: 'string', default: 'median' } },
+})
+const file = positionals[0]
+const statistic = values.statistic
+if (file === undefined || (statistic !== 'median' && statistic !== 'p10')) {
+  console.error(
+    'Usage: node --import tsx bench/replay-guard.ts <run.json | run.json.gz> [--statistic median|p10]',
+  )
+  process.exit(2)
+}
+const bytes = readFileSync(file)
+const run = JSON.parse((file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8')) as RecordedRun
+
+/** A process's bench as a result whose 5 batches all read `perCallNs`. */
+function result(name: string, perCallNs: number, batchSize: number): BenchResult {
+  // One synthetic environment for both sides: the run's was the same on both.
+  return benchResult({ name, perCallNs: Array(5).fill(perCallNs), batchSize })
+}
+
+function valuesOf(p: RecordedProcess): Record<string, number> {
+  if (statistic === 'median') return p.mediansNs
+  if (p.p10Ns === undefined) {
+    console.error(
+      `replay-guard: ${file} has no 10th percentiles (recorded before 2026-11-22); use --statistic median.`,
+    )
+    process.exit(2)
+  }
+  return p.p10Ns
+}
+
+const baselineResults = Object.entries(run.baseline).flatMap(([name, bench]) => {
+  const perProcess = statistic === 'median' ? bench.processMediansNs : bench.processP10Ns
+  if (perProcess === undefined) {
+    console.error(`replay-guard: ${file} has no 10th percentiles for its baseline; use --statistic median.`)
+    process.exit(2)
+  }
+  return perProcess.map((ns) => result(name, ns, bench.batchSize))
+})
+const baseline = baselineFromResults('default', baselineResults)
+
+const tally = {
+  recorded: { aaFailed: 0, aa: 0, caught: 0, slowedTrials: 0, otherFailed: 0, short: 0 },
+  replayed: { aaFailed: 0, aa: 0, caught: 0, slowedTrials: 0, otherFailed: 0, short: 0 },
+}
+let freshUsed = 0
+let freshRecorded = 0
+for (const trial of run.trials) {
+  const [first, ...fresh] = trial.processes
+  if (first === undefined) continue
+  freshRecorded += fresh.length
+  const firstValues = valuesOf(first)
+  const results = Object.entries(firstValues).map(([name, ns]) => result(name, ns, first.batchSizes[name]!))
+  let next = 0
+  const check = await checkSuite(results, baseline, {}, async (requests) => {
+    const recorded = fresh[next++]
+    if (recorded === undefined) throw new Error('no more recorded processes')
+    freshUsed++
+    const got = valuesOf(recorded)
+    return requests.flatMap((r) =>
+      got[r.name] === undefined ? [] : [result(r.name, got[r.name]!, r.batchSize)],
+    )
+  })
+  const sides = {
+    recorded: new Set(trial.verdicts.filter((v) => v.status === 'regressed').map((v) => v.name)),
+    replayed: new Set(check.verdicts.filter((v) => v.status === 'regressed').map((v) => v.name)),
+  }
+  for (const side of ['recorded', 'replayed'] as const) {
+    const t = tally[side]
+    const regressed = sides[side]
+    // A failed run whose replay wanted more fresh processes than the run measured: its verdict
+    // is the one before the rounds it did not get.
+    const short = side === 'replayed' && check.remeasureError !== null
+    if (trial.kind === 'aa') {
+      t.aa++
+      if (regressed.size > 0) t.aaFailed++
+      if (regressed.size > 0 && short) t.short++
+    } else {
+      t.slowedTrials++
+      if (trial.slowed !== null && regressed.has(trial.slowed)) t.caught++
+      if ([...regressed].some((name) => name !== trial.slowed)) t.otherFailed++
+    }
+  }
+}
+
+console.log(
+  `## Replay of ${file.split('/').pop()} (${run.startedAt}) with this checkout's checkSuite(), per-process ${statistic}\n`,
+)
+console.log(
+  markdownTable(
+    [
+      '',
+      'unchanged suite: runs failed',
+      '… of which the replay ran out of recorded processes',
+      'one bench 10% slower: caught',
+      'slowed: another bench failed',
+    ],
+    (['recorded', 'replayed'] as const).map((side) => {
+      const t = tally[side]
+      return [
+        side === 'recorded' ? 'as recorded' : `replayed (${statistic})`,
+        `${t.aaFailed}/${t.aa}`,
+        side === 'recorded' ? '' : String(t.short),
+        `${t.caught}/${t.slowedTrials}`,
+        `${t.otherFailed}/${t.slowedTrials}`,
+      ]
+    }),
+  ),
+)
+console.log(`\nFresh processes used by the replay: ${freshUsed} of the ${freshRecorded} recorded.`)
