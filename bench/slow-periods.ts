@@ -67,12 +67,18 @@ function stealTicks(): number {
   }
 }
 
-// Warm up, then size a sample to about --sample-ms at the speed seen so far.
-const warmUntil = performance.now() + 300
+// Warm up (the optimising compiler settles within a second), then size a sample to about
+// --sample-ms from the fastest of several probes, so that a slow stretch during sizing does not
+// make every sample short.
+const warmUntil = performance.now() + 1000
 while (performance.now() < warmUntil) hash(100)
-const probeStart = performance.now()
-hash(1000)
-const roundsPerSample = Math.max(1, Math.round((1000 * sampleMs) / (performance.now() - probeStart)))
+let fastestProbeMs = Number.POSITIVE_INFINITY
+for (let i = 0; i < 20; i++) {
+  const probeStart = performance.now()
+  hash(1000)
+  fastestProbeMs = Math.min(fastestProbeMs, performance.now() - probeStart)
+}
+const roundsPerSample = Math.max(1, Math.round((1000 * sampleMs) / fastestProbeMs))
 
 const env = captureEnvironment()
 const started = new Date()
