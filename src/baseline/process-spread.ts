@@ -199,7 +199,9 @@ export interface WildProcess {
  * benches of the process (the machine-speed controls) do not always show it. Processes of the same
  * code otherwise spread 1–5% (12% for allocation-heavy code): 1.3× the fastest is far outside that,
  * and a change of the code moves every process, never only some. So the fastest processes are the
- * code's speed, and the slow ones say how busy the host was.
+ * code's speed, and the slow ones say how busy the host was. (The same VM has also had stretches
+ * faster than any baseline process had seen, "Run 17" in docs/accuracy.md: no rule that keeps a
+ * side's fastest processes helps when only one side saw them.)
  */
 export const SLOW_PERIOD_RATIO = 1.3
 
