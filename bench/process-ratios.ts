@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import { SLOW_PERIOD_RATIO, typicalProcesses } from '../src/baseline/process-spread.js'
+import { geometricMean } from '../src/stats/geometric.js'
 import { markdownTable } from './table.js'
 
 interface Run {
@@ -42,8 +43,7 @@ for (const file of files) {
   const run = JSON.parse((file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8')) as Run
   const centerNs = new Map(
     Object.entries(run.baseline).map(([name, bench]) => {
-      const kept = typicalProcesses(bench.processMediansNs).keptNs
-      return [name, Math.exp(kept.reduce((sum, m) => sum + Math.log(m), 0) / kept.length)] as const
+      return [name, geometricMean(typicalProcesses(bench.processMediansNs).keptNs)] as const
     }),
   )
   const ratios: number[] = []

@@ -40,7 +40,7 @@ import { parseArgs, promisify } from 'node:util'
 import { seedBatchSizes } from '../reporters/seed-batch-sizes.js'
 import { baselineFromResults } from '../src/baseline/baseline-file.js'
 import { checkSuite, type RemeasureRequest } from '../src/baseline/check-suite.js'
-import { processMediansNs, splitBatchesByRun } from '../src/baseline/process-spread.js'
+import { type ProcessBatches, processMediansNs, splitBatchesByRun } from '../src/baseline/process-spread.js'
 import { recordBaselineProcesses } from '../src/baseline/record-baseline-processes.js'
 import type { RegressionVerdict } from '../src/baseline/regression.js'
 import {
@@ -299,7 +299,7 @@ export interface ProcessRecord {
 }
 
 /** The 10th percentile of each process's per-call batch times. */
-function processP10Ns(bench: Parameters<typeof splitBatchesByRun>[0]): number[] {
+function processP10Ns(bench: ProcessBatches): number[] {
   return splitBatchesByRun(bench).map((batches) =>
     quantile(
       batches.map((t) => t / bench.batchSize),

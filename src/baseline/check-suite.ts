@@ -154,7 +154,7 @@ export async function checkSuite(
           suiteShift,
         )
   const benchOf = new Map(compared.map((c) => [c.name, c.bench]))
-  const again = new Map<string, { result: BenchResult; shift: number }[]>()
+  const again = new Map<string, { result: BenchResult; shift: number; change: number }[]>()
   let remeasureError: string | null =
     remeasure === undefined ? 'no re-measurement was available' : runs === 0 ? 'remeasureRuns is 0' : null
   let measured = 0
@@ -174,7 +174,9 @@ export async function checkSuite(
     hasSlowPeriod(processMediansNs(bench)),
   )
   const held = new Set<string>()
-  let freshRatios = new Map<string, number[]>()
+  /** Every fresh process of `name` so far ran it SLOW_PERIOD_RATIO × its baseline or slower. */
+  const slowInEvery = (name: string) =>
+    again.has(name) && again.get(name)!.every((f) => f.change >= Math.log(SLOW_PERIOD_RATIO))
   let pending = suspects.map((v) => v.name)
   for (let round = 0; round < rounds && pending.length > 0 && remeasureError === null; round++) {
     const requests = [...pending, ...controls].map((name) => ({
@@ -184,16 +186,22 @@ export async function checkSuite(
     for (let run = 0; run < runs; run++) {
       try {
         const got = await remeasure!(requests)
-        const controlChanges = got
-          .filter((r) => controls.includes(r.name))
-          .map((r) => logChange(r, benchOf.get(r.name)!))
-        const shift = machineShift(controlChanges, 1)
+        // Each result's change against its baseline, as measured (NaN for a bench it has none of).
+        const changes = got.map((r) => {
+          const bench = benchOf.get(r.name)
+          return bench === undefined ? Number.NaN : logChange(r, bench)
+        })
+        const shift = machineShift(
+          changes.filter((_, i) => controls.includes(got[i]!.name)),
+          1,
+        )
         done.machineShift.remeasure.push(shift)
-        for (const result of got) {
+        got.forEach((result, i) => {
+          const entry = { result, shift, change: changes[i]! }
           const list = again.get(result.name)
-          if (list) list.push({ result, shift })
-          else again.set(result.name, [{ result, shift }])
-        }
+          if (list) list.push(entry)
+          else again.set(result.name, [entry])
+        })
         measured++
       } catch (error) {
         remeasureError = error instanceof Error ? error.message : String(error)
@@ -226,20 +234,13 @@ export async function checkSuite(
       correction,
     )
     const last = round === rounds - 1 || remeasureError !== null
-    freshRatios = new Map(
-      [...again].map(([name, fresh]) => [
-        name,
-        // As measured, without the machine shift: slow periods are read from what ran (see
-        // checkRegression).
-        fresh.map((f) => Math.exp(logChange(f.result, benchOf.get(name)!))),
-      ]),
-    )
-    if ([...freshRatios.values()].some(hasSlowPeriod)) slowPeriodsSeen = true
+    // As measured, without the machine shift: slow periods are read from what ran (see
+    // checkRegression).
+    if ([...again.values()].some((fresh) => hasSlowPeriod(fresh.map((f) => Math.exp(f.change))))) {
+      slowPeriodsSeen = true
+    }
     for (const verdict of judged) decided.set(verdict.name, verdict)
-    const hold = (v: RegressionVerdict) =>
-      v.status === 'regressed' &&
-      slowPeriodsSeen &&
-      Math.min(...(freshRatios.get(v.name) ?? [0])) >= SLOW_PERIOD_RATIO
+    const hold = (v: RegressionVerdict) => v.status === 'regressed' && slowPeriodsSeen && slowInEvery(v.name)
     if (!last) for (const v of judged) if (hold(v)) held.add(v.name)
     pending = last
       ? []
@@ -251,9 +252,7 @@ export async function checkSuite(
     if (fresh !== undefined) {
       const withRounds = mergeRemeasured(verdict, fresh)
       const merged =
-        held.has(verdict.name) &&
-        withRounds.status === 'regressed' &&
-        Math.min(...(freshRatios.get(verdict.name) ?? [0])) >= SLOW_PERIOD_RATIO
+        held.has(verdict.name) && withRounds.status === 'regressed' && slowInEvery(verdict.name)
           ? {
               ...withRounds,
               notes: [

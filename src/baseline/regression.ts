@@ -273,8 +273,8 @@ export function checkRegression(
   }
 
   const rawMedians = runs.map(processMediansNs)
-  // Each process's medians with the machine's speed at the time taken out.
   const allRawMedians = rawMedians.flat()
+  // Each process's medians with the machine's speed at the time taken out.
   const allCurrentMedians = rawMedians.flatMap((medians, i) =>
     medians.map((m) => m * Math.exp(-(machine?.logShift[i] ?? 0))),
   )
