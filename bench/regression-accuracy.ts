@@ -40,7 +40,12 @@ import { parseArgs, promisify } from 'node:util'
 import { seedBatchSizes } from '../reporters/seed-batch-sizes.js'
 import { baselineFromResults } from '../src/baseline/baseline-file.js'
 import { checkSuite, type RemeasureRequest } from '../src/baseline/check-suite.js'
-import { type ProcessBatches, processMediansNs, splitBatchesByRun } from '../src/baseline/process-spread.js'
+import {
+  type ProcessBatches,
+  processMediansNs,
+  processTimesNs,
+  splitBatchesByRun,
+} from '../src/baseline/process-spread.js'
 import { recordBaselineProcesses } from '../src/baseline/record-baseline-processes.js'
 import type { RegressionVerdict } from '../src/baseline/regression.js'
 import {
@@ -251,6 +256,8 @@ interface VerdictRecord {
     pValue: number
   } | null
   confirmed: boolean | null
+  /** Per-call time the ratio compares (each process's 10th percentile), now and in the baseline. */
+  timeNs: [number, number]
   medianNs: [number, number]
   batchSize: [number, number]
   samples: [number, number]
@@ -335,6 +342,7 @@ function toRecord(v: RegressionVerdict): VerdictRecord {
         }
       : null,
     confirmed: v.remeasured?.confirmed ?? null,
+    timeNs: v.timeNs,
     medianNs: v.medianNs,
     batchSize: v.batchSize,
     samples: v.samples,
@@ -607,7 +615,7 @@ function perBenchTable(
       entry.name,
       b ? formatNs(b.stats.medianNs) : '–',
       b ? `${b.batchSize} × ${b.batchTimesNs.length}` : '–',
-      b ? formatSpread(processMediansNs(b)) : '–',
+      b ? formatSpread(processTimesNs(b)) : '–',
       aaRatios.length > 0 ? `${formatRatio(median(aaRatios))} (${formatRange(aaRatios)})` : '–',
       aaVerdicts.length > 0 ? `${count(rawRegressed)} / ${count(suspected)} / ${count(finalRegressed)}` : '–',
       aaVerdicts.length > 0 ? `${count(rawImproved)} / ${count(finalImproved)}` : '–',
@@ -619,7 +627,7 @@ function perBenchTable(
       'bench',
       'baseline median per call',
       'batch size × batches',
-      'spread between baseline processes',
+      'spread between baseline processes (10th percentiles)',
       'unchanged: ratio to baseline, median (range)',
       "unchanged: 'regressed' on own process / re-measured / failed",
       'unchanged: improved before Holm / reported',

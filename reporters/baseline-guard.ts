@@ -17,6 +17,7 @@ import {
   pageRegressionEvent,
 } from '../src/baseline/check-pages.js'
 import { checkSuite, type Remeasure, type SuiteCheck } from '../src/baseline/check-suite.js'
+import { PROCESS_TIME_METRIC } from '../src/baseline/process-spread.js'
 import { recordBaselineProcesses } from '../src/baseline/record-baseline-processes.js'
 import { describeDifferences, pEquals, type RegressionVerdict } from '../src/baseline/regression.js'
 import type { LoadedConfig } from '../src/config/load-config.js'
@@ -255,15 +256,18 @@ export function regressionEvents(outcome: GuardOutcome, context: () => EventCont
   ]
 }
 
-/** The [VERIFY] `regression` event of one verdict: the median per call, now and in the baseline. */
+/**
+ * The [VERIFY] `regression` event of one verdict: the per-call time it compares (metric 'p10',
+ * the 10th percentile of each process's batches; see processTimesNs), now and in the baseline.
+ */
 export function regressionEventOf(v: RegressionVerdict, context: EventContext): VerifyEvent {
   return regressionEvent(
     {
       name: v.name,
-      metric: 'median',
+      metric: PROCESS_TIME_METRIC,
       unit: 'ns',
-      value: v.medianNs[0],
-      baseline: v.medianNs[1],
+      value: v.timeNs[0],
+      baseline: v.timeNs[1],
       delta: v.delta,
       interval: [v.interval[0] - 1, v.interval[1] - 1],
       verdict: v.status,

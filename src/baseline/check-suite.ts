@@ -5,7 +5,7 @@ import { perfgateError } from '../errors.js'
 import type { BenchResult } from '../measure/types.js'
 import type { BaselineFile } from './baseline-file.js'
 import { logChange, MIN_BENCHES_FOR_MACHINE_SPEED, machineShift, pickControls } from './machine-speed.js'
-import { processMediansNs, SLOW_PERIOD_RATIO, slowPeriodProcesses } from './process-spread.js'
+import { processTimesNs, SLOW_PERIOD_RATIO, slowPeriodProcesses } from './process-spread.js'
 import {
   adjustForSuite,
   checkRegression,
@@ -170,9 +170,7 @@ export async function checkSuite(
   // in the baseline or among the fresh processes)? Then a suspect whose every fresh process ran
   // that slow may be in one, and gets the next round instead of a verdict (`hold` below); it
   // fails only if it stays that slow through the last round.
-  let slowPeriodsSeen = Object.values(baseline.benches).some((bench) =>
-    hasSlowPeriod(processMediansNs(bench)),
-  )
+  let slowPeriodsSeen = Object.values(baseline.benches).some((bench) => hasSlowPeriod(processTimesNs(bench)))
   const held = new Set<string>()
   /** Every fresh process of `name` so far ran it SLOW_PERIOD_RATIO × its baseline or slower. */
   const slowInEvery = (name: string) =>
@@ -284,8 +282,8 @@ export async function checkSuite(
 }
 
 /** Whether any process of a bench ran in a slow period of the machine (see slowPeriodProcesses). */
-function hasSlowPeriod(mediansNs: readonly number[]): boolean {
-  return slowPeriodProcesses(mediansNs).length > 0
+function hasSlowPeriod(timesNs: readonly number[]): boolean {
+  return slowPeriodProcesses(timesNs).length > 0
 }
 
 /** Still a suspect after a round: not decided either way, and slower than the screen. */

@@ -1,6 +1,6 @@
 import { median } from '../stats/quantile.js'
 import { sortSamples } from '../stats/sorted-samples.js'
-import { type ProcessBatches, processMediansNs, typicalProcesses } from './process-spread.js'
+import { type ProcessBatches, processTimesNs, typicalProcesses } from './process-spread.js'
 
 /*
  * The machine's own speed, taken out of a suite's comparison. Pure.
@@ -22,13 +22,14 @@ export const MIN_BENCHES_FOR_MACHINE_SPEED = 5
 export const CONTROL_BENCHES = 3
 
 /**
- * log(current per-call median / baseline per-call median) of one process of a bench: the
- * baseline side is the geometric mean of its processes' medians, wild ones left out as the
+ * log(current per-call time / baseline per-call time) of one process of a bench, in the time the
+ * guard compares (see processTimesNs): the baseline side is the geometric mean of its processes'
+ * times, wild ones left out as the
  * comparison leaves them out (see typicalProcesses). NaN without batches.
  */
 export function logChange(current: ProcessBatches, baseline: ProcessBatches): number {
-  const now = processMediansNs(current)
-  const before = typicalProcesses(processMediansNs(baseline)).keptNs
+  const now = processTimesNs(current)
+  const before = typicalProcesses(processTimesNs(baseline)).keptNs
   if (now.length === 0 || before.length === 0) return Number.NaN
   const meanLog = (xs: number[]) => xs.reduce((sum, x) => sum + Math.log(Math.max(x, 1e-9)), 0) / xs.length
   return meanLog(now) - meanLog(before)

@@ -1,4 +1,4 @@
-import { median } from '../stats/quantile.js'
+import { median, quantile } from '../stats/quantile.js'
 import { sortSamples } from '../stats/sorted-samples.js'
 import { studentTCdf, studentTQuantile } from '../stats/student-t.js'
 
@@ -11,10 +11,11 @@ import { studentTCdf, studentTQuantile } from '../stats/student-t.js'
  * robust standard deviation of 1.4–4.5% (12% for an allocation-heavy bench), 1.4 to 6 times
  * the width of the interval the batches of one process give. An interval from the batches of one
  * process therefore calls one process's luck a regression. Here each process contributes one
- * number, its per-call median, and the interval comes from how those numbers spread.
+ * number, its per-call time ({@link processTimesNs}), and the interval comes from how those
+ * numbers spread.
  */
 
-/** What {@link processMediansNs} reads: a result, or a baseline bench pooled from several processes. */
+/** What {@link processTimesNs} reads: a result, or a baseline bench pooled from several processes. */
 export interface ProcessBatches {
   batchSize: number
   /** Raw batch times (whole batches, ns), the processes one after another. */
@@ -24,7 +25,45 @@ export interface ProcessBatches {
 }
 
 /**
- * The per-call median of each process in `bench`. When `batchesPerRun` is missing or does not
+ * The quantile of a process's per-call batch times that stands for the process in a comparison
+ * with its baseline: the 10th percentile, the time of its fast batches.
+ *
+ * On this project's 2-core VM the machine runs code at about half speed for stretches of
+ * milliseconds to minutes (docs/accuracy.md, "Slow periods of the machine"). A stretch that covers
+ * part of a bench's half second moves its median batch anywhere between the two speeds, where no
+ * rule can tell it from a change of the code; the fast batches of the same process ran outside
+ * it. Fresh processes of one bench, measured one after another in such an hour, spread 27.5% by
+ * their median batch, 8.9% by their 10th percentile and 2.5% by their fastest batch
+ * (bench/sibling-contention.ts, 04:20 UTC, docs/accuracy.md). The fastest batch is the quietest
+ * but rests on one batch; the 10th percentile rests on a tenth of them. Replayed through the guard,
+ * the 10th percentile beat the median in each of three recorded runs of
+ * bench/regression-accuracy.ts (bench/replay-guard.ts --statistic p10).
+ *
+ * What it costs: a change that slows only some batches of a process (more garbage to collect
+ * now and then) moves the 10th percentile less than the median, or not at all. Such a change
+ * shows in the median, the p95 and the memory figures of the result (`memory: true`), and a
+ * budget on those catches it.
+ */
+export const PROCESS_TIME_QUANTILE = 0.1
+/** {@link PROCESS_TIME_QUANTILE} as a metric name: the `metric` of a bench's [VERIFY] `regression` event. */
+export const PROCESS_TIME_METRIC = 'p10'
+
+/**
+ * The per-call time of each process in `bench`, as the regression guard compares it: the
+ * {@link PROCESS_TIME_QUANTILE} quantile of its batch times over the batch size. When
+ * `batchesPerRun` is missing or does not add up to the batch count (a file written by an older
+ * perfgate), all batches count as one process: the comparison then leans on the prior spread,
+ * which is the cautious reading.
+ */
+export function processTimesNs(bench: ProcessBatches): number[] {
+  return splitBatchesByRun(bench).map((batches) =>
+    quantile(sortSamples(batches.map((t) => t / bench.batchSize)), PROCESS_TIME_QUANTILE),
+  )
+}
+
+/**
+ * The per-call median of each process in `bench` (the regression guard compares
+ * {@link processTimesNs}; the median is what reports show). When `batchesPerRun` is missing or does not
  * add up to the batch count (a file written by an older perfgate), all batches count as one
  * process: the comparison then leans on the prior spread, which is the cautious reading.
  */
@@ -87,7 +126,7 @@ export interface ProcessComparison {
   df: number
   /** Processes now and in the baseline. */
   processes: [number, number]
-  /** Geometric mean of the processes' per-call medians, now and in the baseline (ns). */
+  /** Geometric mean of the processes' per-call times ({@link processTimesNs}), now and in the baseline (ns). */
   centerNs: [number, number]
 }
 
@@ -100,7 +139,7 @@ export interface ProcessComparisonOptions {
 }
 
 /**
- * Compare the per-call medians of fresh processes now (`currentNs`) with those of the baseline's
+ * Compare the per-call times ({@link processTimesNs}) of fresh processes now (`currentNs`) with those of the baseline's
  * processes (`baselineNs`): a two-sample t test on log times with a moderated variance,
  *
  *   s² = (ν₀·σ₀² + Σ(xᵢ − x̄)² + Σ(yⱼ − ȳ)²) / (ν₀ + (m − 1) + (n − 1)),
@@ -108,7 +147,7 @@ export interface ProcessComparisonOptions {
  * the pooled variance shrunk toward a prior σ₀ worth ν₀ degrees of freedom (the moderated t of
  * Smyth, "Linear models and empirical Bayes methods for assessing differential expression",
  * Stat. Appl. Genet. Mol. Biol. 3(1), 2004, with a fixed prior). It has t(ν₀ + m + n − 2)
- * under H₀, so one process on each side still gives an honest, wide interval. Medians of 0
+ * under H₀, so one process on each side still gives an honest, wide interval. Times of 0
  * (below the timer's resolution) are taken as the smallest positive one.
  */
 export function compareProcesses(
@@ -173,15 +212,15 @@ export function compareProcesses(
   }
 }
 
-/** A process whose per-call median sits far from those of the other processes of its side. */
+/** A process whose per-call time ({@link processTimesNs}) sits far from those of the other processes of its side. */
 export interface WildProcess {
   /** Position among its side's processes, from 0. */
   index: number
-  medianNs: number
+  timeNs: number
   /**
    * 'far': far from the rest (see {@link wildProcesses}), and `ratio` is over the median of all
-   * processes' medians. 'slow-period': slower than the fastest process by a slow period's margin
-   * (see {@link slowPeriodProcesses}), and `ratio` is over the fastest process's median.
+   * processes' times. 'slow-period': slower than the fastest process by a slow period's margin
+   * (see {@link slowPeriodProcesses}), and `ratio` is over the fastest process's time.
    * 1.7 is 70% slower.
    */
   kind: 'far' | 'slow-period'
@@ -194,7 +233,7 @@ export interface WildProcess {
  *
  * On this project's 2-core VM, in hours that come and go, the machine runs code at about half
  * speed for stretches of a tenth of a second to minutes (bench/slow-periods.ts; docs/accuracy.md,
- * "Slow periods"): a bench's process median then reads 1.4–2.1× its fast processes, with little in
+ * "Slow periods"): a bench's process time then reads 1.4–2.1× its fast processes, with little in
  * between. Throughput-bound code slows most, a chain of square roots not at all, so the other
  * benches of the process (the machine-speed controls) do not always show it. Processes of the same
  * code otherwise spread 1–5% (12% for allocation-heavy code): 1.3× the fastest is far outside that,
@@ -207,13 +246,13 @@ export const SLOW_PERIOD_RATIO = 1.3
 
 /**
  * Positions of the processes at least {@link SLOW_PERIOD_RATIO} times as slow as the fastest of
- * `mediansNs` (none with fewer than 2 processes; the fastest is always kept).
+ * `timesNs` (none with fewer than 2 processes; the fastest is always kept).
  */
-export function slowPeriodProcesses(mediansNs: readonly number[]): number[] {
-  if (mediansNs.length < 2) return []
-  const fastest = Math.min(...mediansNs.filter((m) => m > 0))
+export function slowPeriodProcesses(timesNs: readonly number[]): number[] {
+  if (timesNs.length < 2) return []
+  const fastest = Math.min(...timesNs.filter((m) => m > 0))
   if (!Number.isFinite(fastest)) return []
-  return mediansNs.flatMap((m, index) => (m >= SLOW_PERIOD_RATIO * fastest ? [index] : []))
+  return timesNs.flatMap((m, index) => (m >= SLOW_PERIOD_RATIO * fastest ? [index] : []))
 }
 
 /**
@@ -236,7 +275,7 @@ export const WILD_PROCESS_MIN_RATIO = 1.1
  * with each other are a second state the code settles into in some processes. Either way the
  * user is better told than left with a bench that stays 'inconclusive'.
  *
- * The robust deviation is 1.4826 × the median absolute deviation of log medians (at least 1%),
+ * The robust deviation is 1.4826 × the median absolute deviation of log times (at least 1%),
  * taken over the processes faster than the median when that is smaller: a disturbance on the
  * machine only ever slows a process down, so slow processes inflate the deviation of all of them
  * but not that of the fast half. Without that, 3–4 slow processes of 10 counted as ordinary: in
@@ -245,10 +284,10 @@ export const WILD_PROCESS_MIN_RATIO = 1.1
  * to the processes kept until it finds none, because a slower group hides a less slow one
  * (1.40 and 1.50 hid 1.25 among 1.00–1.08).
  */
-export function wildProcesses(mediansNs: readonly number[]): WildProcess[] {
-  const n = mediansNs.length
+export function wildProcesses(timesNs: readonly number[]): WildProcess[] {
+  const n = timesNs.length
   if (n < 4) return []
-  const logs = mediansNs.map((m) => Math.log(Math.max(m, 1e-9)))
+  const logs = timesNs.map((m) => Math.log(Math.max(m, 1e-9)))
   let kept = logs.map((_, i) => i)
   while (kept.length >= 4) {
     const far = new Set(farFromTheRest(kept.map((i) => logs[i]!)).map((k) => kept[k]!))
@@ -262,11 +301,11 @@ export function wildProcesses(mediansNs: readonly number[]): WildProcess[] {
   return logs.flatMap((l, index) =>
     keptSet.has(index)
       ? []
-      : [{ index, medianNs: mediansNs[index]!, kind: 'far' as const, ratio: Math.exp(l - center) }],
+      : [{ index, timeNs: timesNs[index]!, kind: 'far' as const, ratio: Math.exp(l - center) }],
   )
 }
 
-/** Positions in `logs` (log medians) beyond the cut of {@link wildProcesses}, one pass. */
+/** Positions in `logs` (log times) beyond the cut of {@link wildProcesses}, one pass. */
 function farFromTheRest(logs: readonly number[]): number[] {
   const center = median(sortSamples(logs))
   const deviationAll = median(sortSamples(logs.map((l) => Math.abs(l - center))))
@@ -282,13 +321,13 @@ function farFromTheRest(logs: readonly number[]): number[] {
 
 /** A side's processes split into those a comparison uses and the wild ones it leaves out. */
 export interface TypicalProcesses {
-  /** Per-call medians of the processes kept, in their order. */
+  /** Per-call times of the processes kept, in their order. */
   keptNs: number[]
   wild: WildProcess[]
 }
 
 /**
- * `mediansNs` without the processes that ran in a slow period of the machine
+ * `timesNs` without the processes that ran in a slow period of the machine
  * ({@link slowPeriodProcesses}) and, among the rest, its {@link wildProcesses}: the processes a
  * comparison rests on. Wild ones are listed in position order.
  *
@@ -298,16 +337,16 @@ export interface TypicalProcesses {
  * 10% regression behind a 30% spread or, if fast, made every later run look slower. The far rule
  * never leaves out half of the processes it looks at; the slow-period rule always keeps the fastest.
  */
-export function typicalProcesses(mediansNs: readonly number[]): TypicalProcesses {
+export function typicalProcesses(timesNs: readonly number[]): TypicalProcesses {
   // A lone process far faster than the rest (found among 4 or more, with no other process
   // within a slow period's margin of it) is no measure of the code's speed either, and would make
   // every other process look like a slow period: out first. Fast processes that agree with each
   // other are the code's speed, however many slow ones the far rule would weigh against them.
-  const fast = wildProcesses(mediansNs).filter(
-    (w) => w.ratio < 1 && mediansNs.every((m, i) => i === w.index || m >= SLOW_PERIOD_RATIO * w.medianNs),
+  const fast = wildProcesses(timesNs).filter(
+    (w) => w.ratio < 1 && timesNs.every((m, i) => i === w.index || m >= SLOW_PERIOD_RATIO * w.timeNs),
   )
   const fastSet = new Set(fast.map((w) => w.index))
-  const afterFast = mediansNs.flatMap((m, index) => (fastSet.has(index) ? [] : [{ m, index }]))
+  const afterFast = timesNs.flatMap((m, index) => (fastSet.has(index) ? [] : [{ m, index }]))
   const slowAt = slowPeriodProcesses(afterFast.map((r) => r.m))
   const fastest = Math.min(...afterFast.map((r) => r.m).filter((m) => m > 0))
   const slow = slowAt.map((k) => afterFast[k]!.index)
@@ -318,13 +357,13 @@ export function typicalProcesses(mediansNs: readonly number[]): TypicalProcesses
     ...fast,
     ...slow.map((index) => ({
       index,
-      medianNs: mediansNs[index]!,
+      timeNs: timesNs[index]!,
       kind: 'slow-period' as const,
-      ratio: mediansNs[index]! / fastest,
+      ratio: timesNs[index]! / fastest,
     })),
     ...far,
   ].sort((a, b) => a.index - b.index)
-  if (wild.length === 0) return { keptNs: [...mediansNs], wild }
+  if (wild.length === 0) return { keptNs: [...timesNs], wild }
   const out = new Set(wild.map((w) => w.index))
-  return { keptNs: mediansNs.filter((_, i) => !out.has(i)), wild }
+  return { keptNs: timesNs.filter((_, i) => !out.has(i)), wild }
 }

@@ -10,12 +10,15 @@ import { type EnvironmentDifference, environmentDifferences } from '../env/diffe
 import type { Environment } from '../env/types.js'
 import { perfgateError } from '../errors.js'
 import type { BenchResult } from '../measure/types.js'
+import { geometricMean } from '../stats/geometric.js'
 import { benjaminiHochbergAdjust, holmAdjust } from '../stats/multiple-testing.js'
 import type { BaselineBench } from './baseline-file.js'
 import {
   compareProcesses,
+  PROCESS_TIME_QUANTILE,
   type ProcessComparison,
   processMediansNs,
+  processTimesNs,
   SLOW_PERIOD_RATIO,
   splitBatchesByRun,
   typicalProcesses,
@@ -115,7 +118,7 @@ export interface RegressionVerdict {
   status: RegressionStatus
   /**
    * Current time per call / baseline time per call: the ratio of the geometric means of the
-   * processes' per-call medians (see compareProcesses).
+   * processes' per-call times (their 10th percentiles, see processTimesNs and compareProcesses).
    */
   ratio: number
   /** Moderated t interval for `ratio` at `confidence`, from the spread between processes; [0, ∞] when none could be formed. */
@@ -124,7 +127,7 @@ export interface RegressionVerdict {
   delta: number
   confidence: number
   /**
-   * One-sided p-value of the moderated t test on the processes' log per-call medians that the
+   * One-sided p-value of the moderated t test on the processes' log per-call times that the
    * current processes are slower ('slower') or faster ('faster') than the baseline's; H₀ no
    * change. A 'regressed' or 'improved' status always has pValue < (1 − confidence) / 2.
    * NaN when either side has no raw batch times.
@@ -136,13 +139,22 @@ export interface RegressionVerdict {
   threshold: number
   /** Smallest relative change this comparison could have called a regression or improvement. */
   detectableEffect: number
-  /** Per-call median now and in the baseline (ns): the geometric mean over processes of each process's median. */
+  /**
+   * Per-call time now (as measured) and in the baseline (ns) that `ratio` compares: the geometric
+   * mean over the processes compared of each process's 10th percentile (see processTimesNs).
+   * `ratio` is their ratio once the machine's speed at the time is taken out.
+   */
+  timeNs: [number, number]
+  /**
+   * Per-call median now (as measured) and in the baseline (ns), for people to read beside
+   * `timeNs`: the geometric mean over the same processes of each process's median.
+   */
   medianNs: [number, number]
   /** Calls per batch now and in the baseline. */
   batchSize: [number, number]
   /** Batches now and in the baseline. */
   samples: [number, number]
-  /** Fresh processes now and in the baseline; each contributes its per-call median. */
+  /** Processes compared now and in the baseline (those left out not counted); each contributes its per-call time. */
   processes: [number, number]
   /** Spread between processes the interval used: standard deviation of log per-call time, prior included. */
   processSpread: number
@@ -211,7 +223,7 @@ export function resultsFromBaselineBench(
 /**
  * Compare the current run of a bench with its baseline, treating the process as the unit of
  * measurement (see process-spread.ts): each fresh process, now and in the baseline, gives its
- * per-call median; the ratio is that of their geometric means, and its interval a moderated t
+ * per-call time (the 10th percentile of its batches, see processTimesNs); the ratio is that of their geometric means, and its interval a moderated t
  * interval from how processes spread. Pass several results (each from its own fresh process) to
  * judge them together.
  *
@@ -262,7 +274,7 @@ export function checkRegression(
   if (sizes.some((size) => size !== baseline.batchSize)) {
     notes.push(
       `Batch sizes differ (${sizes.join(', ')} calls per batch now, ${baseline.batchSize} in the baseline): ` +
-        'the median of batch means shifts a little with the batch size, so part of a small change may come from it. ' +
+        'the quantiles of batch means shift a little with the batch size, so part of a small change may come from it. ' +
         `Measure with batchSize: ${baseline.batchSize} to match the baseline.`,
     )
   }
@@ -272,31 +284,37 @@ export function checkRegression(
     )
   }
 
-  const rawMedians = runs.map(processMediansNs)
-  const allRawMedians = rawMedians.flat()
-  // Each process's medians with the machine's speed at the time taken out.
-  const allCurrentMedians = rawMedians.flatMap((medians, i) =>
-    medians.map((m) => m * Math.exp(-(machine?.logShift[i] ?? 0))),
+  const rawTimes = runs.map(processTimesNs)
+  const allRawTimes = rawTimes.flat()
+  // Each process's time with the machine's speed at the time taken out.
+  const allCurrentTimes = rawTimes.flatMap((times, i) =>
+    times.map((t) => t * Math.exp(-(machine?.logShift[i] ?? 0))),
   )
   // Wild processes on either side are left out (see typicalProcesses), and said so. Which of the
-  // current processes are wild is read from their medians as measured: a slow period slows a
+  // current processes are wild is read from their times as measured: a slow period slows a
   // bench by its own factor, and a shift read from other benches can move it to anywhere between
   // (in run 16 of bench/regression-accuracy.ts, 1.0 and 1.9× became 1.2× and failed a bench).
-  const allBaselineMedians = processMediansNs(baseline)
-  const { keptNs: baselineMedians, wild } = typicalProcesses(allBaselineMedians)
+  const allBaselineTimes = processTimesNs(baseline)
+  const { keptNs: baselineTimes, wild } = typicalProcesses(allBaselineTimes)
   const baselineWarning =
-    wild.length > 0 ? describeWildProcesses(wild, allBaselineMedians.length, name) : undefined
+    wild.length > 0 ? describeWildProcesses(wild, allBaselineTimes.length, name) : undefined
   if (baselineWarning !== undefined) notes.push(baselineWarning)
-  const { wild: wildNow } = typicalProcesses(allRawMedians)
+  const { wild: wildNow } = typicalProcesses(allRawTimes)
   const leftOut = new Set(wildNow.map((w) => w.index))
-  const currentMedians = allCurrentMedians.filter((_, i) => !leftOut.has(i))
-  if (wildNow.length > 0) notes.push(describeWildCurrent(wildNow, allCurrentMedians.length))
-  const hasRaw = currentMedians.length > 0 && baselineMedians.length > 0
-  const comparison = compareProcesses(currentMedians, baselineMedians, confidence)
+  const currentTimes = allCurrentTimes.filter((_, i) => !leftOut.has(i))
+  if (wildNow.length > 0) notes.push(describeWildCurrent(wildNow, allCurrentTimes.length))
+  const hasRaw = currentTimes.length > 0 && baselineTimes.length > 0
+  const comparison = compareProcesses(currentTimes, baselineTimes, confidence)
+  // The medians of the same processes, as measured, for people to read.
+  const baselineOut = new Set(wild.map((w) => w.index))
+  const medianNs: [number, number] = [
+    geometricMeanOf(runs.flatMap((r) => processMediansNs(r)).filter((_, i) => !leftOut.has(i))),
+    geometricMeanOf(processMediansNs(baseline).filter((_, i) => !baselineOut.has(i))),
+  ]
   if (machine !== undefined && hasRaw) {
     const shifts = machine.logShift.slice(0, runs.length).filter(Number.isFinite)
     const mean = shifts.reduce((a, b) => a + b, 0) / Math.max(1, shifts.length)
-    // Medians are shown as measured; the ratio is the one the verdict rests on.
+    // Times are shown as measured; the ratio is the one the verdict rests on.
     comparison.centerNs = [comparison.centerNs[0] * Math.exp(mean), comparison.centerNs[1]]
     if (Math.abs(mean) >= 0.005) {
       notes.push(
@@ -351,7 +369,8 @@ export function checkRegression(
     direction: comparison.direction,
     threshold,
     detectableEffect,
-    medianNs: comparison.centerNs,
+    timeNs: comparison.centerNs,
+    medianNs,
     batchSize: [first.batchSize, baseline.batchSize],
     samples: [runs.reduce((sum, r) => sum + r.batchTimesNs.length, 0), baseline.batchTimesNs.length],
     processes: comparison.processes,
@@ -419,7 +438,7 @@ function explain(
   const band = formatPercent(context.threshold)
   const [now, before] = comparison.processes
   const basis =
-    `${formatDuration(comparison.centerNs[0])} per call, baseline ${formatDuration(comparison.centerNs[1])}; ` +
+    `${formatDuration(comparison.centerNs[0])} per call at the ${ordinal(PROCESS_TIME_QUANTILE)} of batches, baseline ${formatDuration(comparison.centerNs[1])}; ` +
     `${processes(now)} now, ${processes(before)} in the baseline, spread between processes ${formatPercent(comparison.spread)}`
   const p = `one-sided ${pEquals(comparison.pValue)}`
   const change =
@@ -442,6 +461,19 @@ function explain(
         `the ${interval} includes no change (${basis}). More processes settle it: a re-measurement, or a baseline recorded from more processes (regression.baselineRuns).`
       )
   }
+}
+
+/** 0.1 → "10th percentile". */
+function ordinal(quantile: number): string {
+  const n = Math.round(quantile * 100)
+  const suffix =
+    n % 10 === 1 && n !== 11 ? 'st' : n % 10 === 2 && n !== 12 ? 'nd' : n % 10 === 3 && n !== 13 ? 'rd' : 'th'
+  return `${n}${suffix} percentile`
+}
+
+/** Geometric mean of times (NaN for none). */
+function geometricMeanOf(timesNs: readonly number[]): number {
+  return timesNs.length === 0 ? Number.NaN : geometricMean(timesNs)
 }
 
 function processes(count: number): string {

@@ -1,5 +1,5 @@
 import type { BenchResult } from '../measure/types.js'
-import { processMediansNs, WILD_PROCESS_MIN_RATIO } from './process-spread.js'
+import { processTimesNs, WILD_PROCESS_MIN_RATIO } from './process-spread.js'
 
 /*
  * A baseline checks its own processes before it is written. Pure.
@@ -17,22 +17,21 @@ import { processMediansNs, WILD_PROCESS_MIN_RATIO } from './process-spread.js'
 
 /**
  * Names of the benches, in first-seen order, whose processes in `results` (one result per bench
- * per process) disagree: the slowest per-call median is more than {@link WILD_PROCESS_MIN_RATIO}
+ * per process) disagree: the slowest per-call time (the time the guard compares, processTimesNs) is more than {@link WILD_PROCESS_MIN_RATIO}
  * (10%) above the fastest. A bench measured in one process cannot disagree.
  */
 export function unsettledBenches(results: readonly BenchResult[]): string[] {
-  const mediansByName = new Map<string, number[]>()
+  const timesByName = new Map<string, number[]>()
   for (const result of results) {
-    const median = processMediansNs(result)[0]
-    if (median === undefined || !(median > 0)) continue
-    const list = mediansByName.get(result.name)
-    if (list) list.push(median)
-    else mediansByName.set(result.name, [median])
+    const time = processTimesNs(result)[0]
+    if (time === undefined || !(time > 0)) continue
+    const list = timesByName.get(result.name)
+    if (list) list.push(time)
+    else timesByName.set(result.name, [time])
   }
-  return [...mediansByName]
+  return [...timesByName]
     .filter(
-      ([, medians]) =>
-        medians.length >= 2 && Math.max(...medians) > Math.min(...medians) * WILD_PROCESS_MIN_RATIO,
+      ([, times]) => times.length >= 2 && Math.max(...times) > Math.min(...times) * WILD_PROCESS_MIN_RATIO,
     )
     .map(([name]) => name)
 }

@@ -1,3 +1,4 @@
+import { PROCESS_TIME_METRIC } from '../baseline/process-spread.js'
 import { BOUND_OP_TEXT } from '../budget/parse-bound.js'
 import { type BudgetStatus, worstStatus } from '../budget/verdict.js'
 import type { Environment } from '../env/types.js'
@@ -17,9 +18,9 @@ import { type ReportScaling, scalingFromEvent } from './scaling-report.js'
 export interface ReportRegression {
   /** 'regressed' | 'improved' | 'unchanged' | 'inconclusive' | 'environment-changed'. */
   status: VerifyEventOf<'regression'>['verdict']
-  /** The baseline's median per call (ns). */
-  baselineMedianNs: number
-  /** Relative change of the median-like location: +0.12 is 12% slower. */
+  /** The baseline's per-call time the check compared (ns): its processes' 10th percentile, or median in older logs. */
+  baselineNs: number
+  /** Relative change of that time: +0.12 is 12% slower. */
   delta: number
   /** Interval of `delta` at `confidence`. */
   deltaInterval: [number, number]
@@ -197,12 +198,14 @@ function runFromEvents(runId: string, events: readonly VerifyEvent[]): RunReport
     if (row !== undefined && event.type === 'regression') {
       row.regression = { status: event.verdict, baseline: event.baseline, delta: event.delta }
     }
-    if (event.type !== 'regression' || event.metric !== 'median') continue
+    // A bench's event compares each process's 10th percentile; logs written before it have 'median'.
+    if (event.type !== 'regression' || (event.metric !== PROCESS_TIME_METRIC && event.metric !== 'median'))
+      continue
     const bench = benches.get(event.name)
     if (bench === undefined) continue
     bench.regression = {
       status: event.verdict,
-      baselineMedianNs: event.baseline ?? Number.NaN,
+      baselineNs: event.baseline ?? Number.NaN,
       delta: event.delta ?? Number.NaN,
       deltaInterval: event.interval.map((x) => x ?? Number.NaN) as [number, number],
       confidence: event.confidence ?? Number.NaN,

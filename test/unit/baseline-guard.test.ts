@@ -186,7 +186,7 @@ describe('formatGuard: a baseline whose processes disagree', () => {
     expect(check.verdicts[0]!.status).not.toBe('regressed')
     const text = formatGuard(guardOutcome(baseline, check, '/p/.perfgate/baselines/default.json'), '/p')
     expect(text).toContain(
-      `⚠ One of the baseline's 5 processes ran 1.73× the fastest (at least 1.30×: a slow period`,
+      `⚠ One of the baseline's 5 processes ran 1.72× the fastest (at least 1.30×: a slow period`,
     )
     expect(text).toContain('Record the baseline again (PERFGATE_UPDATE=1 or vitest -u)')
   })

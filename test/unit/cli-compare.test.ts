@@ -53,9 +53,9 @@ describe('perfgate compare', () => {
       load    5.00 µs      —            —                      removed
       parse   251 ns       251 ns       0% (-11% to +13%)      unchanged
       render  —            19.9 µs      —                      new
-      sort    1.01 µs      1.30 µs      ▲ +29% (+15% to +45%)  regressed
+      sort    1.01 µs      1.30 µs      ▲ +28% (+14% to +44%)  regressed
 
-      ✗ "sort" regressed: 29% slower than the baseline (1.29×, 95% interval 1.15–1.45×; 1.30 µs per call, baseline 1.01 µs; 1 process now, 1 process in the baseline, spread between processes 3%), beyond the 5% threshold and significant (one-sided p = 0.002).
+      ✗ "sort" regressed: 28% slower than the baseline (1.28×, 95% interval 1.14–1.44×; 1.25 µs per call at the 10th percentile of batches, baseline 977 ns; 1 process now, 1 process in the baseline, spread between processes 3%), beyond the 5% threshold and significant (one-sided p = 0.0021).
 
       1 regressed, 1 unchanged, 1 new, 1 removed · threshold 5% · 95% confidence, Holm-adjusted across 2 benches
       Compared from files, so nothing was re-measured: a regression here rests on one run of each side. Run the perf suite again to confirm it.
@@ -129,13 +129,13 @@ describe('perfgate compare', () => {
       | load | 5.00 µs | — | — | ➖ removed |
       | parse | 251 ns | 251 ns | 0% (-11% to +13%) | ✅ unchanged |
       | render | — | 19.9 µs | — | 🆕 new |
-      | sort | 1.01 µs | 1.30 µs | ▲ +29% (+15% to +45%) | ❌ regressed |
+      | sort | 1.01 µs | 1.30 µs | ▲ +28% (+14% to +44%) | ❌ regressed |
 
       1 regressed, 1 unchanged, 1 new, 1 removed · threshold 5% · 95% confidence, Holm-adjusted across 2 benches
 
       <details><summary>Details</summary>
 
-      - ❌ "sort" regressed: 29% slower than the baseline (1.29×, 95% interval 1.15–1.45×; 1.30 µs per call, baseline 1.01 µs; 1 process now, 1 process in the baseline, spread between processes 3%), beyond the 5% threshold and significant (one-sided p = …).
+      - ❌ "sort" regressed: 28% slower than the baseline (1.28×, 95% interval 1.14–1.44×; 1.25 µs per call at the 10th percentile of batches, baseline 977 ns; 1 process now, 1 process in the baseline, spread between processes 3%), beyond the 5% threshold and significant (one-sided p = …).
 
       </details>
 

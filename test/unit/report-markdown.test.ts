@@ -38,7 +38,7 @@ function regression(
 ): ReportRegression {
   return {
     status,
-    baselineMedianNs: 2e6,
+    baselineNs: 2e6,
     delta,
     deltaInterval: interval,
     confidence: 0.95,
@@ -112,8 +112,8 @@ describe('renderMarkdown', () => {
 
       | bench | median (95% CI) | p95 | budget | vs baseline | verdict |
       | :-- | --: | --: | :-- | :-- | :-- |
-      | parse json | 80.4 µs (78.7–81.9 µs) | 87.3 µs | p95 ≤ 70us | ▲ +0.542% (-10.6% … +13.1%) | ❌ fail · ✅ unchanged |
-      | sort 10k | 2.61 ms (2.59–2.67 ms) | 2.85 ms | p95 ≤ 3ms | ▲ +31% (+22.2% … +40.4%) | ✅ pass · ❌ regressed |
+      | parse json | 80.4 µs (78.7–81.9 µs) | 87.3 µs | p95 ≤ 70us | ▼ -1.32% (-12.3% … +11%) | ❌ fail · ✅ unchanged |
+      | sort 10k | 2.61 ms (2.59–2.67 ms) | 2.85 ms | p95 ≤ 3ms | ▲ +30.9% (+22.1% … +40.3%) | ✅ pass · ❌ regressed |
       | tokenize | 507 ns (496–515 ns) | 543 ns | — | no baseline | ➖ unguarded |
       | naive sort | 8.99 ms (8.72–9.19 ms) | 9.78 ms | median ≤ 5ms | no baseline | ✅ fail (expected by .not) |
 
@@ -138,8 +138,8 @@ describe('renderMarkdown', () => {
 
       | bench | median (95% CI) | p95 | budget | vs baseline | verdict |
       | :-- | --: | --: | :-- | :-- | :-- |
-      | parse json | 80.4 µs (78.7–81.9 µs) | 87.3 µs | p95 ≤ 100us | ▲ +0.542% (-10.6% … +13.1%) | ✅ pass · ✅ unchanged |
-      | sort 10k | 1.96 ms (1.93–2.01 ms) | 2.16 ms | p95 ≤ 3ms | ▼ -1.62% (-12.6% … +10.7%) | ✅ pass · ✅ unchanged |"
+      | parse json | 80.4 µs (78.7–81.9 µs) | 87.3 µs | p95 ≤ 100us | ▼ -1.32% (-12.3% … +11%) | ✅ pass · ✅ unchanged |
+      | sort 10k | 1.96 ms (1.93–2.01 ms) | 2.16 ms | p95 ≤ 3ms | ▼ -0.034% (-11.1% … +12.5%) | ✅ pass · ✅ unchanged |"
     `)
   })
 
