@@ -248,7 +248,7 @@ export function failingPageRegressions(outcome: GuardOutcome): PageRegressionVer
   return outcome.pages.verdicts.filter((v) => v.status === 'regressed')
 }
 
-/** One [VERIFY] `regression` event per bench checked (median per call) and per page metric checked. */
+/** One [VERIFY] `regression` event per bench checked (per-call time at the 10th percentile of batches) and per page metric checked. */
 export function regressionEvents(outcome: GuardOutcome, context: () => EventContext): VerifyEvent[] {
   return [
     ...(outcome.check?.verdicts ?? []).map((v) => regressionEventOf(v, context())),

@@ -36,8 +36,8 @@ export interface ProcessBatches {
  * their median batch, 8.9% by their 10th percentile and 2.5% by their fastest batch
  * (bench/sibling-contention.ts, 04:20 UTC, docs/accuracy.md). The fastest batch is the quietest
  * but rests on one batch; the 10th percentile rests on a tenth of them. Replayed through the guard,
- * the 10th percentile beat the median in each of three recorded runs of
- * bench/regression-accuracy.ts (bench/replay-guard.ts --statistic p10).
+ * the 10th percentile beat the median in each of the four recorded runs of
+ * bench/regression-accuracy.ts that have both (runs 16–19; bench/replay-guard.ts --statistic).
  *
  * What it costs: a change that slows only some batches of a process (more garbage to collect
  * now and then) moves the 10th percentile less than the median, or not at all. Such a change

@@ -68,6 +68,14 @@ describe('verify-event.schema.json', () => {
     ]
     events.push(runEndEvent(context, countVerdicts(events), 1))
     expect(new Set(events.map((e) => e.type)).size).toBe(7)
+    // The regression event carries the per-call times its ratio compares, not the medians.
+    expect(events.at(-2)).toMatchObject({
+      type: 'regression',
+      metric: 'p10',
+      value: regression.timeNs[0],
+      baseline: regression.timeNs[1],
+      delta: regression.ratio - 1,
+    })
     for (const event of events) {
       expect(violations(verifyEventJsonSchema(), JSON.parse(serializeEvent(event))), event.type).toEqual([])
     }

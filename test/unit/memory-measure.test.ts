@@ -119,8 +119,11 @@ describe('measureLeak', () => {
     let key = 0
     // More rounds than `quick`: a step that lands among the last few readings cannot show as a
     // persistent rise, and with 20 readings the Map's one doubling in the fitted half did so in
-    // about 1 of 12 runs (3 of 25 in a loop of runs; 0 of 25 with 40 readings over 400 ms).
-    const stepped = { time: '400ms', rounds: 40 }
+    // about 1 of 12 runs (3 of 25 in a loop of runs). A fixed number of calls, not a time: the
+    // steps fall where V8 grows the store, whatever the load. Over 400 ms, a loaded full-suite
+    // run on 2026-11-22 made too few calls and read the Map as no leak; with 1M calls, 18 of 18
+    // runs (8 of them beside two busy loops) found both, at 3 MB and 22 MB.
+    const stepped = { iterations: 1_000_000, rounds: 40 }
     for (const fn of [() => numbers.push(key++), () => table.set(key++, 1).size]) {
       const result = await measureLeak(fn, stepped)
       expect(result.status).toBe('leak')

@@ -3,7 +3,9 @@ import {
   compareProcesses,
   DEFAULT_PROCESS_SPREAD,
   PROCESS_SPREAD_PRIOR_DF,
+  PROCESS_TIME_QUANTILE,
   processMediansNs,
+  processTimesNs,
   typicalProcesses,
   wildProcesses,
 } from '../../src/baseline/process-spread.js'
@@ -21,6 +23,33 @@ describe('processMediansNs', () => {
     expect(processMediansNs({ batchSize: 1, batchTimesNs: [1, 2, 3] })).toEqual([2])
     expect(processMediansNs({ batchSize: 1, batchTimesNs: [1, 2, 3], batchesPerRun: [1, 1] })).toEqual([2])
     expect(processMediansNs({ batchSize: 1, batchTimesNs: [1, 2, 3], batchesPerRun: [3, 0] })).toEqual([2])
+  })
+})
+
+describe('processTimesNs', () => {
+  it("gives each process's per-call 10th percentile, split by batchesPerRun", () => {
+    expect(PROCESS_TIME_QUANTILE).toBe(0.1)
+    // 11 batches of 2 calls, 200..1200 ns in steps of 100 → per call 100..600; the 10th
+    // percentile of 11 sorted values is the second (index 1): 150. Then 2 batches: 10, 20 per call
+    // → 10 + 0.1 × (20 − 10) = 11.
+    const first = [1200, 200, 1100, 300, 1000, 400, 900, 500, 800, 600, 700]
+    const bench = { batchSize: 2, batchTimesNs: [...first, 20, 40], batchesPerRun: [11, 2] }
+    expect(processTimesNs(bench)).toEqual([150, 11])
+    expect(processMediansNs(bench)).toEqual([350, 15])
+  })
+
+  it('is not moved by a slow stretch that covers most of a process, where the median is', () => {
+    // 30 batches: the last 18 ran at 1.9× (the machine's slow period), the first 12 at ~1000 ns.
+    const fast = Array.from({ length: 12 }, (_, i) => 1000 + i)
+    const slow = Array.from({ length: 18 }, (_, i) => 1900 + i)
+    const bench = { batchSize: 1, batchTimesNs: [...fast, ...slow] }
+    expect(processMediansNs(bench)[0]).toBeGreaterThan(1900)
+    expect(processTimesNs(bench)[0]).toBeCloseTo(1002.9, 6)
+  })
+
+  it('counts everything as one process when the split is missing, and gives none without batches', () => {
+    expect(processTimesNs({ batchSize: 1, batchTimesNs: [1, 2, 3], batchesPerRun: [1, 1] })).toEqual([1.2])
+    expect(processTimesNs({ batchSize: 1, batchTimesNs: [] })).toEqual([])
   })
 })
 
