@@ -1,7 +1,9 @@
 /**
  * Replay a recorded bench/regression-accuracy.ts run through this checkout's checkSuite().
  *
- *   node --import tsx bench/replay-guard.ts <run.json | run.json.gz> [--statistic median|p10]
+ *   node --import tsx bench/replay-guard.ts <run.json | run.json.gz> [--statistic median|p10] [--explain]
+ *
+ * --explain prints, on stderr, the reason and notes of every bench the replay failed.
  *
  * The run's `--json` output keeps, for the baseline and for every process of every trial, each
  * bench's per-call median and (from 2026-11-22) its 10th percentile. This script rebuilds each
@@ -46,13 +48,13 @@ interface RecordedRun {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { statistic: { type: 'string', default: 'median' } },
+  options: { statistic: { type: 'string', default: 'median' }, explain: { type: 'boolean', default: false } },
 })
 const file = positionals[0]
 const statistic = values.statistic
 if (file === undefined || (statistic !== 'median' && statistic !== 'p10')) {
   console.error(
-    'Usage: node --import tsx bench/replay-guard.ts <run.json | run.json.gz> [--statistic median|p10]',
+    'Usage: node --import tsx bench/replay-guard.ts <run.json | run.json.gz> [--statistic median|p10] [--explain]',
   )
   process.exit(2)
 }
@@ -108,6 +110,13 @@ for (const trial of run.trials) {
       got[r.name] === undefined ? [] : [result(r.name, got[r.name]!, r.batchSize)],
     )
   })
+  if (values.explain) {
+    for (const v of check.verdicts.filter((v) => v.status === 'regressed')) {
+      const label = v.name === trial.slowed ? 'caught' : 'false alarm'
+      console.error(`${trial.kind} trial ${trial.trial}, "${v.name}" (${label}): ${v.reason}`)
+      for (const note of v.notes) console.error(`  ${note}`)
+    }
+  }
   const sides = {
     recorded: new Set(trial.verdicts.filter((v) => v.status === 'regressed').map((v) => v.name)),
     replayed: new Set(check.verdicts.filter((v) => v.status === 'regressed').map((v) => v.name)),

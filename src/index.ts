@@ -61,6 +61,7 @@ export type {
   SuiteAdjustOptions,
 } from './baseline/regression.js'
 export {
+  AT_BASELINE_SPEED,
   adjustForSuite,
   checkRegression,
   mergeRemeasured,
