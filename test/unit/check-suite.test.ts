@@ -140,14 +140,17 @@ describe('checkSuite', () => {
 
     it('gives a suspect that is slower but not yet significant another round, judged on all its fresh processes', async () => {
       // A wild process in the first round leaves it inconclusive at 98.33%; the second settles it,
-      // judged on the four of six that agree (1.25 and 0.98 sit 12% from the median process).
-      const { remeasure, calls } = freshAt([1.25, 0.98, 1.12, 1.1, 1.12, 1.11])
+      // judged on the five of six that agree (1.33 sits 20% above the median process). A wild
+      // process at the baseline's speed would veto it instead (AT_BASELINE_SPEED).
+      const { remeasure, calls } = freshAt([1.33, 1.04, 1.06, 1.1, 1.12, 1.11])
       const check = await checkSuite([run('parse', 1000, 21, 1.1)], baseline, {}, remeasure)
       const parse = check.verdicts[0]!
       expect(calls()).toBe(6)
       expect(check.remeasureRuns).toBe(6)
-      expect(parse).toMatchObject({ status: 'regressed', processes: [4, 5], confidence: 1 - 0.05 / 3 })
-      expect(parse.notes).toContainEqual(expect.stringMatching(/^2 of the 6 processes measured now ran far/))
+      expect(parse).toMatchObject({ status: 'regressed', processes: [5, 5], confidence: 1 - 0.05 / 3 })
+      expect(parse.notes).toContainEqual(
+        expect.stringMatching(/^One of the 6 processes measured now ran far/),
+      )
       expect(parse.reason).toContain('98.33% interval')
       expect(parse.notes).toContain(
         'The fresh processes are judged at 98.33%, not 95%: a suspect may get up to 3 rounds of them, and each round takes its share of the false-alarm rate.',
