@@ -37,6 +37,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
+import { gzipSync } from 'node:zlib'
 import { seedBatchSizes } from '../reporters/seed-batch-sizes.js'
 import { baselineFromResults } from '../src/baseline/baseline-file.js'
 import { checkSuite, type RemeasureRequest } from '../src/baseline/check-suite.js'
@@ -92,7 +93,7 @@ Options:
   --baseline-runs <n>   fresh processes the baseline is recorded from (default ${DEFAULT_BASELINE_RUNS}, as an update records it)
   --remeasure-runs <n>  fresh processes a suspect is measured again in, per round (default ${DEFAULT_REMEASURE_RUNS}, as the reporter does)
   --remeasure-rounds <n>  rounds a suspect may get (default ${DEFAULT_REMEASURE_ROUNDS}, as the reporter does; 1 = one look)
-  --json <file>         write every trial's verdicts there
+  --json <file>         write every trial's verdicts there (gzipped when it ends in .gz)
   --help                this text
 
 A full default run takes 20–30 minutes on a 2-core machine.
@@ -785,43 +786,42 @@ async function runParent(): Promise<void> {
   ].join('\n')
   console.log(markdown)
   if (values.json !== undefined) {
-    await writeFile(
-      values.json,
-      `${JSON.stringify(
-        {
-          command,
-          startedAt: startedAt.toISOString(),
-          wallNs,
-          env: { start: startEnv, end: endEnv },
-          settings: {
-            trials,
-            seed,
-            time: values.time ?? null,
-            factor,
-            baselineRuns,
-            recordedAgain,
-            remeasureRuns,
-            remeasureRounds,
-            benches: suite.map((b) => b.name),
-          },
-          baseline: Object.fromEntries(
-            Object.entries(baseline.benches).map(([name, b]) => [
-              name,
-              {
-                medianNs: b.stats.medianNs,
-                batchSize: b.batchSize,
-                batches: b.batchTimesNs.length,
-                processMediansNs: processMediansNs(b),
-                processP10Ns: processP10Ns(b),
-              },
-            ]),
-          ),
-          trials: records,
+    // A name ending in .gz gets gzip, as bench/replay-guard.ts and bench/process-ratios.ts expect.
+    const text = `${JSON.stringify(
+      {
+        command,
+        startedAt: startedAt.toISOString(),
+        wallNs,
+        env: { start: startEnv, end: endEnv },
+        settings: {
+          trials,
+          seed,
+          time: values.time ?? null,
+          factor,
+          baselineRuns,
+          recordedAgain,
+          remeasureRuns,
+          remeasureRounds,
+          benches: suite.map((b) => b.name),
         },
-        null,
-        1,
-      )}\n`,
-    )
+        baseline: Object.fromEntries(
+          Object.entries(baseline.benches).map(([name, b]) => [
+            name,
+            {
+              medianNs: b.stats.medianNs,
+              batchSize: b.batchSize,
+              batches: b.batchTimesNs.length,
+              processMediansNs: processMediansNs(b),
+              processP10Ns: processP10Ns(b),
+            },
+          ]),
+        ),
+        trials: records,
+      },
+      null,
+      1,
+    )}\n`
+    await writeFile(values.json, values.json.endsWith('.gz') ? gzipSync(text) : text)
     console.error(`regression-accuracy: wrote ${relative(process.cwd(), resolve(values.json))}`)
   }
   console.error(`regression-accuracy: done in ${(wallNs / 60e9).toFixed(1)} min`)
