@@ -1,5 +1,5 @@
 import { median, quantile } from '../stats/quantile.js'
-import { sortSamples } from '../stats/sorted-samples.js'
+import { type SortedSamples, sortSamples } from '../stats/sorted-samples.js'
 import { studentTCdf, studentTQuantile } from '../stats/student-t.js'
 
 /*
@@ -47,6 +47,8 @@ export interface ProcessBatches {
 export const PROCESS_TIME_QUANTILE = 0.1
 /** {@link PROCESS_TIME_QUANTILE} as a metric name: the `metric` of a bench's [VERIFY] `regression` event. */
 export const PROCESS_TIME_METRIC = 'p10'
+/** {@link PROCESS_TIME_QUANTILE} in words, as a verdict's reason says it. */
+export const PROCESS_TIME_LABEL = '10th percentile'
 
 /**
  * The per-call time of each process in `bench`, as the regression guard compares it: the
@@ -56,9 +58,7 @@ export const PROCESS_TIME_METRIC = 'p10'
  * which is the cautious reading.
  */
 export function processTimesNs(bench: ProcessBatches): number[] {
-  return splitBatchesByRun(bench).map((batches) =>
-    quantile(sortSamples(batches.map((t) => t / bench.batchSize)), PROCESS_TIME_QUANTILE),
-  )
+  return perCallByRun(bench).map((sorted) => quantile(sorted, PROCESS_TIME_QUANTILE))
 }
 
 /**
@@ -68,9 +68,12 @@ export function processTimesNs(bench: ProcessBatches): number[] {
  * process: the comparison then leans on the prior spread, which is the cautious reading.
  */
 export function processMediansNs(bench: ProcessBatches): number[] {
-  return splitBatchesByRun(bench).map((batches) =>
-    median(sortSamples(batches.map((t) => t / bench.batchSize))),
-  )
+  return perCallByRun(bench).map(median)
+}
+
+/** Each process's per-call batch times, sorted (see splitBatchesByRun). */
+function perCallByRun(bench: ProcessBatches): SortedSamples[] {
+  return splitBatchesByRun(bench).map((batches) => sortSamples(batches.map((t) => t / bench.batchSize)))
 }
 
 /**

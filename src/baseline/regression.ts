@@ -15,7 +15,7 @@ import { benjaminiHochbergAdjust, holmAdjust } from '../stats/multiple-testing.j
 import type { BaselineBench } from './baseline-file.js'
 import {
   compareProcesses,
-  PROCESS_TIME_QUANTILE,
+  PROCESS_TIME_LABEL,
   type ProcessComparison,
   processMediansNs,
   processTimesNs,
@@ -341,21 +341,20 @@ export function checkRegression(
   // A process that ran the code at the baseline's speed, as measured, shows the code did not slow
   // down: a change of the code slows every process, and the machine only ever slows them. So the
   // slower processes beside it were the machine, however many (see AT_BASELINE_SPEED).
-  const fastestNow = Math.min(...allRawTimes.filter((t) => t > 0))
-  const fastestRatio = fastestNow / comparison.centerNs[1]
-  const vetoed =
-    status === 'regressed' && runs.length > 1 && fastestRatio <= 1 + threshold * AT_BASELINE_SPEED
-  if (vetoed) status = 'unchanged'
+  const fastestRatio =
+    status === 'regressed' && runs.length > 1
+      ? Math.min(...allRawTimes.filter((t) => t > 0)) / comparison.centerNs[1]
+      : Number.NaN
+  const veto =
+    fastestRatio <= 1 + threshold * AT_BASELINE_SPEED
+      ? { processes: allRawTimes.length, fastestRatio }
+      : undefined
+  if (veto !== undefined) status = 'unchanged'
   let reason = hasRaw
-    ? explain(vetoed ? 'regressed' : status, name, comparison, { confidence, threshold, detectableEffect })
+    ? explain(status, name, comparison, { confidence, threshold, detectableEffect, veto })
     : runs.every((r) => r.batchTimesNs.length === 0)
       ? `No raw batch times in the current result of "${name}": a regression check compares the raw batches of both sides. Pass the result bench() returned, unchanged.`
       : `No raw batch times in the baseline of "${name}": a regression check compares the raw batches of both sides. Record the baseline again (perfgate baseline accept).`
-  if (vetoed) {
-    reason =
-      `"${name}" is not a regression: one of the ${allRawTimes.length} processes measured now ran at the baseline's speed (${formatRatio(fastestRatio)} its time, as measured), ` +
-      `and a change of the code slows every process, so the slower ones were the machine. The others said: ${reason.replace(/^"[^"]*" regressed: /, '')}`
-  }
   if (major.length > 0) {
     if (failOnEnvironmentChange) {
       reason = `Compared across environments (${describeDifferences(major)}) because failOnEnvironmentChange is set; the change may come from the environment rather than the code. ${reason}`
@@ -454,7 +453,13 @@ function explain(
   status: RegressionStatus,
   name: string,
   comparison: ProcessComparison,
-  context: { confidence: number; threshold: number; detectableEffect: number },
+  context: {
+    confidence: number
+    threshold: number
+    detectableEffect: number
+    /** Set when a process at the baseline's speed turned a regression into 'unchanged'. */
+    veto?: { processes: number; fastestRatio: number } | undefined
+  },
 ): string {
   const { ratio } = comparison
   const [lo, hi] = comparison.interval
@@ -462,16 +467,24 @@ function explain(
   const band = formatPercent(context.threshold)
   const [now, before] = comparison.processes
   const basis =
-    `${formatDuration(comparison.centerNs[0])} per call at the ${ordinal(PROCESS_TIME_QUANTILE)} of batches, baseline ${formatDuration(comparison.centerNs[1])}; ` +
+    `${formatDuration(comparison.centerNs[0])} per call at the ${PROCESS_TIME_LABEL} of batches, baseline ${formatDuration(comparison.centerNs[1])}; ` +
     `${processes(now)} now, ${processes(before)} in the baseline, spread between processes ${formatPercent(comparison.spread)}`
   const p = `one-sided ${pEquals(comparison.pValue)}`
   const change =
     ratio >= 1 ? `${formatPercent(ratio - 1)} slower than` : `${formatPercent(1 - ratio)} faster than`
+  const significant = `${change} the baseline (${formatRatio(ratio)}, ${interval}; ${basis}), beyond the ${band} threshold and significant (${p}).`
+  const { veto } = context
+  if (veto !== undefined) {
+    return (
+      `"${name}" is not a regression: one of the ${veto.processes} processes measured now ran at the baseline's speed (${formatRatio(veto.fastestRatio)} its time, as measured), ` +
+      `and a change of the code slows every process, so the slower ones were the machine. The others said: ${significant}`
+    )
+  }
   switch (status) {
     case 'regressed':
-      return `"${name}" regressed: ${change} the baseline (${formatRatio(ratio)}, ${interval}; ${basis}), beyond the ${band} threshold and significant (${p}).`
+      return `"${name}" regressed: ${significant}`
     case 'improved':
-      return `"${name}" improved: ${change} the baseline (${formatRatio(ratio)}, ${interval}; ${basis}), beyond the ${band} threshold and significant (${p}).`
+      return `"${name}" improved: ${significant}`
     case 'unchanged': {
       const reach =
         context.detectableEffect > context.threshold * 1.0001
@@ -485,14 +498,6 @@ function explain(
         `the ${interval} includes no change (${basis}). More processes settle it: a re-measurement, or a baseline recorded from more processes (regression.baselineRuns).`
       )
   }
-}
-
-/** 0.1 → "10th percentile". */
-function ordinal(quantile: number): string {
-  const n = Math.round(quantile * 100)
-  const suffix =
-    n % 10 === 1 && n !== 11 ? 'st' : n % 10 === 2 && n !== 12 ? 'nd' : n % 10 === 3 && n !== 13 ? 'rd' : 'th'
-  return `${n}${suffix} percentile`
 }
 
 /** Geometric mean of times (NaN for none). */
