@@ -71,6 +71,8 @@ export {
   reachesPastScreen,
   resultFromBaselineBench,
   resultsFromBaselineBench,
+  SECOND_SPEED_MARGIN,
+  SECOND_SPEED_PROCESSES,
 } from './baseline/regression.js'
 export { unsettledBenches } from './baseline/unsettled-benches.js'
 export { describeBreakingPoint } from './breaking-point/describe-breaking-point.js'

@@ -226,6 +226,50 @@ describe('checkRegression: real changes', () => {
     expect(alone.status).toBe('regressed')
   })
 
+  describe('a second speed the baseline showed', () => {
+    // Runs 19 and 20 of bench/regression-accuracy.ts, 'small objects 4': two of ten baseline
+    // processes ran the unchanged bench 1.45× and 1.55× its fastest, and later, in whole
+    // stretches of the run, every process did. Judged on the eight fast ones alone, that failed
+    // the unchanged suite.
+    const fast = [1, 1.01, 0.99, 1, 1.02, 0.98, 1, 1.01]
+    const { bench, env } = baselineOf(procs('alloc', 1000, 10, 9, { factors: [...fast, 1.45, 1.55] }))
+    const judge = (factors: number[]) =>
+      checkRegression(procs('alloc', 1000, factors.length, 8, { factors }), bench, { baseline: env })
+
+    it('is inconclusive when every process now runs at that speed', () => {
+      const verdict = judge([1.4, 1.42, 1.38])
+      expect(verdict.status).toBe('inconclusive')
+      // Without the second speed, this is a significant 40% regression.
+      expect(verdict.ratio).toBeGreaterThan(1.35)
+      expect(verdict.interval[0]).toBeGreaterThan(1.05)
+      expect(verdict.reason).toMatch(
+        /^"alloc" is inconclusive: it runs at 1\.\d+ µs per call now, and 2 of the baseline's processes ran the unchanged code at 1\.4\d+ µs–1\.5\d+ µs: a second speed this bench settles into in some processes on this machine, .* Run it again: .* The processes said: \d+% slower than the baseline/,
+      )
+    })
+
+    it('still fails a real 10% regression, short of that speed', () => {
+      expect(judge([1.1, 1.11, 1.09]).status).toBe('regressed')
+    })
+
+    it('still fails a regression well past that speed', () => {
+      const verdict = judge([2, 2.02, 1.98])
+      expect(verdict.status).toBe('regressed')
+      expect(verdict.reason).toMatch(/^"alloc" regressed: /)
+    })
+
+    it('takes one slow baseline process for a fluke, not a speed', () => {
+      const lone = baselineOf(procs('alloc', 1000, 10, 9, { factors: [...fast, 1, 1.5] }))
+      const verdict = checkRegression(
+        procs('alloc', 1000, 3, 8, { factors: [1.45, 1.47, 1.43] }),
+        lone.bench,
+        {
+          baseline: lone.env,
+        },
+      )
+      expect(verdict.status).toBe('regressed')
+    })
+  })
+
   it('still fails a real slowdown that every process shows, however large', () => {
     const verdict = check(procs('concat', 1800, 3, 8), procs('concat', 1000, 5, 9))
     expect(verdict.status).toBe('regressed')
