@@ -31,7 +31,8 @@ import { processTimesNs } from '../src/baseline/process-spread.js'
 import { captureEnvironment } from '../src/env/capture-environment.js'
 import { formatEnvironmentLine } from '../src/env/format-environment.js'
 import { bench } from '../src/index.js'
-import { formatNs, median, quantile } from './numbers.js'
+import { standardDeviation } from '../src/stats/moments.js'
+import { formatNs, maxOf, median, minOf } from './numbers.js'
 import { BASE_REPS, benchRandom, suite } from './regression-suite.js'
 import { markdownTable } from './table.js'
 
@@ -156,14 +157,11 @@ const newSpace = (list: readonly ChildOutput[]) =>
 /** Fastest–slowest process. */
 const range = (list: readonly ChildOutput[]) => {
   const times = list.map((o) => o.timeNs)
-  return `${formatNs(quantile(times, 0))}–${formatNs(quantile(times, 1))}`
+  return `${formatNs(minOf(times))}–${formatNs(maxOf(times))}`
 }
 /** Standard deviation of log time between processes, as a percentage. */
-const spread = (list: readonly ChildOutput[]) => {
-  const logs = list.map((o) => Math.log(o.timeNs))
-  const m = logs.reduce((a, b) => a + b, 0) / logs.length
-  return `${(100 * Math.sqrt(logs.reduce((a, b) => a + (b - m) ** 2, 0) / (logs.length - 1))).toFixed(1)}%`
-}
+const spread = (list: readonly ChildOutput[]) =>
+  `${(100 * standardDeviation(list.map((o) => Math.log(o.timeNs)))).toFixed(1)}%`
 
 const rows = TARGETS.flatMap((target) =>
   (['grown', 'pinned'] as const).map((mode) => {

@@ -419,7 +419,7 @@ export const AT_BASELINE_SPEED = 0.5
  *
  * On this project's Intel VM (bench/regression-accuracy.ts, runs 19 and 20), an allocation-heavy
  * bench ran 1.3–1.6× its fastest in whole stretches of the run, in the run's own process and in
- * the fresh ones alike, while every other bench stayed within 3%; two of its ten baseline
+ * the fresh ones alike, while the other benches of the same processes mostly did not move; two of its ten baseline
  * processes had shown that speed, and it failed the unchanged suite in 4 of 20 runs. Replayed
  * over runs 13–20, the rule cut false alarms from 23 to 12 runs in 160 and real 10% regressions
  * caught from 94 to 91 (docs/accuracy.md, "A second speed"). One slow process is a fluke, not a
