@@ -303,7 +303,24 @@ export interface ProcessRecord {
   phase: 'run' | 'remeasure'
   mediansNs: Record<string, number>
   p10Ns: Record<string, number>
+  /** Per bench, its per-call batch times at each of {@link RECORDED_QUANTILES} (from 2026-11-22, run 22). */
+  quantilesNs: Record<string, number[]>
   batchSizes: Record<string, number>
+}
+
+/**
+ * The quantiles of each process's per-call batch times kept in the --json output, for
+ * bench/replay-guard.ts --statistic: the fastest batch, the 2nd, 5th, 10th and 25th percentiles
+ * and the median.
+ */
+export const RECORDED_QUANTILES = [0, 0.02, 0.05, 0.1, 0.25, 0.5] as const
+
+/** Each process's per-call batch times at {@link RECORDED_QUANTILES}. */
+function processQuantilesNs(bench: ProcessBatches): number[][] {
+  return splitBatchesByRun(bench).map((batches) => {
+    const perCall = batches.map((t) => t / bench.batchSize)
+    return RECORDED_QUANTILES.map((p) => quantile(perCall, p))
+  })
 }
 
 /** The 10th percentile of each process's per-call batch times. */
@@ -321,6 +338,7 @@ function processRecord(phase: ProcessRecord['phase'], results: readonly BenchRes
     phase,
     mediansNs: Object.fromEntries(results.map((r) => [r.name, processMediansNs(r)[0] ?? Number.NaN])),
     p10Ns: Object.fromEntries(results.map((r) => [r.name, processP10Ns(r)[0] ?? Number.NaN])),
+    quantilesNs: Object.fromEntries(results.map((r) => [r.name, processQuantilesNs(r)[0] ?? []])),
     batchSizes: Object.fromEntries(results.map((r) => [r.name, r.batchSize])),
   }
 }
@@ -802,6 +820,7 @@ async function runParent(): Promise<void> {
           recordedAgain,
           remeasureRuns,
           remeasureRounds,
+          quantiles: RECORDED_QUANTILES,
           benches: suite.map((b) => b.name),
         },
         baseline: Object.fromEntries(
@@ -813,6 +832,7 @@ async function runParent(): Promise<void> {
               batches: b.batchTimesNs.length,
               processMediansNs: processMediansNs(b),
               processP10Ns: processP10Ns(b),
+              processQuantilesNs: processQuantilesNs(b),
             },
           ]),
         ),

@@ -1,12 +1,14 @@
 /**
  * Replay a recorded bench/regression-accuracy.ts run through this checkout's checkSuite().
  *
- *   node --import tsx bench/replay-guard.ts <run.json | run.json.gz> [--statistic median|p10] [--explain]
+ *   node --import tsx bench/replay-guard.ts <run.json | run.json.gz> [--statistic median|p10|min|p2|p5|p25] [--explain]
  *
- * --explain prints, on stderr, the reason and notes of every bench the replay failed.
+ * --explain prints, on stderr, the reason and notes of every bench the replay failed, and of every
+ * slowed bench it did not fail (a miss).
  *
  * The run's `--json` output keeps, for the baseline and for every process of every trial, each
- * bench's per-call median and (from 2026-11-22) its 10th percentile. This script rebuilds each
+ * bench's per-call median and (from 2026-11-22) its 10th percentile, and from run 22 on its fastest
+ * batch and 2nd, 5th and 25th percentiles (`quantilesNs`). This script rebuilds each
  * process as a result whose batches all equal the chosen statistic, so checkSuite() sees exactly
  * those per-process numbers, and answers its re-measurements with the trial's recorded fresh
  * processes, in order. It is the guard as the reporter runs it (machine speed, Holm, rounds,
@@ -32,11 +34,21 @@ interface RecordedProcess {
   phase: 'run' | 'remeasure'
   mediansNs: Record<string, number>
   p10Ns?: Record<string, number>
+  quantilesNs?: Record<string, number[]>
   batchSizes: Record<string, number>
 }
 interface RecordedRun {
   startedAt: string
-  baseline: Record<string, { batchSize: number; processMediansNs: number[]; processP10Ns?: number[] }>
+  settings?: { quantiles?: number[] }
+  baseline: Record<
+    string,
+    {
+      batchSize: number
+      processMediansNs: number[]
+      processP10Ns?: number[]
+      processQuantilesNs?: number[][]
+    }
+  >
   trials: {
     kind: 'aa' | 'regression'
     trial: number
@@ -51,11 +63,15 @@ const { values, positionals } = parseArgs({
   options: { statistic: { type: 'string', default: 'median' }, explain: { type: 'boolean', default: false } },
 })
 const file = positionals[0]
-const statistic = values.statistic
-if (file === undefined || (statistic !== 'median' && statistic !== 'p10')) {
-  console.error(
-    'Usage: node --import tsx bench/replay-guard.ts <run.json | run.json.gz> [--statistic median|p10] [--explain]',
-  )
+const statistic = values.statistic ?? 'median'
+/** Statistics read from `quantilesNs` (run 22 on), by the quantile they stand for. */
+const QUANTILE_STATISTICS: Record<string, number> = { min: 0, p2: 0.02, p5: 0.05, p25: 0.25 }
+const usage = `Usage: node --import tsx bench/replay-guard.ts <run.json | run.json.gz> [--statistic median|p10|${Object.keys(QUANTILE_STATISTICS).join('|')}] [--explain]`
+if (
+  file === undefined ||
+  !(statistic === 'median' || statistic === 'p10' || statistic in QUANTILE_STATISTICS)
+) {
+  console.error(usage)
   process.exit(2)
 }
 const bytes = readFileSync(file)
@@ -67,23 +83,35 @@ function result(name: string, perCallNs: number, batchSize: number): BenchResult
   return benchResult({ name, perCallNs: Array(5).fill(perCallNs), batchSize })
 }
 
+function missing(what: string, since: string): never {
+  console.error(`replay-guard: ${file} has no ${what} (recorded ${since}); use --statistic median.`)
+  process.exit(2)
+}
+
+/** Where `statistic` sits in a record's `quantilesNs` lists. */
+const quantileIndex =
+  statistic in QUANTILE_STATISTICS
+    ? (run.settings?.quantiles ?? []).indexOf(QUANTILE_STATISTICS[statistic]!)
+    : -1
+if (statistic in QUANTILE_STATISTICS && quantileIndex < 0)
+  missing(`"${statistic}" among its quantiles`, 'before run 22')
+
 function valuesOf(p: RecordedProcess): Record<string, number> {
   if (statistic === 'median') return p.mediansNs
-  if (p.p10Ns === undefined) {
-    console.error(
-      `replay-guard: ${file} has no 10th percentiles (recorded before 2026-11-22); use --statistic median.`,
-    )
-    process.exit(2)
-  }
-  return p.p10Ns
+  if (statistic === 'p10') return p.p10Ns ?? missing('10th percentiles', 'before 2026-11-22')
+  const lists = p.quantilesNs ?? missing('quantiles per process', 'before run 22')
+  return Object.fromEntries(Object.entries(lists).map(([name, qs]) => [name, qs[quantileIndex]!]))
 }
 
 const baselineResults = Object.entries(run.baseline).flatMap(([name, bench]) => {
-  const perProcess = statistic === 'median' ? bench.processMediansNs : bench.processP10Ns
-  if (perProcess === undefined) {
-    console.error(`replay-guard: ${file} has no 10th percentiles for its baseline; use --statistic median.`)
-    process.exit(2)
-  }
+  const perProcess =
+    statistic === 'median'
+      ? bench.processMediansNs
+      : statistic === 'p10'
+        ? (bench.processP10Ns ?? missing('10th percentiles for its baseline', 'before 2026-11-22'))
+        : (bench.processQuantilesNs ?? missing('quantiles for its baseline', 'before run 22')).map(
+            (qs) => qs[quantileIndex]!,
+          )
   return perProcess.map((ns) => result(name, ns, bench.batchSize))
 })
 const baseline = baselineFromResults('default', baselineResults)
@@ -115,6 +143,13 @@ for (const trial of run.trials) {
       const label = v.name === trial.slowed ? 'caught' : 'false alarm'
       console.error(`${trial.kind} trial ${trial.trial}, "${v.name}" (${label}): ${v.reason}`)
       for (const note of v.notes) console.error(`  ${note}`)
+    }
+    const missed = check.verdicts.find((v) => v.name === trial.slowed && v.status !== 'regressed')
+    if (missed !== undefined) {
+      console.error(
+        `${trial.kind} trial ${trial.trial}, "${missed.name}" (missed, ${missed.status}): ${missed.reason}`,
+      )
+      for (const note of missed.notes) console.error(`  ${note}`)
     }
   }
   const sides = {
