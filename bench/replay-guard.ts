@@ -117,9 +117,13 @@ const baselineResults = Object.entries(run.baseline).flatMap(([name, bench]) => 
 const baseline = baselineFromResults('default', baselineResults)
 
 const tally = {
-  recorded: { aaFailed: 0, aa: 0, caught: 0, slowedTrials: 0, otherFailed: 0, short: 0 },
-  replayed: { aaFailed: 0, aa: 0, caught: 0, slowedTrials: 0, otherFailed: 0, short: 0 },
+  recorded: { aaFailed: 0, aa: 0, caught: 0, slowedTrials: 0, otherFailed: 0, short: 0, silent: 0 },
+  replayed: { aaFailed: 0, aa: 0, caught: 0, slowedTrials: 0, otherFailed: 0, short: 0, silent: 0 },
 }
+/** Inconclusive verdicts of the unchanged suite, as replayed: what the guard could not judge. */
+let aaInconclusive = 0
+let aaImproved = 0
+let aaVerdicts = 0
 let freshUsed = 0
 let freshRecorded = 0
 for (const trial of run.trials) {
@@ -156,6 +160,20 @@ for (const trial of run.trials) {
     recorded: new Set(trial.verdicts.filter((v) => v.status === 'regressed').map((v) => v.name)),
     replayed: new Set(check.verdicts.filter((v) => v.status === 'regressed').map((v) => v.name)),
   }
+  if (trial.kind === 'aa') {
+    aaVerdicts += check.verdicts.length
+    aaInconclusive += check.verdicts.filter((v) => v.status === 'inconclusive').length
+    aaImproved += check.verdicts.filter((v) => v.status === 'improved').length
+  }
+  // A slowed bench called 'unchanged' or 'improved': a miss nobody is told of.
+  const silent = {
+    recorded: trial.verdicts.some(
+      (v) => v.name === trial.slowed && (v.status === 'unchanged' || v.status === 'improved'),
+    ),
+    replayed: check.verdicts.some(
+      (v) => v.name === trial.slowed && (v.status === 'unchanged' || v.status === 'improved'),
+    ),
+  }
   for (const side of ['recorded', 'replayed'] as const) {
     const t = tally[side]
     const regressed = sides[side]
@@ -169,6 +187,7 @@ for (const trial of run.trials) {
     } else {
       t.slowedTrials++
       if (trial.slowed !== null && regressed.has(trial.slowed)) t.caught++
+      if (silent[side]) t.silent++
       if ([...regressed].some((name) => name !== trial.slowed)) t.otherFailed++
     }
   }
@@ -184,6 +203,7 @@ console.log(
       'unchanged suite: runs failed',
       '… of which the replay ran out of recorded processes',
       'one bench 10% slower: caught',
+      "… missed as 'unchanged' or 'improved'",
       'slowed: another bench failed',
     ],
     (['recorded', 'replayed'] as const).map((side) => {
@@ -193,9 +213,13 @@ console.log(
         `${t.aaFailed}/${t.aa}`,
         side === 'recorded' ? '' : String(t.short),
         `${t.caught}/${t.slowedTrials}`,
+        `${t.silent}/${t.slowedTrials}`,
         `${t.otherFailed}/${t.slowedTrials}`,
       ]
     }),
   ),
 )
 console.log(`\nFresh processes used by the replay: ${freshUsed} of the ${freshRecorded} recorded.`)
+console.log(
+  `Unchanged suite, as replayed: ${aaInconclusive} of ${aaVerdicts} verdicts inconclusive, ${aaImproved} improved.`,
+)

@@ -73,6 +73,7 @@ export {
   resultsFromBaselineBench,
   SECOND_SPEED_MARGIN,
   SECOND_SPEED_PROCESSES,
+  SHIFT_DECIDES_AT_MOST,
 } from './baseline/regression.js'
 export { unsettledBenches } from './baseline/unsettled-benches.js'
 export { describeBreakingPoint } from './breaking-point/describe-breaking-point.js'
