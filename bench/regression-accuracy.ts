@@ -579,6 +579,16 @@ function summaryTable(aa: readonly TrialRecord[], slow: readonly TrialRecord[], 
         '',
       ],
       [
+        // A miss the user is told of is 'inconclusive'; these told them nothing was wrong.
+        "… missed silently: called 'unchanged' or 'improved'",
+        formatShare(
+          slow.filter((t) => ['unchanged', 'improved'].includes(slowedVerdict(t)?.status ?? '')).length,
+          n,
+        ),
+        '',
+        '',
+      ],
+      [
         `One bench ${percent}% slower: runs with another bench failed as regressed`,
         formatShare(
           runsWith(slow, (v, t) => v.name !== t.slowed && finalRegressed(v)),

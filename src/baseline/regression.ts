@@ -478,7 +478,8 @@ export const SECOND_SPEED_MARGIN = 1.1
  * run 22): a shift of 66% read from three controls turned a bench 63% slower as measured, a true
  * 10% regression, into 'unchanged' (0.985×); shifts of 17–66% hid 9 of that run's 13 missed
  * regressions as 'unchanged' or 'improved'. Replayed over runs 13–22, such silent misses fell from
- * 53 to 9 of 200, with the same failures (docs/accuracy.md, "A machine shift decides nothing").
+ * 53 to 7 of 200 and the unchanged suite's false 'improved' verdicts from 321 to 19 of 4000, with
+ * the same failures (docs/accuracy.md, "A machine shift decides nothing").
  * A shift within the threshold is taken out as before: when the machine is calm the controls
  * agree closely.
  */
