@@ -58,7 +58,9 @@ import { captureEnvironment, formatEnvironmentLine } from '../src/index.js'
 import { bench } from '../src/measure/bench.js'
 import { fileCalibrationCache } from '../src/measure/calibration-cache.js'
 import type { BenchOptions, BenchResult } from '../src/measure/types.js'
-import { formatNs, formatRange, formatRatio, formatShare, maxOf, median, minOf, quantile } from './numbers.js'
+import { quantile as quantileOfSorted } from '../src/stats/quantile.js'
+import { sortSamples } from '../src/stats/sorted-samples.js'
+import { formatNs, formatRange, formatRatio, formatShare, maxOf, median, minOf } from './numbers.js'
 import { BASE_REPS, benchRandom, suite } from './regression-suite.js'
 import { markdownTable, status } from './table.js'
 
@@ -315,30 +317,25 @@ export interface ProcessRecord {
  */
 export const RECORDED_QUANTILES = [0, 0.02, 0.05, 0.1, 0.25, 0.5] as const
 
-/** Each process's per-call batch times at {@link RECORDED_QUANTILES}. */
+/** Each process's per-call batch times at {@link RECORDED_QUANTILES}, each process sorted once. */
 function processQuantilesNs(bench: ProcessBatches): number[][] {
   return splitBatchesByRun(bench).map((batches) => {
-    const perCall = batches.map((t) => t / bench.batchSize)
-    return RECORDED_QUANTILES.map((p) => quantile(perCall, p))
+    const sorted = sortSamples(batches.map((t) => t / bench.batchSize))
+    return RECORDED_QUANTILES.map((p) => quantileOfSorted(sorted, p))
   })
 }
 
-/** The 10th percentile of each process's per-call batch times. */
-function processP10Ns(bench: ProcessBatches): number[] {
-  return splitBatchesByRun(bench).map((batches) =>
-    quantile(
-      batches.map((t) => t / bench.batchSize),
-      0.1,
-    ),
-  )
-}
+/** Where the 10th percentile sits in a row of {@link processQuantilesNs} (the `p10Ns` field). */
+const P10_INDEX = RECORDED_QUANTILES.indexOf(0.1)
 
 function processRecord(phase: ProcessRecord['phase'], results: readonly BenchResult[]): ProcessRecord {
+  // One process per result: its one row of quantiles, which the 10th percentile is read from too.
+  const quantiles = results.map((r) => [r.name, processQuantilesNs(r)[0] ?? []] as const)
   return {
     phase,
     mediansNs: Object.fromEntries(results.map((r) => [r.name, processMediansNs(r)[0] ?? Number.NaN])),
-    p10Ns: Object.fromEntries(results.map((r) => [r.name, processP10Ns(r)[0] ?? Number.NaN])),
-    quantilesNs: Object.fromEntries(results.map((r) => [r.name, processQuantilesNs(r)[0] ?? []])),
+    p10Ns: Object.fromEntries(quantiles.map(([name, row]) => [name, row[P10_INDEX] ?? Number.NaN])),
+    quantilesNs: Object.fromEntries(quantiles),
     batchSizes: Object.fromEntries(results.map((r) => [r.name, r.batchSize])),
   }
 }
@@ -834,17 +831,20 @@ async function runParent(): Promise<void> {
           benches: suite.map((b) => b.name),
         },
         baseline: Object.fromEntries(
-          Object.entries(baseline.benches).map(([name, b]) => [
-            name,
-            {
-              medianNs: b.stats.medianNs,
-              batchSize: b.batchSize,
-              batches: b.batchTimesNs.length,
-              processMediansNs: processMediansNs(b),
-              processP10Ns: processP10Ns(b),
-              processQuantilesNs: processQuantilesNs(b),
-            },
-          ]),
+          Object.entries(baseline.benches).map(([name, b]) => {
+            const rows = processQuantilesNs(b)
+            return [
+              name,
+              {
+                medianNs: b.stats.medianNs,
+                batchSize: b.batchSize,
+                batches: b.batchTimesNs.length,
+                processMediansNs: processMediansNs(b),
+                processP10Ns: rows.map((row) => row[P10_INDEX]!),
+                processQuantilesNs: rows,
+              },
+            ]
+          }),
         ),
         trials: records,
       },

@@ -166,14 +166,9 @@ for (const trial of run.trials) {
     aaImproved += check.verdicts.filter((v) => v.status === 'improved').length
   }
   // A slowed bench called 'unchanged' or 'improved': a miss nobody is told of.
-  const silent = {
-    recorded: trial.verdicts.some(
-      (v) => v.name === trial.slowed && (v.status === 'unchanged' || v.status === 'improved'),
-    ),
-    replayed: check.verdicts.some(
-      (v) => v.name === trial.slowed && (v.status === 'unchanged' || v.status === 'improved'),
-    ),
-  }
+  const silentlyMissed = (verdicts: readonly { name: string; status: string }[]) =>
+    verdicts.some((v) => v.name === trial.slowed && (v.status === 'unchanged' || v.status === 'improved'))
+  const silent = { recorded: silentlyMissed(trial.verdicts), replayed: silentlyMissed(check.verdicts) }
   for (const side of ['recorded', 'replayed'] as const) {
     const t = tally[side]
     const regressed = sides[side]

@@ -597,8 +597,7 @@ function explain(
     `${formatDuration(comparison.centerNs[0])} per call at the ${PROCESS_TIME_LABEL} of batches, baseline ${formatDuration(comparison.centerNs[1])}; ` +
     `${processes(now)} now, ${processes(before)} in the baseline, spread between processes ${formatPercent(comparison.spread)}`
   const p = `one-sided ${pEquals(comparison.pValue)}`
-  const change =
-    ratio >= 1 ? `${formatPercent(ratio - 1)} slower than` : `${formatPercent(1 - ratio)} faster than`
+  const change = changeFrom(ratio)
   const significant = `${change} the baseline (${formatRatio(ratio)}, ${interval}; ${basis}), beyond the ${band} threshold and significant (${p}).`
   const { veto } = context
   if (veto !== undefined) {
@@ -619,14 +618,10 @@ function explain(
   }
   const { asMeasured } = context
   if (asMeasured !== undefined) {
-    const measuredChange =
-      asMeasured.ratio >= 1
-        ? `${formatPercent(asMeasured.ratio - 1)} slower than`
-        : `${formatPercent(1 - asMeasured.ratio)} faster than`
     const shifted =
       Math.abs(Math.log(ratio)) <= Math.log1p(context.threshold) ? 'unchanged' : 'an improvement'
     return (
-      `"${name}" is inconclusive: it ran ${measuredChange} the baseline as measured (${formatRatio(asMeasured.ratio)}, ${percentOf(context.confidence)} interval ${formatRange(asMeasured.interval[0], asMeasured.interval[1], formatRatio)}), ` +
+      `"${name}" is inconclusive: it ran ${changeFrom(asMeasured.ratio)} the baseline as measured (${formatRatio(asMeasured.ratio)}, ${percentOf(context.confidence)} interval ${formatRange(asMeasured.interval[0], asMeasured.interval[1], formatRatio)}), ` +
       `and ${context.machineBasis ?? 'the other benches'} ran ${formatPercent(asMeasured.machineRatio - 1)} slower than theirs. ` +
       `With that shift taken out it reads ${formatRatio(ratio)} (${interval}), which would be ${shifted}, but a shift past the ${band} threshold comes from a disturbed machine, which slows each bench by its own factor, so it cannot decide this one. ` +
       `Run it again on a quieter machine; if the machine is always this much slower now, record the baseline again on it (PERFGATE_UPDATE=1 or vitest -u).`
@@ -650,6 +645,11 @@ function explain(
         `the ${interval} includes no change (${basis}). More processes settle it: a re-measurement, or a baseline recorded from more processes (regression.baselineRuns).`
       )
   }
+}
+
+/** `12% slower than` or `3.5% faster than`, for a ratio now/baseline. */
+function changeFrom(ratio: number): string {
+  return ratio >= 1 ? `${formatPercent(ratio - 1)} slower than` : `${formatPercent(1 - ratio)} faster than`
 }
 
 /** Geometric mean of times (NaN for none). */
