@@ -275,6 +275,7 @@ export function regressionEventOf(v: RegressionVerdict, context: EventContext): 
       confidence: v.confidence,
       pValue: v.pValue,
       ...(v.adjustment !== undefined && { adjustedP: v.adjustment.adjustedPValue }),
+      ...(v.asMeasured !== undefined && { asMeasured: v.asMeasured }),
     },
     context,
   )
@@ -333,15 +334,16 @@ export function formatGuard(outcome: GuardOutcome, root: string): string {
   const shift = check?.machineShift.run ?? 0
   const threshold = verdicts[0]?.threshold ?? 0.05
   if (Math.abs(shift) > Math.log1p(threshold) / 2) {
-    const percent = Math.abs(Math.expm1(shift)) * 100
     lines.push(
       '',
-      `⚠ The whole suite ran ${percent.toFixed(percent < 10 ? 1 : 0)}% ${shift > 0 ? 'slower' : 'faster'} than its baseline (the median over its benches): ` +
+      `⚠ The whole suite ran ${percentNumber(Math.expm1(shift))} ${shift > 0 ? 'slower' : 'faster'} than its baseline (the median over its benches): ` +
         `the machine ${shift > 0 ? 'was slower' : 'was faster'} than when the baseline was recorded, or a change affected every bench alike. ` +
         'Each bench was judged relative to that, so a shift shared by all benches does not fail the run. ' +
         'If it persists on a quiet machine, it is real: look at what every bench shares, or accept the new baseline.',
     )
   }
+  const shiftOnly = formatShiftOnly(verdicts)
+  if (shiftOnly !== null) lines.push('', shiftOnly)
   const changed = verdicts.filter((v) => v.status === 'environment-changed')
   if (changed.length > 0) {
     const major = changed[0]!.environmentDifferences.filter((d) => d.severity === 'major')
@@ -390,6 +392,39 @@ export function formatGuard(outcome: GuardOutcome, root: string): string {
     )
   }
   return lines.join('\n')
+}
+
+/** How many inconclusive benches the shift headline names before it counts the rest. */
+const SHIFT_ONLY_NAMED = 5
+
+/**
+ * One headline for the benches a disturbed machine left undecided (verdict.asMeasured set): in
+ * such an hour they can be a third of the suite, and each one's reason repeats the same advice.
+ * Null when there are none.
+ */
+export function formatShiftOnly(verdicts: readonly RegressionVerdict[]): string | null {
+  const undecided = verdicts.filter((v) => v.asMeasured !== undefined)
+  if (undecided.length === 0) return null
+  const machine = undecided.map((v) => v.asMeasured!.machineRatio - 1)
+  const [low, high] = [percentNumber(Math.min(...machine)), percentNumber(Math.max(...machine))]
+  const slower = low === high ? low : `${low.slice(0, -1)}–${high}`
+  const names = undecided.slice(0, SHIFT_ONLY_NAMED).map((v) => `"${v.name}"`)
+  const rest = undecided.length - names.length
+  const listed = rest > 0 ? `${names.join(', ')} and ${rest} more` : names.join(', ')
+  const benches = undecided.length === 1 ? 'one bench' : `${undecided.length} benches`
+  const them = undecided.length === 1 ? 'it' : 'them'
+  return (
+    `? The machine was disturbed: around ${benches} it ran ${slower} slower than when the baseline was recorded (read from the benches measured beside ${them}), past the ${percentNumber(undecided[0]!.threshold)} threshold. ` +
+    `Only that shift would have called ${them} unchanged or faster, so ${undecided.length === 1 ? 'it is' : 'they are'} inconclusive: ${listed}. ` +
+    'A disturbed machine slows each bench by its own factor, so such a shift cannot clear one. ' +
+    'Run again on a quieter machine; if this machine is always this much slower now, record the baseline again on it (PERFGATE_UPDATE=1 or vitest -u).'
+  )
+}
+
+/** 0.126 → '13%', 0.052 → '5.2%', 0.05 → '5%'. */
+function percentNumber(fraction: number): string {
+  const percent = Math.abs(fraction) * 100
+  return `${percent.toFixed(percent < 10 ? 1 : 0).replace(/\.0$/, '')}%`
 }
 
 function percentText(ratio: number): string {

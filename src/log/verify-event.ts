@@ -252,6 +252,19 @@ const regressionSchema = z.object({
   /** p-value of the change, and the same adjusted for the number of metrics tested; null when not computed. */
   pValue: measured,
   adjustedP: measured,
+  /**
+   * Present when a machine shift past the threshold was all that would have decided the verdict,
+   * which is then 'inconclusive' (see SHIFT_DECIDES_AT_MOST): the comparison as measured (`ratio`
+   * now / baseline, its `interval` of the ratio) and the machine's slowdown that was taken out
+   * (`machineRatio`, 1.4 = 40% slower). Absent from logs written before perfgate wrote it.
+   */
+  asMeasured: z
+    .object({
+      ratio: z.number(),
+      interval,
+      machineRatio: z.number(),
+    })
+    .optional(),
 })
 
 const webUnit = z.enum(['ms', 'score', 'bytes', 'count', 'unitless'])
@@ -1142,6 +1155,8 @@ export interface RegressionInput {
   pValue?: number
   /** `pValue` adjusted for the number of metrics tested in the run. */
   adjustedP?: number
+  /** The comparison as measured, when a machine shift alone would have decided the verdict. */
+  asMeasured?: { ratio: number; interval: [number, number]; machineRatio: number }
 }
 
 /** The event of a regression check. */
@@ -1162,6 +1177,13 @@ export function regressionEvent(input: RegressionInput, context: EventContext): 
     threshold: input.threshold,
     pValue: input.pValue ?? null,
     adjustedP: input.adjustedP ?? null,
+    ...(input.asMeasured !== undefined && {
+      asMeasured: {
+        ratio: input.asMeasured.ratio,
+        interval: [...input.asMeasured.interval],
+        machineRatio: input.asMeasured.machineRatio,
+      },
+    }),
   }
 }
 

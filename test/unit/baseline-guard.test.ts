@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import {
   failingPageRegressions,
   formatGuard,
+  formatShiftOnly,
   guardRun,
   guardSettings,
 } from '../../reporters/baseline-guard.js'
@@ -189,5 +190,61 @@ describe('formatGuard: a baseline whose processes disagree', () => {
       `⚠ One of the baseline's 5 processes ran 1.72× the fastest (at least 1.30×: a slow period`,
     )
     expect(text).toContain('Record the baseline again (PERFGATE_UPDATE=1 or vitest -u)')
+  })
+})
+
+describe('formatGuard: a disturbed machine', () => {
+  // Every bench of the run's process ran 1.6× its baseline: taken out as the machine's shift,
+  // each reads unchanged, but a shift past the threshold cannot clear a bench (asMeasured).
+  const names = ['parse', 'sort', 'regex', 'hash', 'concat', 'sqrt', 'json']
+  const baseline = baselineFromResults(
+    'default',
+    names.flatMap((name, i) => processRuns(name, 1000 * (i + 1), 5, 11 + i)),
+  )
+
+  it('says once which benches the shift left undecided, how far it went and what to do', async () => {
+    const current = names.flatMap((name, i) =>
+      processRuns(name, 1000 * (i + 1), 1, 31 + i, { factors: [1.6] }),
+    )
+    const check = await checkSuite(current, baseline, {}, async () => {
+      throw new Error('nothing here is a suspect')
+    })
+    expect(check.verdicts.map((v) => v.status)).toEqual(names.map(() => 'inconclusive'))
+    const text = formatGuard(guardOutcome(baseline, check), '/p')
+    const headline = text.split('\n').find((line) => line.startsWith('? The machine was disturbed'))
+    expect(headline).toMatch(
+      /^\? The machine was disturbed: around 7 benches it ran \d\d(–\d\d)?% slower than when the baseline was recorded \(read from the benches measured beside them\), past the 5% threshold\. Only that shift would have called them unchanged or faster, so they are inconclusive: "parse", "sort", "regex", "hash", "concat" and 2 more\. .*Run again on a quieter machine; if this machine is always this much slower now, record the baseline again on it \(PERFGATE_UPDATE=1 or vitest -u\)\.$/,
+    )
+    const shifts = check.verdicts.map((v) => Math.round((v.asMeasured!.machineRatio - 1) * 100))
+    expect(headline).toContain(`${Math.min(...shifts)}%`)
+  })
+
+  it('gives the range of shifts, and words one bench in the singular', async () => {
+    const current = names.flatMap((name, i) =>
+      processRuns(name, 1000 * (i + 1), 1, 31 + i, { factors: [1.6] }),
+    )
+    const { verdicts } = await checkSuite(current, baseline, {})
+    const withShift = (v: (typeof verdicts)[number], machineRatio: number) => ({
+      ...v,
+      asMeasured: { ...v.asMeasured!, machineRatio },
+    })
+    expect(formatShiftOnly([withShift(verdicts[0]!, 1.4), withShift(verdicts[1]!, 1.664)])).toMatch(
+      /^\? The machine was disturbed: around 2 benches it ran 40–66% slower .* inconclusive: "parse", "sort"\. /,
+    )
+    expect(formatShiftOnly([withShift(verdicts[2]!, 1.072)])).toMatch(
+      /^\? The machine was disturbed: around one bench it ran 7\.2% slower than when the baseline was recorded \(read from the benches measured beside it\), past the 5% threshold\. Only that shift would have called it unchanged or faster, so it is inconclusive: "regex"\. /,
+    )
+    expect(formatShiftOnly(verdicts.map(({ asMeasured, ...v }) => v))).toBeNull()
+  })
+
+  it('says nothing of the kind on a calm machine', async () => {
+    const current = names.flatMap((name, i) =>
+      processRuns(name, 1000 * (i + 1), 1, 31 + i, { factors: [1.01] }),
+    )
+    const check = await checkSuite(current, baseline, {}, async () => {
+      throw new Error('nothing here is a suspect')
+    })
+    expect(check.verdicts.every((v) => v.asMeasured === undefined)).toBe(true)
+    expect(formatGuard(guardOutcome(baseline, check), '/p')).not.toContain('The machine was disturbed')
   })
 })

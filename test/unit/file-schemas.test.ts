@@ -84,4 +84,24 @@ describe('verify-event.schema.json', () => {
       '$: 0 oneOf options match, not 1',
     ])
   })
+
+  it('accepts a regression event that carries the comparison as measured (a machine shift past the threshold)', () => {
+    // 1.63× as measured beside controls 1.66× slower: the shift alone would call it unchanged.
+    const baseline = { name: sort.name, ...baselineFromResults('x', [sort]).benches[sort.name]! }
+    const current = benchResult({ name: sort.name, perCallNs: uniformTimes(2e6 * 1.63, 0.1, 80, 3) })
+    const verdict = checkRegression(
+      current,
+      baseline,
+      { baseline: sort.env },
+      {},
+      { logShift: [Math.log(1.66)], basis: 'the 3 benches measured beside it as controls' },
+    )
+    expect(verdict.status).toBe('inconclusive')
+    const line = JSON.parse(serializeEvent(regressionEventOf(verdict, context)))
+    expect(line.asMeasured.ratio).toBeCloseTo(1.63, 1)
+    expect(line.asMeasured.machineRatio).toBeCloseTo(1.66, 2)
+    expect(line.asMeasured.interval).toHaveLength(2)
+    expect(violations(verifyEventJsonSchema(), line)).toEqual([])
+    expect(violations(verifyEventJsonSchema(), { ...line, asMeasured: { ratio: 1.63 } })).not.toEqual([])
+  })
 })
