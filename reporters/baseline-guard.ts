@@ -20,7 +20,7 @@ import { checkSuite, type Remeasure, type SuiteCheck } from '../src/baseline/che
 import { PROCESS_TIME_METRIC } from '../src/baseline/process-spread.js'
 import { recordBaselineProcesses } from '../src/baseline/record-baseline-processes.js'
 import { describeDifferences, pEquals, type RegressionVerdict } from '../src/baseline/regression.js'
-import type { LoadedConfig } from '../src/config/load-config.js'
+import { configFileLabel, type LoadedConfig } from '../src/config/load-config.js'
 import type { RegressionConfig } from '../src/config/schema.js'
 import type { EventContext, VerifyEvent } from '../src/log/verify-event.js'
 import { regressionEvent } from '../src/log/verify-event.js'
@@ -47,6 +47,8 @@ export interface GuardSettings {
   /** Vitest's shard of this run, if sharded. */
   shard: { index: number; count: number } | undefined
   regression: RegressionConfig
+  /** The config file, relative to the root, as reasons name it ('package.json'). */
+  configFile: string
 }
 
 /** What Vitest's resolved config tells the guard. */
@@ -72,6 +74,7 @@ export function guardSettings(
     update: vitest.update === true || vitest.update === 'all' || flag === '1' || flag === 'true',
     shard: vitest.shard,
     regression,
+    configFile: configFileLabel(loaded),
   }
 }
 
@@ -205,7 +208,7 @@ export async function guardRun(
   }
   if (outcome.baseline !== null) {
     const { threshold, confidence, failOnEnvironmentChange, correction } = settings.regression
-    const { remeasureRuns, remeasureRounds } = settings.regression
+    const { remeasureRuns, remeasureRounds, benches } = settings.regression
     outcome.check = await checkSuite(
       results,
       outcome.baseline,
@@ -216,6 +219,10 @@ export async function guardRun(
         correction,
         remeasureRuns,
         remeasureRounds,
+        benchThresholds: Object.fromEntries(
+          Object.entries(benches).map(([key, b]) => [key, b.threshold.fraction]),
+        ),
+        configFile: settings.configFile,
       },
       settings.update ? undefined : remeasure,
     )

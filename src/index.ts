@@ -30,7 +30,7 @@ export { pageKey } from './baseline/baseline-pages.js'
 export type { PageRegressionVerdict, PagesCheck } from './baseline/check-pages.js'
 export { checkPages, WEB_CHANGE_FLOORS } from './baseline/check-pages.js'
 export type { Remeasure, RemeasureRequest, SuiteCheck, SuiteCheckOptions } from './baseline/check-suite.js'
-export { checkSuite } from './baseline/check-suite.js'
+export { checkSuite, regressionOptionsFor } from './baseline/check-suite.js'
 export type {
   ProcessBatches,
   ProcessComparison,
@@ -102,7 +102,7 @@ export {
 export type { BudgetExplanation } from './budget/explain-budget.js'
 export { explainBudget, formatBudgetMessage } from './budget/explain-budget.js'
 export type { FoundBudget } from './budget/find-bench-budget.js'
-export { findBenchBudget, globMatches } from './budget/find-bench-budget.js'
+export { findBenchBudget, findBenchKey, globMatches } from './budget/find-bench-budget.js'
 export { formatDuration, formatPercent, formatSize } from './budget/format.js'
 export { parseBenchBudget } from './budget/parse-bench-budget.js'
 export { parseDuration } from './budget/parse-duration.js'

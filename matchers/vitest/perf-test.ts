@@ -1,11 +1,10 @@
-import { relative } from 'node:path'
 import { test } from 'vitest'
 import { budgetLimits, evaluateBenchBudget } from '../../src/budget/evaluate-bench-budget.js'
 import { explainBudget, formatBudgetMessage } from '../../src/budget/explain-budget.js'
 import { findBenchBudget } from '../../src/budget/find-bench-budget.js'
 import { parseBenchBudget } from '../../src/budget/parse-bench-budget.js'
 import type { BudgetSource } from '../../src/budget/verdict.js'
-import type { LoadedConfig } from '../../src/config/load-config.js'
+import { configFileLabel, type LoadedConfig } from '../../src/config/load-config.js'
 import type { BenchBudget, BenchBudgetInput } from '../../src/config/schema.js'
 import { bench } from '../../src/measure/bench.js'
 import type { BenchFn, BenchOptions } from '../../src/measure/types.js'
@@ -89,8 +88,7 @@ function configBudget(
   name: string,
   loaded: LoadedConfig,
 ): { budget: BenchBudget; source: BudgetSource } | undefined {
-  const file = loaded.file === null ? 'package.json' : relative(loaded.root, loaded.file) || 'package.json'
-  return findBenchBudget(name, loaded.config.budgets.bench, file)
+  return findBenchBudget(name, loaded.config.budgets.bench, configFileLabel(loaded))
 }
 
 /**

@@ -1,3 +1,4 @@
+import { findBenchKey } from '../budget/find-bench-budget.js'
 import { formatRatio } from '../budget/format.js'
 import { DEFAULT_REGRESSION_CONFIDENCE, DEFAULT_REMEASURE_ROUNDS } from '../config/schema.js'
 import { environmentDifferences } from '../env/differences.js'
@@ -53,6 +54,14 @@ export interface SuiteCheckOptions extends RegressionOptions {
    * (1 − confidence) / rounds. @default DEFAULT_REMEASURE_ROUNDS (3)
    */
   remeasureRounds?: number
+  /**
+   * Thresholds of single benches over `threshold`, keyed by bench name; a key may contain `*`
+   * globs (the exact name wins, then the most specific glob, as for budgets). The reporter passes
+   * the config's `regression.benches`. @default {}
+   */
+  benchThresholds?: Readonly<Record<string, number | string>>
+  /** The file `benchThresholds` came from, as reasons should name it ('package.json'). */
+  configFile?: string
 }
 
 export interface SuiteCheck {
@@ -130,7 +139,7 @@ export async function checkSuite(
       c.result,
       c.bench,
       env,
-      options,
+      regressionOptionsFor(c.name, options),
       suiteShift === 0
         ? undefined
         : { logShift: [suiteShift], basis: `the run's ${comparable.length} benches` },
@@ -224,7 +233,7 @@ export async function checkSuite(
             fresh.map((f) => f.result),
             { ...bench, name },
             env,
-            roundOptions,
+            regressionOptionsFor(name, roundOptions),
             machine,
           ),
         ]
@@ -279,6 +288,25 @@ export async function checkSuite(
     }
   })
   return { verdicts, ...done, remeasureError, remeasureRuns: measured }
+}
+
+/**
+ * The options of one bench: the suite's, with its own threshold when `benchThresholds` has one
+ * (and `thresholdSource` naming it). `perfgate compare` resolves thresholds with it too.
+ */
+export function regressionOptionsFor(
+  name: string,
+  options: RegressionOptions & Pick<SuiteCheckOptions, 'benchThresholds' | 'configFile'>,
+): RegressionOptions {
+  const byName = options.benchThresholds ?? {}
+  const key = findBenchKey(name, byName)
+  if (key === undefined) return options
+  const where = `regression.benches[${JSON.stringify(key)}]`
+  return {
+    ...options,
+    threshold: byName[key]!,
+    thresholdSource: options.configFile === undefined ? where : `${where} in ${options.configFile}`,
+  }
 }
 
 /** Whether any process of a bench ran in a slow period of the machine (see slowPeriodProcesses). */

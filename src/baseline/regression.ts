@@ -57,6 +57,11 @@ export interface RegressionOptions {
    * @default DEFAULT_REGRESSION_THRESHOLD ("5%")
    */
   threshold?: number | string
+  /**
+   * Where `threshold` came from, when it is not the suite's, as the reason should name it:
+   * `regression.benches["small objects *"] in package.json`.
+   */
+  thresholdSource?: string
   /** Confidence of the interval. @default DEFAULT_REGRESSION_CONFIDENCE (0.95) */
   confidence?: number
   /**
@@ -382,6 +387,7 @@ export function checkRegression(
     ? explain(status, name, comparison, {
         confidence,
         threshold,
+        thresholdSource: options.thresholdSource,
         detectableEffect,
         veto,
         secondSpeed,
@@ -529,11 +535,24 @@ function atSecondSpeed(
 
 /** The note on a baseline whose processes disagree (see wildProcesses). */
 function describeWildProcesses(wild: readonly WildProcess[], processes: number, name: string): string {
+  // A far process slower than the rest is the one a threshold of the bench's own can allow for;
+  // a slow period is the machine's, which no threshold should absorb.
+  const slowFar = wild.filter((w) => w.kind === 'far' && w.ratio > 1).map((w) => w.ratio)
+  const own =
+    slowFar.length === 0
+      ? ''
+      : ` If it keeps coming back, give the bench a threshold its processes' spread cannot reach (they ran up to ${formatPercent(Math.max(...slowFar) - 1)} apart): ` +
+        `"regression": { "benches": { ${JSON.stringify(name)}: { "threshold": "${suggestedThresholdPercent(Math.max(...slowFar))}%" } } } in the perfgate config.`
   return (
     `${describeLeftOut(wild, `the baseline's ${processes} processes`)} of the comparison of "${name}": ` +
     'such a process tells of a disturbed machine or a second speed the code settles into in some processes, not of the code, and would widen every interval. ' +
-    'Record the baseline again (PERFGATE_UPDATE=1 or vitest -u) to see whether it was a fluke; if it comes back, the bench measures a process state, not only the code.'
+    `Record the baseline again (PERFGATE_UPDATE=1 or vitest -u) to see whether it was a fluke; if it comes back, the bench measures a process state, not only the code.${own}`
   )
+}
+
+/** A bench threshold past a spread between processes (1.11 → 15): the next multiple of 5% above it. */
+function suggestedThresholdPercent(ratio: number): number {
+  return (Math.floor(((ratio - 1) * 100) / 5) + 1) * 5
 }
 
 /** The note on fresh processes left out of a comparison (see typicalProcesses). */
@@ -577,6 +596,8 @@ function explain(
   context: {
     confidence: number
     threshold: number
+    /** Where the threshold came from when it is the bench's own (see RegressionOptions). */
+    thresholdSource?: string | undefined
     detectableEffect: number
     /** Set when a process at the baseline's speed turned a regression into 'unchanged'. */
     veto?: { processes: number; fastestRatio: number } | undefined
@@ -591,14 +612,15 @@ function explain(
   const { ratio } = comparison
   const [lo, hi] = comparison.interval
   const interval = `${percentOf(context.confidence)} interval ${formatRange(lo, hi, formatRatio)}`
-  const band = formatPercent(context.threshold)
+  const source = context.thresholdSource === undefined ? '' : ` (${context.thresholdSource})`
+  const band = `${formatPercent(context.threshold)} threshold${source}`
   const [now, before] = comparison.processes
   const basis =
     `${formatDuration(comparison.centerNs[0])} per call at the ${PROCESS_TIME_LABEL} of batches, baseline ${formatDuration(comparison.centerNs[1])}; ` +
     `${processes(now)} now, ${processes(before)} in the baseline, spread between processes ${formatPercent(comparison.spread)}`
   const p = `one-sided ${pEquals(comparison.pValue)}`
   const change = changeFrom(ratio)
-  const significant = `${change} the baseline (${formatRatio(ratio)}, ${interval}; ${basis}), beyond the ${band} threshold and significant (${p}).`
+  const significant = `${change} the baseline (${formatRatio(ratio)}, ${interval}; ${basis}), beyond the ${band} and significant (${p}).`
   const { veto } = context
   if (veto !== undefined) {
     return (
@@ -623,7 +645,7 @@ function explain(
     return (
       `"${name}" is inconclusive: it ran ${changeFrom(asMeasured.ratio)} the baseline as measured (${formatRatio(asMeasured.ratio)}, ${percentOf(context.confidence)} interval ${formatRange(asMeasured.interval[0], asMeasured.interval[1], formatRatio)}), ` +
       `and ${context.machineBasis ?? 'the other benches'} ran ${formatPercent(asMeasured.machineRatio - 1)} slower than theirs. ` +
-      `With that shift taken out it reads ${formatRatio(ratio)} (${interval}), which would be ${shifted}, but a shift past the ${band} threshold comes from a disturbed machine, which slows each bench by its own factor, so it cannot decide this one. ` +
+      `With that shift taken out it reads ${formatRatio(ratio)} (${interval}), which would be ${shifted}, but a shift past the ${band} comes from a disturbed machine, which slows each bench by its own factor, so it cannot decide this one. ` +
       `Run it again on a quieter machine; if the machine is always this much slower now, record the baseline again on it (PERFGATE_UPDATE=1 or vitest -u).`
     )
   }
@@ -637,11 +659,11 @@ function explain(
         context.detectableEffect > context.threshold * 1.0001
           ? `; this comparison could only tell changes above ${formatPercent(context.detectableEffect)} from noise`
           : ''
-      return `"${name}" is unchanged: ${change} the baseline, within the ±${band} threshold (${formatRatio(ratio)}, ${interval}; ${basis})${reach}.`
+      return `"${name}" is unchanged: ${change} the baseline, within the ±${band} (${formatRatio(ratio)}, ${interval}; ${basis})${reach}.`
     }
     default:
       return (
-        `"${name}" is inconclusive: ${change} the baseline (${formatRatio(ratio)}), beyond the ${band} threshold, but not significantly: ` +
+        `"${name}" is inconclusive: ${change} the baseline (${formatRatio(ratio)}), beyond the ${band}, but not significantly: ` +
         `the ${interval} includes no change (${basis}). More processes settle it: a re-measurement, or a baseline recorded from more processes (regression.baselineRuns).`
       )
   }

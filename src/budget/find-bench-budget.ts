@@ -22,25 +22,33 @@ export function findBenchBudget(
   budgets: Readonly<Record<string, BenchBudget>>,
   file: string,
 ): FoundBudget | undefined {
-  const exact = Object.hasOwn(budgets, name) ? budgets[name] : undefined
-  let key: string | undefined = exact === undefined ? undefined : name
-  if (key === undefined) {
-    let bestSpecificity = -1
-    for (const candidate of Object.keys(budgets)) {
-      if (!candidate.includes('*') || !globMatches(candidate, name)) continue
-      const specificity = candidate.replaceAll('*', '').length
-      if (specificity > bestSpecificity) {
-        bestSpecificity = specificity
-        key = candidate
-      }
-    }
-  }
+  const key = findBenchKey(name, budgets)
   if (key === undefined) return undefined
   return {
     budget: budgets[key]!,
     source: { kind: 'config', file, key: `budgets.bench[${JSON.stringify(key)}]` },
     key,
   }
+}
+
+/**
+ * The key of `byName` that applies to bench `name`: the name itself, else the most specific glob
+ * that matches it (most literal characters; the first written among equals). See
+ * {@link findBenchBudget}; `regression.benches` resolves its keys the same way.
+ */
+export function findBenchKey(name: string, byName: Readonly<Record<string, unknown>>): string | undefined {
+  if (Object.hasOwn(byName, name)) return name
+  let key: string | undefined
+  let bestSpecificity = -1
+  for (const candidate of Object.keys(byName)) {
+    if (!candidate.includes('*') || !globMatches(candidate, name)) continue
+    const specificity = candidate.replaceAll('*', '').length
+    if (specificity > bestSpecificity) {
+      bestSpecificity = specificity
+      key = candidate
+    }
+  }
+  return key
 }
 
 /** Whether `name` matches `glob`, where `*` is the only special character. */

@@ -1,4 +1,5 @@
 import type { BaselineFile } from '../baseline/baseline-file.js'
+import { regressionOptionsFor } from '../baseline/check-suite.js'
 import {
   adjustForSuite,
   checkRegression,
@@ -66,6 +67,10 @@ export interface CompareSettings {
   failOnEnvironmentChange: boolean
   /** How false alarms are controlled across the compared benches (`regression.correction`). */
   correction: SuiteAdjustMethod
+  /** Thresholds of single benches over `threshold` (`regression.benches`), keyed by name or glob. */
+  benchThresholds?: Readonly<Record<string, number>>
+  /** The config file they came from, as reasons name it. */
+  configFile?: string
 }
 
 export interface FileComparison {
@@ -102,7 +107,7 @@ export function compareBaselineFiles(
         resultsFromBaselineBench(name, headBenches[name]!, head.file.env),
         { name, ...baseBenches[name]! },
         { baseline: base.file.env, current: head.file.env },
-        settings,
+        regressionOptionsFor(name, settings),
       ),
     ),
     { method: settings.correction },

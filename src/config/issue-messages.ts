@@ -31,7 +31,11 @@ export function expected(description: string): IssueMessage {
  * duration reads the same in package.json and in an inline budget.
  */
 export function rejectedBy(parse: (input: string | number) => unknown): IssueMessage {
-  return (issue) => rejection(() => parse(issue.input as string | number))
+  return (issue) => {
+    const line = rejection(() => parse(issue.input as string | number))
+    // A required key left out reads as such, not as a value "undefined" someone wrote.
+    return issue.input === undefined ? line?.replace(/,? received undefined$/, ', but the key is missing') : line
+  }
 }
 
 /** Run `attempt` and return {@link problemLine} of what it throws, or undefined when it does not. */

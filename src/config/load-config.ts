@@ -23,6 +23,11 @@ export interface LoadedConfig {
   root: string
 }
 
+/** The config's file as messages name it: relative to its root ('package.json'), 'package.json' when none was found. */
+export function configFileLabel(loaded: LoadedConfig): string {
+  return loaded.file === null ? 'package.json' : relative(loaded.root, loaded.file) || 'package.json'
+}
+
 /**
  * Validate a raw "perfgate" value (the parsed JSON under that key). Pure: tests and inline
  * options use it directly. An absent key (`undefined`) gives the defaults; anything else must be

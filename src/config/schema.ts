@@ -540,6 +540,33 @@ const regressionSchema = strict(
       'Fresh processes a baseline is recorded from when the run updates it (PERFGATE_UPDATE=1 or vitest -u); each bench is measured once per process, and one whose processes disagree by more than 10% in as many more.',
       1,
     ).default(DEFAULT_BASELINE_RUNS),
+    /**
+     * A threshold of their own for some benches, keyed by bench name (a name may contain * globs;
+     * the exact name wins, then the most specific glob): for a bench whose processes spread more
+     * than the suite's threshold on this machine. @default {}
+     */
+    benches: z
+      .record(
+        z.string(),
+        strict(
+          {
+            threshold: percent(
+              'Smallest relative slowdown that counts as a regression of the benches this key names, instead of regression.threshold.',
+            ),
+          },
+          'bench regression settings like { "threshold": "20%" }',
+        ),
+        {
+          error: expected(
+            'regression settings by bench name like { "small objects *": { "threshold": "20%" } }',
+          ),
+        },
+      )
+      .meta({
+        description:
+          'A threshold of their own for some benches, keyed by bench name; a name may contain * globs (the exact name wins, then the most specific glob).',
+      })
+      .prefault({}),
   },
   'regression settings like { "threshold": "5%" }',
 )

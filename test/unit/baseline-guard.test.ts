@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   failingPageRegressions,
+  failingRegressions,
   formatGuard,
   formatShiftOnly,
   guardRun,
@@ -246,5 +247,50 @@ describe('formatGuard: a disturbed machine', () => {
     })
     expect(check.verdicts.every((v) => v.asMeasured === undefined)).toBe(true)
     expect(formatGuard(guardOutcome(baseline, check), '/p')).not.toContain('The machine was disturbed')
+  })
+})
+
+describe('guardRun: a threshold of its own for a bench (regression.benches)', () => {
+  it('judges the bench by its own threshold and names where it came from; the others by the suite’s', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'perfgate-guard-bench-threshold-'))
+    try {
+      const perfgate = { regression: { benches: { 'small objects *': { threshold: '20%' } } } }
+      const loaded = { config: parseConfig(perfgate, 'package.json'), file: join(root, 'package.json'), root }
+      const settings = guardSettings(loaded, {}, {})
+      const names = ['small objects 4', 'parse']
+      await writeBaselineAtomic(
+        baselinePath(settings.dir, 'default'),
+        baselineFromResults(
+          'default',
+          names.flatMap((name, i) => processRuns(name, 1000, 5, 3 + i)),
+        ),
+      )
+      // Both benches run 12% slower, in the run and in every fresh process.
+      const slower = (seed: number) => names.map((name, i) => processRuns(name, 1120, 1, seed + i)[0]!)
+      const entry = {
+        test: 'suite',
+        names: ['suite'],
+        file: 'tests/suite.perf.ts',
+        path: join(root, 'tests/suite.perf.ts'),
+        state: 'passed' as const,
+        records: slower(40).map((result) => ({ kind: 'bench' as const, result })),
+      }
+      let call = 0
+      const outcome = await guardRun([entry], settings, async (requests) => {
+        call++
+        const fresh = slower(50 + 10 * call)
+        return requests.map((r) => fresh.find((f) => f.name === r.name)!)
+      })
+      const [own, suite] = outcome.check!.verdicts
+      expect(own).toMatchObject({ name: 'small objects 4', status: 'unchanged', threshold: 0.2 })
+      expect(own!.reason).toContain(
+        'within the ±20% threshold (regression.benches["small objects *"] in package.json)',
+      )
+      expect(suite).toMatchObject({ name: 'parse', status: 'regressed', threshold: 0.05 })
+      expect(suite!.reason).toMatch(/beyond the 5% threshold and significant/)
+      expect(failingRegressions(outcome).map((v) => v.name)).toEqual(['parse'])
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
   })
 })

@@ -154,6 +154,26 @@ describe('perfgate compare', () => {
     expect(JSON.parse(strict.stdout).settings).toMatchObject({ confidence: 0.99, threshold: 0.05 })
   })
 
+  it('judges a bench by its own threshold from regression.benches, unless --threshold sets one for all', async () => {
+    await project.remove()
+    project = await cliProject({
+      output: { baseline: 'main' },
+      regression: { benches: { 'so*': { threshold: '50%' } } },
+    })
+    await writeBaseAndHead()
+    const result = await project.run(['compare', 'main', 'head.json', '--json'])
+    expect(result.code).toBe(0)
+    const benches = JSON.parse(result.stdout).benches as { name: string; status: string; reason: string }[]
+    const sortOwn = benches.find((b) => b.name === 'sort')
+    expect(sortOwn).toMatchObject({ status: 'unchanged', threshold: 0.5 })
+    expect(sortOwn!.reason).toContain('within the ±50% threshold (regression.benches["so*"] in package.json)')
+    expect(benches.find((b) => b.name === 'parse')).toMatchObject({ status: 'unchanged', threshold: 0.05 })
+    const forAll = await project.run(['compare', 'main', 'head.json', '--threshold', '5%', '--json'])
+    expect(forAll.code).toBe(1)
+    const sort = JSON.parse(forAll.stdout).benches.find((b: { name: string }) => b.name === 'sort')
+    expect(sort).toMatchObject({ status: 'regressed', threshold: 0.05 })
+  })
+
   it('gives no verdict across environments unless --fail-on-environment-change', async () => {
     await writeBaseAndHead()
     const base = syntheticFile('main', { sort: { centerNs: 1000, seed: 1 } })

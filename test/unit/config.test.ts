@@ -52,6 +52,7 @@ describe('parseConfig', () => {
       remeasureRuns: 3,
       remeasureRounds: 3,
       baselineRuns: 5,
+      benches: {},
     })
   })
 
@@ -66,6 +67,7 @@ describe('parseConfig', () => {
         remeasureRuns: DEFAULT_REMEASURE_RUNS,
         remeasureRounds: DEFAULT_REMEASURE_ROUNDS,
         baselineRuns: DEFAULT_BASELINE_RUNS,
+        benches: {},
       },
       output: { dir: DEFAULT_OUTPUT_DIR, baseline: DEFAULT_BASELINE_NAME, log: DEFAULT_LOG_FILE },
       bench: {},
@@ -120,6 +122,39 @@ describe('parseConfig', () => {
       "perfgate: Invalid "perfgate" config in package.json:
       ✖ Unknown key "tresholds". Did you mean "threshold"?
         → at regression
+      Fix it in the "perfgate" section of package.json."
+    `)
+  })
+
+  it('reads thresholds of single benches, and says where one is wrong', () => {
+    expect(
+      parseConfig({
+        regression: { benches: { 'small objects *': { threshold: '20%' }, parse: { threshold: 0.1 } } },
+      }).regression.benches,
+    ).toEqual({
+      'small objects *': { threshold: { text: '20%', fraction: 0.2 } },
+      parse: { threshold: { text: '0.1', fraction: 0.1 } },
+    })
+    expect(
+      messageOf(() =>
+        parseConfig({
+          regression: {
+            benches: { parse: { threshold: 'loose' }, sort: { treshold: '5%' }, map: {}, csv: '10%' },
+          },
+        }),
+      ),
+    ).toMatchInlineSnapshot(`
+      "perfgate: Invalid "perfgate" config in package.json:
+      ✖ Expected a percentage like "0.1%" or "5%", received "loose"
+        → at regression.benches.parse.threshold
+      ✖ Expected a percentage like "0.1%" or "5%", but the key is missing
+        → at regression.benches.sort.threshold
+      ✖ Unknown key "treshold". Did you mean "threshold"?
+        → at regression.benches.sort
+      ✖ Expected a percentage like "0.1%" or "5%", but the key is missing
+        → at regression.benches.map.threshold
+      ✖ Expected bench regression settings like { "threshold": "20%" }, received "10%"
+        → at regression.benches.csv
       Fix it in the "perfgate" section of package.json."
     `)
   })
@@ -345,6 +380,7 @@ describe('did you mean', () => {
       'remeasureRuns',
       'remeasureRounds',
       'baselineRuns',
+      'benches',
     ])
     expect(knownKeysAt(perfgateConfigSchema, ['budgets', 'bench', 'any name'])).toContain('p95')
     expect(knownKeysAt(perfgateConfigSchema, ['budgets', 'web', 0, 'vitals'])).toEqual([

@@ -609,6 +609,16 @@ describe('checkRegression: processes far from the rest', () => {
       ),
     )
     expect(verdict.baselineWarning).toBe(verdict.notes.find((n) => n.startsWith("One of the baseline's")))
+    // A slow period is the machine's: no threshold of the bench's own should absorb it.
+    expect(verdict.baselineWarning).not.toContain('"benches"')
+  })
+
+  it('suggests a threshold of its own for a bench whose baseline had a far slow process', () => {
+    const base = procs('small objects 4', 880, 5, 3, { factors: [1, 1.01, 0.99, 1, 1.18] })
+    const verdict = check(procs('small objects 4', 880, 3, 4, { factors: [1, 1, 1] }), base)
+    expect(verdict.baselineWarning).toMatch(
+      /^One of the baseline's 5 processes ran far from the others \(1[78](\.\d)?% slower than the median process\) .* If it keeps coming back, give the bench a threshold its processes' spread cannot reach \(they ran up to 1[78](\.\d)?% apart\): "regression": \{ "benches": \{ "small objects 4": \{ "threshold": "20%" \} \} \} in the perfgate config\.$/,
+    )
   })
 
   it('does not call unchanged code slower because a baseline process ran fast', () => {
