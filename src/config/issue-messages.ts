@@ -34,7 +34,9 @@ export function rejectedBy(parse: (input: string | number) => unknown): IssueMes
   return (issue) => {
     const line = rejection(() => parse(issue.input as string | number))
     // A required key left out reads as such, not as a value "undefined" someone wrote.
-    return issue.input === undefined ? line?.replace(/,? received undefined$/, ', but the key is missing') : line
+    return issue.input === undefined
+      ? line?.replace(/,? received undefined$/, ', but the key is missing')
+      : line
   }
 }
 
