@@ -2,7 +2,10 @@
  * Replay a recorded bench/regression-accuracy.ts run through this checkout's checkSuite().
  *
  *   node --import tsx bench/replay-guard.ts <run.json | run.json.gz> [--statistic median|p10|min|p2|p5|p25] [--explain]
+ *     [--bench-threshold "<name or glob>=<percent>"]…
  *
+ * --bench-threshold gives benches a threshold of their own, as `regression.benches` in a config
+ * does (repeatable): what a user who sets one for a bench that keeps failing unchanged gets.
  * --explain prints, on stderr, the reason and notes of every bench the replay failed, and of every
  * slowed bench it did not fail (a miss).
  *
@@ -60,16 +63,28 @@ interface RecordedRun {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { statistic: { type: 'string', default: 'median' }, explain: { type: 'boolean', default: false } },
+  options: {
+    statistic: { type: 'string', default: 'median' },
+    explain: { type: 'boolean', default: false },
+    'bench-threshold': { type: 'string', multiple: true, default: [] },
+  },
 })
 const file = positionals[0]
 const statistic = values.statistic ?? 'median'
 /** Statistics read from `quantilesNs` (run 22 on), by the quantile they stand for. */
 const QUANTILE_STATISTICS: Record<string, number> = { min: 0, p2: 0.02, p5: 0.05, p25: 0.25 }
-const usage = `Usage: node --import tsx bench/replay-guard.ts <run.json | run.json.gz> [--statistic median|p10|${Object.keys(QUANTILE_STATISTICS).join('|')}] [--explain]`
+const usage = `Usage: node --import tsx bench/replay-guard.ts <run.json | run.json.gz> [--statistic median|p10|${Object.keys(QUANTILE_STATISTICS).join('|')}] [--explain] [--bench-threshold "<name or glob>=<percent>"]…`
+/** `--bench-threshold "small objects *=20%"`, as `regression.benches` would give them. */
+const benchThresholds = Object.fromEntries(
+  (values['bench-threshold'] ?? []).map((entry) => {
+    const at = entry.lastIndexOf('=')
+    return at <= 0 ? ['', ''] : [entry.slice(0, at), entry.slice(at + 1)]
+  }),
+)
 if (
   file === undefined ||
-  !(statistic === 'median' || statistic === 'p10' || statistic in QUANTILE_STATISTICS)
+  !(statistic === 'median' || statistic === 'p10' || statistic in QUANTILE_STATISTICS) ||
+  Object.entries(benchThresholds).some(([name, threshold]) => name === '' || threshold === '')
 ) {
   console.error(usage)
   process.exit(2)
@@ -133,7 +148,7 @@ for (const trial of run.trials) {
   const firstValues = valuesOf(first)
   const results = Object.entries(firstValues).map(([name, ns]) => result(name, ns, first.batchSizes[name]!))
   let next = 0
-  const check = await checkSuite(results, baseline, {}, async (requests) => {
+  const check = await checkSuite(results, baseline, { benchThresholds }, async (requests) => {
     const recorded = fresh[next++]
     if (recorded === undefined) throw new Error('no more recorded processes')
     freshUsed++
