@@ -90,6 +90,7 @@ export function renderMarkdown(run: RunReport, options: MarkdownOptions = {}): s
     intro(run, baselineName),
   ].join('\n')
   const tail = [
+    disturbedLine(run),
     pagesSection(run),
     comparisonsSection(run),
     breakingPointsMarkdown(run.breakingPoints ?? []),
@@ -115,6 +116,29 @@ export function renderMarkdown(run: RunReport, options: MarkdownOptions = {}): s
   }
   const rest = rows.length - shown
   return [head, table.join('\n'), rest > 0 ? moreLine(rest) : '', tail].filter((s) => s !== '').join('\n\n')
+}
+
+/** How many undecided benches the disturbed-machine line names before it counts the rest. */
+const DISTURBED_NAMED = 5
+
+/**
+ * One line for the benches a disturbed machine left undecided (see formatShiftOnly in the
+ * reporter, which says the same on the console): a PR comment should not read as if the code were
+ * unsure of itself when the runner was.
+ */
+function disturbedLine(run: RunReport): string {
+  const undecided = run.benches.filter((b) => b.regression?.machineRatio != null)
+  if (undecided.length === 0) return ''
+  const percents = undecided.map((b) => Math.round((b.regression!.machineRatio! - 1) * 100))
+  const [low, high] = [Math.min(...percents), Math.max(...percents)]
+  const slower = low === high ? `${low}%` : `${low}–${high}%`
+  const names = undecided.slice(0, DISTURBED_NAMED).map((b) => `"${escapeMarkdown(shortName(b.name))}"`)
+  const rest = undecided.length - names.length
+  return (
+    `❔ **The machine was disturbed**: around ${plural(undecided.length, 'bench', 'benches')} it ran ${slower} slower than when the baseline was recorded, ` +
+    `and only that shift would have called ${undecided.length === 1 ? 'it' : 'them'} unchanged, so ${undecided.length === 1 ? 'it is' : 'they are'} inconclusive: ` +
+    `${names.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}. Run again on a quieter machine.`
+  )
 }
 
 /** Page metrics shown before the rest are counted; a page has ~6 shown metrics per tool. */

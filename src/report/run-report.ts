@@ -29,6 +29,11 @@ export interface ReportRegression {
   threshold: number
   /** p-value adjusted across the suite, when computed. */
   adjustedP: number | null
+  /**
+   * The machine's slowdown (1.4 = 40% slower) when only that shift, past the threshold, would
+   * have cleared the bench, which is then inconclusive (the event's `asMeasured`); else null.
+   */
+  machineRatio: number | null
 }
 
 /** A bench's line: its numbers, its budget verdict and its regression check. */
@@ -211,6 +216,7 @@ function runFromEvents(runId: string, events: readonly VerifyEvent[]): RunReport
       confidence: event.confidence ?? Number.NaN,
       threshold: event.threshold ?? Number.NaN,
       adjustedP: event.adjustedP,
+      machineRatio: event.asMeasured?.machineRatio ?? null,
     }
   }
   for (const [name, list] of budgets) {

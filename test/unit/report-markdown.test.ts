@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { isPerfgateError } from '../../src/errors.js'
-import { eventsFromRecord, runEndEvent, runStartEvent } from '../../src/log/verify-event.js'
+import { eventsFromRecord, regressionEvent, runEndEvent, runStartEvent } from '../../src/log/verify-event.js'
 import { MARKDOWN_MAX_CHARS, renderMarkdown, writeStepSummary } from '../../src/report/markdown.js'
 import type { ReportBench, ReportRegression, RunReport } from '../../src/report/run-report.js'
 import { runsFromEvents } from '../../src/report/run-report.js'
 import { evaluateWebBudget, vitalsLimits } from '../../src/web/evaluate-web-budget.js'
 import { parseVitalsBudget } from '../../src/web/parse-web-budget.js'
+import { benchResult } from '../fixtures/bench-results.js'
 import { ciRunner } from '../fixtures/environments.js'
 import { syntheticBaseline, syntheticRun, timesAround } from '../fixtures/run-reports.js'
 import { slowVitals } from '../fixtures/web-results.js'
@@ -44,6 +45,7 @@ function regression(
     confidence: 0.95,
     threshold: 0.05,
     adjustedP: null,
+    machineRatio: null,
   }
 }
 
@@ -119,6 +121,54 @@ describe('renderMarkdown', () => {
 
       ➖ **Unguarded** (no budget checked them): "tokenize". Add budgets in package.json under perfgate.budgets.bench, or inline."
     `)
+  })
+
+  it('says once when a disturbed machine left benches undecided, naming them', () => {
+    const undecided = (name: string, machineRatio: number) =>
+      bench(name, { regression: { ...regression('inconclusive', -0.01, [-0.05, 0.04]), machineRatio } })
+    const markdown = renderMarkdown(
+      run([
+        undecided('sort | 10k', 1.4),
+        bench('parse', { regression: regression('unchanged', 0.01, [-0.02, 0.04]) }),
+        ...['a', 'b', 'c', 'd', 'e'].map((name) => undecided(name, 1.66)),
+      ]),
+    )
+    expect(markdown.split('\n\n').find((part) => part.startsWith('❔'))).toBe(
+      '❔ **The machine was disturbed**: around 6 benches it ran 40–66% slower than when the baseline was recorded, and only that shift would have called them unchanged, so they are inconclusive: "sort \\| 10k", "a", "b", "c", "d" and 1 more. Run again on a quieter machine.',
+    )
+    expect(renderMarkdown(run([undecided('sort', 1.4)]))).toContain(
+      'around 1 bench it ran 40% slower than when the baseline was recorded, and only that shift would have called it unchanged, so it is inconclusive: "sort".',
+    )
+    expect(
+      renderMarkdown(run([bench('parse', { regression: regression('inconclusive', 0.09, [-0.02, 0.2]) })])),
+    ).not.toContain('disturbed')
+  })
+
+  it('reads the machine shift from the log: a regression event with asMeasured', () => {
+    const result = benchResult({ name: 'sort', perCallNs: timesAround(2e6, 40, 3) })
+    const context = { runId: 'r', ts: '2025-01-02T03:04:05.000Z' }
+    const events = [
+      ...eventsFromRecord({ kind: 'bench', result }, context),
+      regressionEvent(
+        {
+          name: 'sort',
+          metric: 'p10',
+          unit: 'ns',
+          value: 3.26e6,
+          baseline: 2e6,
+          delta: -0.015,
+          interval: [-0.06, 0.03],
+          verdict: 'inconclusive',
+          threshold: 0.05,
+          confidence: 0.95,
+          asMeasured: { ratio: 1.63, interval: [1.58, 1.68], machineRatio: 1.66 },
+        },
+        context,
+      ),
+    ]
+    const [report] = runsFromEvents(events)
+    expect(report!.benches[0]!.regression).toMatchObject({ status: 'inconclusive', machineRatio: 1.66 })
+    expect(renderMarkdown(report!)).toContain('around 1 bench it ran 66% slower')
   })
 
   it('says so when all is well', async () => {
