@@ -20,11 +20,13 @@ import { checkSuite, type Remeasure, type SuiteCheck } from '../src/baseline/che
 import { PROCESS_TIME_METRIC } from '../src/baseline/process-spread.js'
 import { recordBaselineProcesses } from '../src/baseline/record-baseline-processes.js'
 import { describeDifferences, pEquals, type RegressionVerdict } from '../src/baseline/regression.js'
+import { formatPercent } from '../src/budget/format.js'
 import { configFileLabel, type LoadedConfig } from '../src/config/load-config.js'
 import type { RegressionConfig } from '../src/config/schema.js'
 import type { EventContext, VerifyEvent } from '../src/log/verify-event.js'
 import { regressionEvent } from '../src/log/verify-event.js'
 import type { BenchResult } from '../src/measure/types.js'
+import { namedList, slowdownRange } from '../src/report/report-text.js'
 import type { WebResult } from '../src/web/types.js'
 import type { TestRecords } from './collect-records.js'
 
@@ -343,7 +345,7 @@ export function formatGuard(outcome: GuardOutcome, root: string): string {
   if (Math.abs(shift) > Math.log1p(threshold) / 2) {
     lines.push(
       '',
-      `⚠ The whole suite ran ${percentNumber(Math.expm1(shift))} ${shift > 0 ? 'slower' : 'faster'} than its baseline (the median over its benches): ` +
+      `⚠ The whole suite ran ${formatPercent(Math.abs(Math.expm1(shift)))} ${shift > 0 ? 'slower' : 'faster'} than its baseline (the median over its benches): ` +
         `the machine ${shift > 0 ? 'was slower' : 'was faster'} than when the baseline was recorded, or a change affected every bench alike. ` +
         'Each bench was judged relative to that, so a shift shared by all benches does not fail the run. ' +
         'If it persists on a quiet machine, it is real: look at what every bench shares, or accept the new baseline.',
@@ -412,26 +414,19 @@ const SHIFT_ONLY_NAMED = 5
 export function formatShiftOnly(verdicts: readonly RegressionVerdict[]): string | null {
   const undecided = verdicts.filter((v) => v.asMeasured !== undefined)
   if (undecided.length === 0) return null
-  const machine = undecided.map((v) => v.asMeasured!.machineRatio - 1)
-  const [low, high] = [percentNumber(Math.min(...machine)), percentNumber(Math.max(...machine))]
-  const slower = low === high ? low : `${low.slice(0, -1)}–${high}`
-  const names = undecided.slice(0, SHIFT_ONLY_NAMED).map((v) => `"${v.name}"`)
-  const rest = undecided.length - names.length
-  const listed = rest > 0 ? `${names.join(', ')} and ${rest} more` : names.join(', ')
+  const slower = slowdownRange(undecided.map((v) => v.asMeasured!.machineRatio))
+  const listed = namedList(
+    undecided.map((v) => `"${v.name}"`),
+    SHIFT_ONLY_NAMED,
+  )
   const benches = undecided.length === 1 ? 'one bench' : `${undecided.length} benches`
   const them = undecided.length === 1 ? 'it' : 'them'
   return (
-    `? The machine was disturbed: around ${benches} it ran ${slower} slower than when the baseline was recorded (read from the benches measured beside ${them}), past the ${percentNumber(undecided[0]!.threshold)} threshold. ` +
+    `? The machine was disturbed: around ${benches} it ran ${slower} slower than when the baseline was recorded (read from the benches measured beside ${them}), past the ${formatPercent(undecided[0]!.threshold)} threshold. ` +
     `Only that shift would have called ${them} unchanged or faster, so ${undecided.length === 1 ? 'it is' : 'they are'} inconclusive: ${listed}. ` +
     'A disturbed machine slows each bench by its own factor, so such a shift cannot clear one. ' +
     'Run again on a quieter machine; if this machine is always this much slower now, record the baseline again on it (PERFGATE_UPDATE=1 or vitest -u).'
   )
-}
-
-/** 0.126 → '13%', 0.052 → '5.2%', 0.05 → '5%'. */
-function percentNumber(fraction: number): string {
-  const percent = Math.abs(fraction) * 100
-  return `${percent.toFixed(percent < 10 ? 1 : 0).replace(/\.0$/, '')}%`
 }
 
 function percentText(ratio: number): string {

@@ -13,11 +13,13 @@ import {
   comparisonVerdict,
   deltaText,
   environmentFacts,
+  namedList,
   overallVerdict,
   plural,
   regressionVerdict,
   showDuration,
   showMedian,
+  slowdownRange,
   type Tone,
   type VerdictText,
 } from './report-text.js'
@@ -129,15 +131,15 @@ const DISTURBED_NAMED = 5
 function disturbedLine(run: RunReport): string {
   const undecided = run.benches.filter((b) => b.regression?.machineRatio != null)
   if (undecided.length === 0) return ''
-  const percents = undecided.map((b) => Math.round((b.regression!.machineRatio! - 1) * 100))
-  const [low, high] = [Math.min(...percents), Math.max(...percents)]
-  const slower = low === high ? `${low}%` : `${low}–${high}%`
-  const names = undecided.slice(0, DISTURBED_NAMED).map((b) => `"${escapeMarkdown(shortName(b.name))}"`)
-  const rest = undecided.length - names.length
+  const slower = slowdownRange(undecided.map((b) => b.regression!.machineRatio!))
+  const names = namedList(
+    undecided.map((b) => `"${escapeMarkdown(shortName(b.name))}"`),
+    DISTURBED_NAMED,
+  )
+  const them = undecided.length === 1 ? 'it' : 'them'
   return (
     `❔ **The machine was disturbed**: around ${plural(undecided.length, 'bench', 'benches')} it ran ${slower} slower than when the baseline was recorded, ` +
-    `and only that shift would have called ${undecided.length === 1 ? 'it' : 'them'} unchanged, so ${undecided.length === 1 ? 'it is' : 'they are'} inconclusive: ` +
-    `${names.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}. Run again on a quieter machine.`
+    `and only that shift would have called ${them} unchanged or faster, so ${undecided.length === 1 ? 'it is' : 'they are'} inconclusive: ${names}. Run again on a quieter machine.`
   )
 }
 

@@ -24,6 +24,22 @@ export interface VerdictText {
 /** Digits of the relative changes against the baseline: `+31.2%`, `-4.05%`. */
 const DELTA_PERCENT_DIGITS = 3
 
+/**
+ * How much slower a disturbed machine ran, as one range over benches: [1.4, 1.66] → `40–66%`,
+ * [1.072] → `7.2%`. The console summary and the Markdown report both say it.
+ */
+export function slowdownRange(machineRatios: readonly number[]): string {
+  const low = formatPercent(Math.min(...machineRatios) - 1)
+  const high = formatPercent(Math.max(...machineRatios) - 1)
+  return low === high ? low : `${low.slice(0, -1)}–${high}`
+}
+
+/** `"a", "b" and 3 more`: the first `max` of the names (quoted as the caller needs), then a count. */
+export function namedList(quoted: readonly string[], max: number): string {
+  const shown = quoted.slice(0, max).join(', ')
+  return quoted.length > max ? `${shown} and ${quoted.length - max} more` : shown
+}
+
 /** A duration, or `—` when the log held no finite number (a crashed bench writes null). */
 export function showDuration(ns: number): string {
   return Number.isFinite(ns) ? formatDuration(ns) : '—'

@@ -134,10 +134,10 @@ describe('renderMarkdown', () => {
       ]),
     )
     expect(markdown.split('\n\n').find((part) => part.startsWith('❔'))).toBe(
-      '❔ **The machine was disturbed**: around 6 benches it ran 40–66% slower than when the baseline was recorded, and only that shift would have called them unchanged, so they are inconclusive: "sort \\| 10k", "a", "b", "c", "d" and 1 more. Run again on a quieter machine.',
+      '❔ **The machine was disturbed**: around 6 benches it ran 40–66% slower than when the baseline was recorded, and only that shift would have called them unchanged or faster, so they are inconclusive: "sort \\| 10k", "a", "b", "c", "d" and 1 more. Run again on a quieter machine.',
     )
     expect(renderMarkdown(run([undecided('sort', 1.4)]))).toContain(
-      'around 1 bench it ran 40% slower than when the baseline was recorded, and only that shift would have called it unchanged, so it is inconclusive: "sort".',
+      'around 1 bench it ran 40% slower than when the baseline was recorded, and only that shift would have called it unchanged or faster, so it is inconclusive: "sort".',
     )
     expect(
       renderMarkdown(run([bench('parse', { regression: regression('inconclusive', 0.09, [-0.02, 0.2]) })])),
