@@ -21,7 +21,7 @@ import { PROCESS_TIME_METRIC } from '../src/baseline/process-spread.js'
 import { recordBaselineProcesses } from '../src/baseline/record-baseline-processes.js'
 import { describeDifferences, pEquals, type RegressionVerdict } from '../src/baseline/regression.js'
 import { formatPercent } from '../src/budget/format.js'
-import { configFileLabel, type LoadedConfig } from '../src/config/load-config.js'
+import { benchThresholdsOf, configFileLabel, type LoadedConfig } from '../src/config/load-config.js'
 import type { RegressionConfig } from '../src/config/schema.js'
 import type { EventContext, VerifyEvent } from '../src/log/verify-event.js'
 import { regressionEvent } from '../src/log/verify-event.js'
@@ -210,7 +210,7 @@ export async function guardRun(
   }
   if (outcome.baseline !== null) {
     const { threshold, confidence, failOnEnvironmentChange, correction } = settings.regression
-    const { remeasureRuns, remeasureRounds, benches } = settings.regression
+    const { remeasureRuns, remeasureRounds } = settings.regression
     outcome.check = await checkSuite(
       results,
       outcome.baseline,
@@ -221,9 +221,7 @@ export async function guardRun(
         correction,
         remeasureRuns,
         remeasureRounds,
-        benchThresholds: Object.fromEntries(
-          Object.entries(benches).map(([key, b]) => [key, b.threshold.fraction]),
-        ),
+        benchThresholds: benchThresholdsOf(settings.regression),
         configFile: settings.configFile,
       },
       settings.update ? undefined : remeasure,

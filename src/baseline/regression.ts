@@ -537,12 +537,12 @@ function atSecondSpeed(
 function describeWildProcesses(wild: readonly WildProcess[], processes: number, name: string): string {
   // A far process slower than the rest is the one a threshold of the bench's own can allow for;
   // a slow period is the machine's, which no threshold should absorb.
-  const slowFar = wild.filter((w) => w.kind === 'far' && w.ratio > 1).map((w) => w.ratio)
+  const slowestFar = Math.max(0, ...wild.filter((w) => w.kind === 'far').map((w) => w.ratio))
   const own =
-    slowFar.length === 0
+    slowestFar <= 1
       ? ''
-      : ` If it keeps coming back, give the bench a threshold its processes' spread cannot reach (they ran up to ${formatPercent(Math.max(...slowFar) - 1)} apart): ` +
-        `"regression": { "benches": { ${JSON.stringify(name)}: { "threshold": "${suggestedThresholdPercent(Math.max(...slowFar))}%" } } } in the perfgate config.`
+      : ` If it keeps coming back, give the bench a threshold its processes' spread cannot reach (they ran up to ${formatPercent(slowestFar - 1)} apart): ` +
+        `"regression": { "benches": { ${JSON.stringify(name)}: { "threshold": "${suggestedThresholdPercent(slowestFar)}%" } } } in the perfgate config.`
   return (
     `${describeLeftOut(wild, `the baseline's ${processes} processes`)} of the comparison of "${name}": ` +
     'such a process tells of a disturbed machine or a second speed the code settles into in some processes, not of the code, and would widen every interval. ' +

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { baselinePath } from '../baseline/baseline-file.js'
 import { parsePercent } from '../budget/parse-percent.js'
-import { configFileLabel } from '../config/load-config.js'
+import { benchThresholdsOf, configFileLabel } from '../config/load-config.js'
 import { isPerfgateError, perfgateError } from '../errors.js'
 import {
   argumentPath,
@@ -141,9 +141,7 @@ function compareSettings(args: ParsedArgs, settings: CliSettings): CompareSettin
     // --threshold is one threshold for every bench, as the command line says; without it, the
     // config's thresholds of single benches apply as they do in a run.
     ...(thresholdText === undefined && {
-      benchThresholds: Object.fromEntries(
-        Object.entries(settings.regression.benches).map(([key, b]) => [key, b.threshold.fraction]),
-      ),
+      benchThresholds: benchThresholdsOf(settings.regression),
       configFile: configFileLabel(settings.loaded),
     }),
   }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { perfgateError, reasonOf } from '../errors.js'
 import { formatIssues } from './format-issues.js'
-import { type PerfgateConfig, perfgateConfigSchema } from './schema.js'
+import { type PerfgateConfig, perfgateConfigSchema, type RegressionConfig } from './schema.js'
 
 /*
  * Precedence, highest first:
@@ -21,6 +21,11 @@ export interface LoadedConfig {
   file: string | null
   /** Folder that relative paths in the config resolve against: the package.json's folder, else cwd. */
   root: string
+}
+
+/** `regression.benches` as thresholds by bench name or glob (fractions), as checkSuite takes them. */
+export function benchThresholdsOf(regression: RegressionConfig): Record<string, number> {
+  return Object.fromEntries(Object.entries(regression.benches).map(([key, b]) => [key, b.threshold.fraction]))
 }
 
 /** The config's file as messages name it: relative to its root ('package.json'), 'package.json' when none was found. */

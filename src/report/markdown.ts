@@ -257,9 +257,10 @@ function comparisonsSection(run: RunReport): string {
 
 function unguardedLine(run: RunReport): string {
   if (run.unguarded.length === 0) return ''
-  const names = run.unguarded.slice(0, MAX_UNGUARDED_NAMES).map((n) => `"${escapeMarkdown(shortName(n))}"`)
-  const rest = run.unguarded.length - names.length
-  const list = rest > 0 ? `${names.join(', ')} and ${rest} more` : names.join(', ')
+  const list = namedList(
+    run.unguarded.map((n) => `"${escapeMarkdown(shortName(n))}"`),
+    MAX_UNGUARDED_NAMES,
+  )
   return `${TONE_EMOJI.neutral} **Unguarded** (no budget checked them): ${list}. Add budgets in package.json under perfgate.budgets.bench, or inline.`
 }
 
