@@ -1,10 +1,27 @@
 /** Small statistics and formatting helpers for the self-benchmark (not part of perfgate). */
+
+import { mean } from '../src/stats/moments.js'
 import { quantile as quantileOfSorted } from '../src/stats/quantile.js'
 import { sortSamples } from '../src/stats/sorted-samples.js'
 
 /** Type-7 quantile of unsorted values (perfgate's own); NaN for no values, so a table shows a gap. */
 export function quantile(values: readonly number[], p: number): number {
   return values.length === 0 ? Number.NaN : quantileOfSorted(sortSamples(values), p)
+}
+
+/** Pearson correlation of two equally long series; NaN when either does not vary. */
+export function correlation(xs: readonly number[], ys: readonly number[]): number {
+  const mx = mean(xs)
+  const my = mean(ys)
+  let sxy = 0
+  let sxx = 0
+  let syy = 0
+  for (let i = 0; i < xs.length; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my)
+    sxx += (xs[i]! - mx) ** 2
+    syy += (ys[i]! - my) ** 2
+  }
+  return sxx === 0 || syy === 0 ? Number.NaN : sxy / Math.sqrt(sxx * syy)
 }
 
 export const median = (values: readonly number[]): number => quantile(values, 0.5)

@@ -33,7 +33,7 @@ import { processMediansNs } from '../src/baseline/process-spread.js'
 import { captureEnvironment } from '../src/env/capture-environment.js'
 import type { BenchResult } from '../src/measure/types.js'
 import { mean } from '../src/stats/moments.js'
-import { quantile } from './numbers.js'
+import { correlation, quantile } from './numbers.js'
 import { suite } from './regression-suite.js'
 import { markdownTable } from './table.js'
 
@@ -104,20 +104,6 @@ async function measure(
   return { condition, block: blockIndex, logMedians, frames }
 }
 
-function pearson(xs: number[], ys: number[]): number {
-  const mx = mean(xs)
-  const my = mean(ys)
-  let sxy = 0
-  let sxx = 0
-  let syy = 0
-  for (let i = 0; i < xs.length; i++) {
-    sxy += (xs[i]! - mx) * (ys[i]! - my)
-    sxx += (xs[i]! - mx) ** 2
-    syy += (ys[i]! - my) ** 2
-  }
-  return sxx === 0 || syy === 0 ? Number.NaN : sxy / Math.sqrt(sxx * syy)
-}
-
 const env = captureEnvironment()
 const started = new Date()
 const tmp = await mkdtemp(join(tmpdir(), 'perfgate-page-reuse-'))
@@ -174,7 +160,7 @@ for (const condition of ['plain', 'spacer'] as const) {
         for (const frame of b.frames) if (a.frames.has(frame)) shared++
         overlaps.push(shared / b.frames.size)
       }
-      correlations.push(pearson(deviation(a), deviation(b)))
+      correlations.push(correlation(deviation(a), deviation(b)))
     }
     rows.push([
       condition,

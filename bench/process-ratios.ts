@@ -10,17 +10,10 @@
  * (typicalProcesses of this checkout). The bench a regression trial slowed is left out. Prints,
  * per file, how those ratios fall into bins, and which benches had any at 1.3× or more.
  */
-import { readFileSync } from 'node:fs'
-import { gunzipSync } from 'node:zlib'
 import { SLOW_PERIOD_RATIO, typicalProcesses } from '../src/baseline/process-spread.js'
 import { geometricMean } from '../src/stats/geometric.js'
+import { readRecordedRun } from './recorded-run.js'
 import { markdownTable } from './table.js'
-
-interface Run {
-  startedAt: string
-  baseline: Record<string, { processMediansNs: number[] }>
-  trials: { kind: string; slowed: string | null; processes: { mediansNs: Record<string, number> }[] }[]
-}
 
 const files = process.argv.slice(2)
 if (files.length === 0) {
@@ -39,8 +32,7 @@ const BINS = [
 
 const rows: string[][] = []
 for (const file of files) {
-  const bytes = readFileSync(file)
-  const run = JSON.parse((file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8')) as Run
+  const run = readRecordedRun(file)
   const centerNs = new Map(
     Object.entries(run.baseline).map(([name, bench]) => {
       return [name, geometricMean(typicalProcesses(bench.processMediansNs).keptNs)] as const

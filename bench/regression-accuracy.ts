@@ -96,6 +96,8 @@ Options:
   --remeasure-runs <n>  fresh processes a suspect is measured again in, per round (default ${DEFAULT_REMEASURE_RUNS}, as the reporter does)
   --remeasure-rounds <n>  rounds a suspect may get (default ${DEFAULT_REMEASURE_ROUNDS}, as the reporter does; 1 = one look)
   --json <file>         write every trial's verdicts there (gzipped when it ends in .gz)
+  --node-flag <flag>    start every measuring process with this flag too (repeatable), e.g.
+                        --node-flag=--min-semi-space-size=8 --node-flag=--max-semi-space-size=8
   --help                this text
 
 A full default run takes 20–30 minutes on a 2-core machine.
@@ -120,8 +122,19 @@ const { values } = parseArgs({
     'remeasure-runs': { type: 'string' },
     'remeasure-rounds': { type: 'string' },
     json: { type: 'string' },
+    'node-flag': { type: 'string', multiple: true, default: [] },
   },
 })
+/** Flags every measuring process starts with (besides --expose-gc), e.g. a pinned young generation. */
+const nodeFlags = values['node-flag'] ?? []
+for (const flag of nodeFlags) {
+  if (!flag.startsWith('--')) {
+    console.error(
+      `regression-accuracy: --node-flag takes a Node or V8 flag such as --max-semi-space-size=8, received "${flag}".`,
+    )
+    process.exit(2)
+  }
+}
 
 function fail(message: string): never {
   console.error(`regression-accuracy: ${message}`)
@@ -210,6 +223,7 @@ async function spawnChild(context: Context, request: ChildRequest): Promise<Chil
   const out = join(context.tmp, `child-${++context.childCount}.json`)
   const args = [
     '--expose-gc',
+    ...nodeFlags,
     '--import',
     'tsx',
     scriptPath,
@@ -793,7 +807,8 @@ async function runParent(): Promise<void> {
         : '') +
       '; ' +
       `suspects re-measured in rounds of ${remeasureRuns} fresh process${remeasureRuns === 1 ? '' : 'es'}, at most ${remeasureRounds}; ` +
-      `${trials} trials of each kind; the slowed bench does ${factor}× the work (${slowReps(factor)} repetitions instead of ${BASE_REPS}); seed ${seed}.` +
+      `${trials} trials of each kind; the slowed bench does ${factor}× the work (${slowReps(factor)} repetitions instead of ${BASE_REPS}); seed ${seed}` +
+      (nodeFlags.length > 0 ? `; every measuring process started with ${nodeFlags.join(' ')}.` : '.') +
       (failed.length > 0 ? ` ${failed.length} trial(s) failed to measure and are not counted.` : ''),
     '',
     summaryTable(aa, slow, factor),
@@ -828,6 +843,7 @@ async function runParent(): Promise<void> {
           remeasureRuns,
           remeasureRounds,
           quantiles: RECORDED_QUANTILES,
+          nodeFlags,
           benches: suite.map((b) => b.name),
         },
         baseline: Object.fromEntries(

@@ -24,42 +24,13 @@
  *
  * Prints the two error rates the run printed, for the recorded verdicts and for the replay.
  */
-import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { gunzipSync } from 'node:zlib'
 import { baselineFromResults } from '../src/baseline/baseline-file.js'
 import { checkSuite } from '../src/baseline/check-suite.js'
 import type { BenchResult } from '../src/measure/types.js'
 import { benchResult } from '../test/fixtures/bench-results.js'
+import { type RecordedProcess, readRecordedRun } from './recorded-run.js'
 import { markdownTable } from './table.js'
-
-interface RecordedProcess {
-  phase: 'run' | 'remeasure'
-  mediansNs: Record<string, number>
-  p10Ns?: Record<string, number>
-  quantilesNs?: Record<string, number[]>
-  batchSizes: Record<string, number>
-}
-interface RecordedRun {
-  startedAt: string
-  settings?: { quantiles?: number[] }
-  baseline: Record<
-    string,
-    {
-      batchSize: number
-      processMediansNs: number[]
-      processP10Ns?: number[]
-      processQuantilesNs?: number[][]
-    }
-  >
-  trials: {
-    kind: 'aa' | 'regression'
-    trial: number
-    slowed: string | null
-    verdicts: { name: string; status: string }[]
-    processes: RecordedProcess[]
-  }[]
-}
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -89,8 +60,7 @@ if (
   console.error(usage)
   process.exit(2)
 }
-const bytes = readFileSync(file)
-const run = JSON.parse((file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8')) as RecordedRun
+const run = readRecordedRun(file)
 
 /** A process's bench as a result whose 5 batches all read `perCallNs`. */
 function result(name: string, perCallNs: number, batchSize: number): BenchResult {

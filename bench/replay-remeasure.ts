@@ -14,8 +14,6 @@
  * `git show <commit>:src/baseline/process-spread.ts > src/baseline/process-spread.ts` for the
  * older one (and `git checkout src/baseline/process-spread.ts` after).
  */
-import { readFileSync } from 'node:fs'
-import { gunzipSync } from 'node:zlib'
 import { compareProcesses, typicalProcesses } from '../src/baseline/process-spread.js'
 import { parsePercent } from '../src/budget/parse-percent.js'
 import {
@@ -23,22 +21,7 @@ import {
   DEFAULT_REGRESSION_THRESHOLD,
   DEFAULT_REMEASURE_ROUNDS,
 } from '../src/config/schema.js'
-
-interface RunProcess {
-  phase: 'run' | 'remeasure'
-  mediansNs: Record<string, number>
-}
-interface Trial {
-  kind: 'aa' | 'regression'
-  trial: number
-  slowed: string | null
-  remeasured: string[]
-  processes: RunProcess[]
-}
-interface Run {
-  baseline: Record<string, { processMediansNs: number[] }>
-  trials: Trial[]
-}
+import { readRecordedRun } from './recorded-run.js'
 
 const THRESHOLD = parsePercent(DEFAULT_REGRESSION_THRESHOLD, 'the default regression threshold')
 /** A round's level in checkSuite: the false-alarm rate shared among the rounds. */
@@ -49,8 +32,7 @@ if (file === undefined) {
   console.error('Usage: node --import tsx bench/replay-remeasure.ts <run.json | run.json.gz>')
   process.exit(2)
 }
-const bytes = readFileSync(file)
-const run = JSON.parse((file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8')) as Run
+const run = readRecordedRun(file)
 
 let aaBenches = 0
 const aaRuns = new Set<number>()
@@ -60,7 +42,7 @@ let wildInBaselines = 0
 for (const bench of Object.values(run.baseline))
   wildInBaselines += typicalProcesses(bench.processMediansNs).wild.length
 for (const trial of run.trials) {
-  for (const name of trial.remeasured) {
+  for (const name of trial.remeasured ?? []) {
     const fresh = trial.processes
       .filter((p) => p.phase === 'remeasure' && p.mediansNs[name] !== undefined)
       .map((p) => p.mediansNs[name]!)
