@@ -37,8 +37,35 @@ export function environmentDifferences(a: Environment, b: Environment): Environm
     add('cpu.governor', a.cpu.governor, b.cpu.governor, 'minor')
   }
   add('cpu.quotaCores', quota(a.cpu.quotaCores), quota(b.cpu.quotaCores), 'minor')
+  add('runtime.youngGeneration', youngGeneration(a), youngGeneration(b), 'minor')
   return differences
 }
+
+/**
+ * The flags that size V8's young generation, from `execArgv` and `NODE_OPTIONS`, as one string
+ * ('V8 default' when none). They change the speed of code that allocates: on this project's VM an
+ * allocating bench ran 1.5× slower once V8 grew its young generation from 16 to 32 MiB, and held at
+ * one size it did not (bench/alloc-vs-compute.ts, docs/accuracy.md), so a baseline recorded with
+ * other flags is compared with a caveat.
+ */
+export function youngGeneration(env: Environment): string {
+  const args = [...env.runtime.execArgv, ...(env.runtime.nodeOptions ?? '').split(/\s+/).filter(Boolean)]
+  const flags: string[] = []
+  args.forEach((arg, i) => {
+    const [rawName, value] = arg.split('=', 2) as [string, string | undefined]
+    const name = rawName.replaceAll('_', '-')
+    if (!YOUNG_GENERATION_FLAGS.has(name)) return
+    // `--max-semi-space-size 8` gives its value as the next argument.
+    flags.push(`${name}=${value ?? args[i + 1] ?? ''}`)
+  })
+  return flags.length === 0 ? 'V8 default' : flags.sort().join(' ')
+}
+
+const YOUNG_GENERATION_FLAGS = new Set([
+  '--min-semi-space-size',
+  '--max-semi-space-size',
+  '--semi-space-growth-factor',
+])
 
 function nodeMajor(version: string): string {
   return version.replace(/^v/, '').split('.')[0] ?? version

@@ -96,6 +96,26 @@ describe('environmentDifferences', () => {
     ])
   })
 
+  it('calls flags that size the young generation a minor change, wherever they were given', () => {
+    const pinned = ciRunner()
+    pinned.runtime.execArgv = ['--expose-gc', '--max_semi_space_size=8', '--min-semi-space-size', '8']
+    const viaNodeOptions = ciRunner()
+    viaNodeOptions.runtime.nodeOptions = '--max-semi-space-size=8 --min-semi-space-size=8'
+    expect(environmentDifferences(ciRunner(), pinned)).toEqual([
+      {
+        field: 'runtime.youngGeneration',
+        a: 'V8 default',
+        b: '--max-semi-space-size=8 --min-semi-space-size=8',
+        severity: 'minor',
+      },
+    ])
+    // The same sizes given another way are the same environment.
+    expect(environmentDifferences(pinned, viaNodeOptions)).toEqual([])
+    const other = ciRunner()
+    other.runtime.execArgv = ['--max-old-space-size=4096', '--expose-gc']
+    expect(environmentDifferences(ciRunner(), other)).toEqual([])
+  })
+
   it('does not report a governor only one side could read', () => {
     const b = ciRunner()
     b.cpu.governor = 'powersave'
