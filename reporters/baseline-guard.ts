@@ -361,6 +361,22 @@ export function formatGuard(outcome: GuardOutcome, root: string): string {
         `Record a baseline in this environment (npx perfgate baseline accept), or set "failOnEnvironmentChange": true in the "regression" section of the perfgate config to compare anyway.`,
     )
   }
+  // Minor differences (a Node patch, V8 flags that size the young generation, …) leave every
+  // verdict standing; a regressed bench lists them among its notes, the rest only here.
+  const minor = verdicts
+    .find(
+      (v) =>
+        v.status !== 'environment-changed' && v.environmentDifferences.some((d) => d.severity === 'minor'),
+    )
+    ?.environmentDifferences.filter((d) => d.severity === 'minor')
+  if (minor !== undefined) {
+    lines.push(
+      '',
+      `⚠ The baseline "${outcome.name}" was recorded in a slightly different environment (${describeDifferences(minor)}). ` +
+        'Benches were compared, but a change may come from there rather than from the code. ' +
+        'To compare like with like, run with the same settings as the baseline, or record it again in this environment (npx perfgate baseline accept).',
+    )
+  }
   const improved = verdicts.filter((v) => v.status === 'improved')
   for (const v of improved) lines.push(`▼ Improvement: ${v.reason}`)
   // Suspects the screen picked below the threshold are re-measured routinely; only a first look

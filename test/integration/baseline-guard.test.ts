@@ -289,3 +289,33 @@ describe('Vitest 4 sharded run', () => {
     expect(['unchanged', 'inconclusive']).toContain(checks[0]!.verdict)
   })
 })
+
+// The FAQ's recipe for an allocating bench with two speeds (docs/baselines.md): test.execArgv
+// holds V8's young generation at one size. The flags must reach the workers that measure, and a
+// run without them must say its baseline was recorded differently. One major covers it.
+describe('Vitest 4 with a young generation held at one size', () => {
+  test('the baseline records the workers’ flags, and a run without them says so', {
+    timeout: 180_000,
+  }, async () => {
+    const dir = installFixture('baseline', 4)
+    const pinned = { FIXTURE_EXEC_ARGV: '--min-semi-space-size=8 --max-semi-space-size=8' }
+    const recorded = await runVitestIn(dir, 4, { args: ['-u'], env: pinned })
+    expect(recorded.exitCode).toBe(0)
+    const baseline = JSON.parse(readFileSync(join(dir, '.perfgate/baselines/default.json'), 'utf8'))
+    expect(baseline.env.runtime.execArgv).toEqual(
+      expect.arrayContaining(['--min-semi-space-size=8', '--max-semi-space-size=8']),
+    )
+
+    const same = await runVitestIn(dir, 4, { env: pinned })
+    expect(same.exitCode).toBe(0)
+    expect(same.stdout).not.toContain('slightly different environment')
+
+    const plain = await runVitestIn(dir, 4)
+    expect(plain.exitCode).toBe(0)
+    expect(plain.stdout).toContain(
+      '⚠ The baseline "default" was recorded in a slightly different environment (runtime.youngGeneration --max-semi-space-size=8 --min-semi-space-size=8 → V8 default).',
+    )
+    for (const check of regressions(lastRun(dir)))
+      expect(['unchanged', 'inconclusive']).toContain(check.verdict)
+  })
+})

@@ -194,6 +194,37 @@ describe('formatGuard: a baseline whose processes disagree', () => {
   })
 })
 
+describe('formatGuard: a baseline from a slightly different environment', () => {
+  const baseline = baselineFromResults('default', processRuns('regex', 600, 5, 3))
+  const pinned = (results: ReturnType<typeof processRuns>) =>
+    results.map((r) => ({
+      ...r,
+      env: {
+        ...r.env,
+        runtime: { ...r.env.runtime, execArgv: ['--min-semi-space-size=8', '--max-semi-space-size=8'] },
+      },
+    }))
+
+  it('says once, even when nothing failed, what differs and how to compare like with like', async () => {
+    const check = await checkSuite(pinned(processRuns('regex', 600, 1, 4)), baseline, {}, async () =>
+      pinned(processRuns('regex', 600, 1, 5)),
+    )
+    expect(check.verdicts[0]!.status).not.toBe('regressed')
+    expect(formatGuard(guardOutcome(baseline, check), '/p')).toContain(
+      '⚠ The baseline "default" was recorded in a slightly different environment (runtime.youngGeneration V8 default → --max-semi-space-size=8 --min-semi-space-size=8). ' +
+        'Benches were compared, but a change may come from there rather than from the code. ' +
+        'To compare like with like, run with the same settings as the baseline, or record it again in this environment (npx perfgate baseline accept).',
+    )
+  })
+
+  it('says nothing when the environments match', async () => {
+    const check = await checkSuite(processRuns('regex', 600, 1, 4), baseline, {}, async () =>
+      processRuns('regex', 600, 1, 5),
+    )
+    expect(formatGuard(guardOutcome(baseline, check), '/p')).not.toContain('slightly different environment')
+  })
+})
+
 describe('formatGuard: a disturbed machine', () => {
   // Every bench of the run's process ran 1.6× its baseline: taken out as the machine's shift,
   // each reads unchanged, but a shift past the threshold cannot clear a bench (asMeasured).
