@@ -31,6 +31,13 @@ export interface RemeasureContext {
   configFile: string | undefined
   /** The run's tests with their records. */
   entries: readonly TestRecords[]
+  /**
+   * The run's worker flags (Vitest's resolved `execArgv`, from the config file or the command
+   * line). Given to the child on its command line: it starts from the config file alone, and a
+   * flag set only with `vitest --execArgv` (a young generation held at one size, say) would
+   * otherwise be missing from the processes that decide.
+   */
+  execArgv?: readonly string[]
   env?: NodeJS.ProcessEnv
 }
 
@@ -75,6 +82,8 @@ export async function remeasureInChild(
     '--reporter',
     'perfgate/reporter',
     '--passWithNoTests',
+    // `=` keeps a value that starts with `--` a value.
+    ...(context.execArgv ?? []).map((flag) => `--execArgv=${flag}`),
   ]
   try {
     const { code, output } = await runChild(process.execPath, args, {

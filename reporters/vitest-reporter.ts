@@ -22,7 +22,7 @@ import { runEvents, verifyLogSettings, writeVerifyLog } from './write-verify-log
 
 /** The parts of Vitest's reporter context this reporter uses; the same in Vitest 4 and 5. */
 interface VitestContext {
-  config: { root: string; config?: string | undefined } & VitestRunConfig
+  config: { root: string; config?: string | undefined; execArgv?: string[] | undefined } & VitestRunConfig
   logger: { log(...messages: unknown[]): void; error(...messages: unknown[]): void }
 }
 
@@ -85,7 +85,12 @@ export default class PerfgateReporter {
     try {
       const loaded = loadConfigSync(root)
       guard = await guardRun(entries, guardSettings(loaded, context.config), (requests) =>
-        remeasureInChild(requests, { root, configFile: context.config.config, entries }),
+        remeasureInChild(requests, {
+          root,
+          configFile: context.config.config,
+          execArgv: context.config.execArgv ?? [],
+          entries,
+        }),
       )
       const text = formatRunSummary(summarizeRun(entries, guard.check?.verdicts))
       if (text !== '') context.logger.log(text)
@@ -95,6 +100,7 @@ export default class PerfgateReporter {
       const profiled = await profileRegressions(guard, loaded, {
         root,
         configFile: context.config.config,
+        execArgv: context.config.execArgv ?? [],
         entries,
       })
       const profileText = formatRegressionProfiles(profiled, root)

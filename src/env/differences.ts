@@ -49,16 +49,24 @@ export function environmentDifferences(a: Environment, b: Environment): Environm
  * other flags is compared with a caveat.
  */
 export function youngGeneration(env: Environment): string {
-  const args = [...env.runtime.execArgv, ...(env.runtime.nodeOptions ?? '').split(/\s+/).filter(Boolean)]
-  const flags: string[] = []
+  // NODE_OPTIONS first: Node reads them before the command line, which wins.
+  const args = [...(env.runtime.nodeOptions ?? '').split(/\s+/).filter(Boolean), ...env.runtime.execArgv]
+  // By flag, the last value given: V8's rule, and a flag given twice (in the config file and
+  // again on a child's command line) is then the same environment.
+  const flags = new Map<string, string>()
   args.forEach((arg, i) => {
     const [rawName, value] = arg.split('=', 2) as [string, string | undefined]
     const name = rawName.replaceAll('_', '-')
     if (!YOUNG_GENERATION_FLAGS.has(name)) return
     // `--max-semi-space-size 8` gives its value as the next argument.
-    flags.push(`${name}=${value ?? args[i + 1] ?? ''}`)
+    flags.set(name, value ?? args[i + 1] ?? '')
   })
-  return flags.length === 0 ? 'V8 default' : flags.sort().join(' ')
+  return flags.size === 0
+    ? 'V8 default'
+    : [...flags]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, value]) => `${name}=${value}`)
+        .join(' ')
 }
 
 const YOUNG_GENERATION_FLAGS = new Set([

@@ -318,4 +318,19 @@ describe('Vitest 4 with a young generation held at one size', () => {
     for (const check of regressions(lastRun(dir)))
       expect(['unchanged', 'inconclusive']).toContain(check.verdict)
   })
+
+  test('flags given only on the command line reach the fresh processes that confirm a regression', {
+    timeout: 180_000,
+  }, async () => {
+    const dir = installFixture('baseline', 4)
+    const flags = ['--execArgv=--min-semi-space-size=8', '--execArgv=--max-semi-space-size=8']
+    const recorded = await runVitestIn(dir, 4, { args: ['-u', ...flags] })
+    expect(recorded.exitCode).toBe(0)
+    const slower = await runVitestIn(dir, 4, { args: flags, env: SLOWER })
+    expect(slower.exitCode).toBe(1)
+    expect(slower.stdout).toContain('✗ Regression: "steady wait" regressed')
+    expect(slower.stdout).toMatch(/Measured in [3-9] fresh processes/)
+    // A child started without the flags would read as another environment than the baseline's.
+    expect(slower.stdout).not.toContain('runtime.youngGeneration')
+  })
 })

@@ -109,8 +109,15 @@ describe('environmentDifferences', () => {
         severity: 'minor',
       },
     ])
-    // The same sizes given another way are the same environment.
+    // The same sizes given another way, or twice, are the same environment; the last one counts.
     expect(environmentDifferences(pinned, viaNodeOptions)).toEqual([])
+    const twice = ciRunner()
+    twice.runtime.execArgv = [
+      ...pinned.runtime.execArgv,
+      '--max-semi-space-size=4',
+      '--max-semi-space-size=8',
+    ]
+    expect(environmentDifferences(pinned, twice)).toEqual([])
     const other = ciRunner()
     other.runtime.execArgv = ['--max-old-space-size=4096', '--expose-gc']
     expect(environmentDifferences(ciRunner(), other)).toEqual([])
