@@ -61,14 +61,19 @@ function stable(message: string): string {
   const first = lines.findIndex((l) => l.startsWith('Hottest functions'))
   const cut = lines.findIndex((l, i) => i > first && !/^\s+[\d.]+%/.test(l))
   const kept = [...lines.slice(0, first + 2), ...lines.slice(cut).filter((l) => !l.startsWith('  Also:'))]
-  return stripVTControlCharacters(kept.join('\n'))
-    .replace(/ · node .*$/m, ' · <environment>')
-    .replace(/\d[\d,.]*–/g, '')
-    .replace(/\d[\d,.]* (ns|µs|ms|s)\b/g, '<t>')
-    .replace(/[\d.]+×/g, '<n>×')
-    .replace(/\d[\d,]* (batches|batch|calls|call|samples)\b/g, '<n> $1')
-    .replace(/^(\s+)[\d.]+%/gm, '$1<n>%')
-    .replace(/CPU profile: \S+/, 'CPU profile: <dir>/hot-work-<time>.cpuprofile')
+  return (
+    stripVTControlCharacters(kept.join('\n'))
+      .replace(/ · node .*$/m, ' · <environment>')
+      .replace(/\d[\d,.]*–/g, '')
+      .replace(/\d[\d,.]* (ns|µs|ms|s)\b/g, '<t>')
+      .replace(/[\d.]+×/g, '<n>×')
+      .replace(/\d[\d,]* (batches|batch|calls|call|samples)\b/g, '<n> $1')
+      .replace(/^(\s+)[\d.]+%/gm, '$1<n>%')
+      .replace(/CPU profile: \S+/, 'CPU profile: <dir>/hot-work-<time>.cpuprofile')
+      // The table pads its columns to the widest value of rows cut above (a 100% row, a longer
+      // name), so the row kept gets one space more or less from run to run.
+      .replace(/^\s+<n>%\s+<t>\s+(\S+)\s+/gm, '  <n>%  <t>  $1  ')
+  )
 }
 
 describe('toMeetBudget with a profile on failure', () => {
