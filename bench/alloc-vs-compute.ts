@@ -135,17 +135,8 @@ if (values.child) {
       { maxBuffer: 64 * 2 ** 20 },
     )
     const { samples } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { samples: Sample[] }
-    // Each bench against its own fastest samples (2nd percentile), so one slow sample is not the scale.
-    const fastestAlloc = quantile(
-      samples.map((s) => s.allocNs),
-      0.02,
-    )
-    const fastestCompute = quantile(
-      samples.map((s) => s.computeNs),
-      0.02,
-    )
-    const allocRatio = samples.map((s) => s.allocNs / fastestAlloc)
-    const computeRatio = samples.map((s) => s.computeNs / fastestCompute)
+    const [fastestAlloc, allocRatio] = overFastest(samples.map((s) => s.allocNs))
+    const [fastestCompute, computeRatio] = overFastest(samples.map((s) => s.computeNs))
     const slow = (r: number) => r >= SLOW_PERIOD_RATIO
     const share = (n: number) => `${((100 * n) / samples.length).toFixed(0)}%`
     const allocOnly = allocRatio.filter((r, i) => slow(r) && !slow(computeRatio[i]!)).length
@@ -154,10 +145,7 @@ if (values.child) {
         ? [`${s.newSpaceMiB} MiB at ${(s.atMs / 1000).toFixed(1)} s`]
         : [],
     )
-    const bySize = new Map<number, number[]>()
-    samples.forEach((s, i) => {
-      bySize.set(s.newSpaceMiB, [...(bySize.get(s.newSpaceMiB) ?? []), allocRatio[i]!])
-    })
+    const bySize = groupIndices(samples, (s) => s.newSpaceMiB)
     rows.push([
       p + 1,
       `${formatNs(fastestAlloc)} / ${formatNs(fastestCompute)}`,
@@ -168,14 +156,10 @@ if (values.child) {
       `${samples[0]!.newSpaceMiB} MiB${grew.length === 0 ? '' : `, then ${grew.join(', ')}`}`,
       [...bySize]
         .sort((a, b) => a[0] - b[0])
-        .map(([size, ratios]) => `${median(ratios).toFixed(2)}× at ${size} MiB`)
+        .map(([size, at]) => `${median(at.map((i) => allocRatio[i]!)).toFixed(2)}× at ${size} MiB`)
         .join(', '),
     ])
-    const perSecond = new Map<number, number[]>()
-    samples.forEach((s, i) => {
-      const second = Math.floor(s.atMs / 1000)
-      perSecond.set(second, [...(perSecond.get(second) ?? []), i])
-    })
+    const perSecond = groupIndices(samples, (s) => Math.floor(s.atMs / 1000))
     traces.push(
       `process ${p + 1}: ` +
         [...perSecond]
@@ -206,4 +190,22 @@ if (values.child) {
   console.log(
     `\nLoad average after: ${captureEnvironment().load.avg1.toFixed(2)}; wall ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s.`,
   )
+}
+
+/** Times over their fastest (2nd percentile), so one slow sample is not the scale; and that fastest. */
+function overFastest(timesNs: readonly number[]): [number, number[]] {
+  const fastestNs = quantile(timesNs, 0.02)
+  return [fastestNs, timesNs.map((t) => t / fastestNs)]
+}
+
+/** The indices of `items` by key, keys in order of first appearance. */
+function groupIndices<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, number[]> {
+  const groups = new Map<K, number[]>()
+  items.forEach((item, i) => {
+    const key = keyOf(item)
+    const group = groups.get(key)
+    if (group) group.push(i)
+    else groups.set(key, [i])
+  })
+  return groups
 }

@@ -128,12 +128,8 @@ const { values } = parseArgs({
 /** Flags every measuring process starts with (besides --expose-gc), e.g. a pinned young generation. */
 const nodeFlags = values['node-flag'] ?? []
 for (const flag of nodeFlags) {
-  if (!flag.startsWith('--')) {
-    console.error(
-      `regression-accuracy: --node-flag takes a Node or V8 flag such as --max-semi-space-size=8, received "${flag}".`,
-    )
-    process.exit(2)
-  }
+  if (!flag.startsWith('--'))
+    fail(`--node-flag takes a Node or V8 flag such as --max-semi-space-size=8, received "${flag}".`)
 }
 
 function fail(message: string): never {

@@ -1,3 +1,4 @@
+import { splitNodeOptions } from './detect-instrumentation.js'
 import type { Environment } from './types.js'
 
 /** One way two environments differ. */
@@ -50,30 +51,26 @@ export function environmentDifferences(a: Environment, b: Environment): Environm
  */
 export function youngGeneration(env: Environment): string {
   // NODE_OPTIONS first: Node reads them before the command line, which wins.
-  const args = [...(env.runtime.nodeOptions ?? '').split(/\s+/).filter(Boolean), ...env.runtime.execArgv]
+  const args = [...splitNodeOptions(env.runtime.nodeOptions), ...env.runtime.execArgv]
   // By flag, the last value given: V8's rule, and a flag given twice (in the config file and
   // again on a child's command line) is then the same environment.
   const flags = new Map<string, string>()
   args.forEach((arg, i) => {
     const [rawName, value] = arg.split('=', 2) as [string, string | undefined]
     const name = rawName.replaceAll('_', '-')
-    if (!YOUNG_GENERATION_FLAGS.has(name)) return
     // `--max-semi-space-size 8` gives its value as the next argument.
-    flags.set(name, value ?? args[i + 1] ?? '')
+    if (YOUNG_GENERATION_FLAGS.includes(name)) flags.set(name, value ?? args[i + 1] ?? '')
   })
-  return flags.size === 0
-    ? 'V8 default'
-    : [...flags]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([name, value]) => `${name}=${value}`)
-        .join(' ')
+  const given = YOUNG_GENERATION_FLAGS.filter((name) => flags.has(name))
+  return given.length === 0 ? 'V8 default' : given.map((name) => `${name}=${flags.get(name)}`).join(' ')
 }
 
-const YOUNG_GENERATION_FLAGS = new Set([
-  '--min-semi-space-size',
+/** In the order they are shown. */
+const YOUNG_GENERATION_FLAGS = [
   '--max-semi-space-size',
+  '--min-semi-space-size',
   '--semi-space-growth-factor',
-])
+]
 
 function nodeMajor(version: string): string {
   return version.replace(/^v/, '').split('.')[0] ?? version
