@@ -27,7 +27,8 @@ export interface RecordedTrial {
 
 export interface RecordedRun {
   startedAt: string
-  settings?: { quantiles?: number[] }
+  /** `rerunDisturbed` is true from the run that first recorded whole-suite re-runs of a disturbed run. */
+  settings?: { quantiles?: number[]; rerunDisturbed?: boolean }
   baseline: Record<
     string,
     {

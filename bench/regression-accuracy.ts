@@ -293,8 +293,10 @@ interface TrialRecord {
   wallNs: number
   /** Benches re-measured (each in remeasureRuns fresh processes). */
   remeasured: string[]
-  /** Fresh processes the re-measurement took. */
+  /** Fresh processes the re-measurement took (the whole-suite re-runs among them). */
   remeasureProcesses: number
+  /** Fresh processes that measured the whole suite again because the run's process was disturbed. */
+  rerunProcesses?: number
   remeasureError: string | null
   verdicts: VerdictRecord[]
   /**
@@ -444,6 +446,7 @@ async function runTrial(
     busyCores: busy(),
     wallNs: Number(process.hrtime.bigint() - start),
     remeasureProcesses: check.remeasureRuns,
+    rerunProcesses: check.machineShift.rerun.length,
     remeasureError: check.remeasureError,
     verdicts: check.verdicts.map(toRecord),
   }
@@ -480,7 +483,10 @@ function progressLine(record: TrialRecord, total: number): string {
   const flag = (v: VerdictRecord) =>
     `${v.name} ${formatRatio(firstRatio(v))}${v.first ? ` → ${formatRatio(v.ratio)}` : ''} ${v.status}`
   const notable = record.verdicts.filter((v) => rawRegressed(v) || rawImproved(v) || v.name === record.slowed)
-  return `${head} (${(record.wallNs / 1e9).toFixed(0)} s, load ${record.load[1].toFixed(2)}, ${formatBusy(record.busyCores)}): ${
+  const rerun = record.rerunProcesses
+    ? `, the suite measured again in ${record.rerunProcesses} fresh processes`
+    : ''
+  return `${head} (${(record.wallNs / 1e9).toFixed(0)} s, load ${record.load[1].toFixed(2)}, ${formatBusy(record.busyCores)}${rerun}): ${
     notable.length === 0 ? 'nothing flagged' : notable.map(flag).join('; ')
   }`
 }
@@ -496,6 +502,13 @@ const verdictsWith = (trials: readonly TrialRecord[], test: (v: VerdictRecord, t
 const quiet = (trials: readonly TrialRecord[]) =>
   trials.filter((t) => t.busyCores === null || t.busyCores <= BUSY_NEIGHBOUR_CORES)
 const seconds = (ns: number) => `${(ns / 1e9).toFixed(1)} s`
+/** How many trials' own process was disturbed enough for the whole suite to be measured again. */
+const rerunRow = (label: string, trials: readonly TrialRecord[]) => [
+  `${label}: trials whose run was measured again as a whole (disturbed); fresh processes it took`,
+  `${formatShare(trials.filter((t) => (t.rerunProcesses ?? 0) > 0).length, trials.length)}; ${trials.reduce((k, t) => k + (t.rerunProcesses ?? 0), 0)}`,
+  '',
+  '',
+]
 
 function summaryTable(aa: readonly TrialRecord[], slow: readonly TrialRecord[], factor: number): string {
   const rows: (string | number)[][] = []
@@ -550,6 +563,7 @@ function summaryTable(aa: readonly TrialRecord[], slow: readonly TrialRecord[], 
         '',
         '',
       ],
+      rerunRow('Unchanged suite', aa),
     )
   }
   if (slow.length > 0) {
@@ -622,6 +636,7 @@ function summaryTable(aa: readonly TrialRecord[], slow: readonly TrialRecord[], 
         '',
         '',
       ],
+      rerunRow(`One bench ${percent}% slower`, slow),
     )
   }
   return markdownTable(['measure', 'result', 'target', 'status'], rows)
@@ -840,6 +855,9 @@ async function runParent(): Promise<void> {
           remeasureRounds,
           quantiles: RECORDED_QUANTILES,
           nodeFlags,
+          // checkSuite measured a disturbed run's whole suite again (its default); replay-guard
+          // replays the re-runs only for runs that say so.
+          rerunDisturbed: true,
           benches: suite.map((b) => b.name),
         },
         baseline: Object.fromEntries(

@@ -20,7 +20,12 @@
  * - a rule that asks for more rounds than the run measured gets no more processes: the suspect
  *   keeps its verdict so far (so detection can only be under-counted by a stricter rule);
  * - controls are the benches the rule picks; a control the recorded process did not measure is
- *   missing from it.
+ *   missing from it;
+ * - a run recorded before the guard measured a disturbed run's whole suite again (2026-11-22,
+ *   `settings.rerunDisturbed` absent from its JSON) has no such processes, so its replay does not
+ *   either: those benches keep the verdict of the run's own process, as they did then. A run
+ *   recorded with the rule has the re-runs among its fresh processes, in order, and is replayed
+ *   with it.
  *
  * Prints the two error rates the run printed, for the recorded verdicts and for the replay.
  */
@@ -118,15 +123,20 @@ for (const trial of run.trials) {
   const firstValues = valuesOf(first)
   const results = Object.entries(firstValues).map(([name, ns]) => result(name, ns, first.batchSizes[name]!))
   let next = 0
-  const check = await checkSuite(results, baseline, { benchThresholds }, async (requests) => {
-    const recorded = fresh[next++]
-    if (recorded === undefined) throw new Error('no more recorded processes')
-    freshUsed++
-    const got = valuesOf(recorded)
-    return requests.flatMap((r) =>
-      got[r.name] === undefined ? [] : [result(r.name, got[r.name]!, r.batchSize)],
-    )
-  })
+  const check = await checkSuite(
+    results,
+    baseline,
+    { benchThresholds, rerunDisturbed: run.settings?.rerunDisturbed === true },
+    async (requests) => {
+      const recorded = fresh[next++]
+      if (recorded === undefined) throw new Error('no more recorded processes')
+      freshUsed++
+      const got = valuesOf(recorded)
+      return requests.flatMap((r) =>
+        got[r.name] === undefined ? [] : [result(r.name, got[r.name]!, r.batchSize)],
+      )
+    },
+  )
   if (values.explain) {
     for (const v of check.verdicts.filter((v) => v.status === 'regressed')) {
       const label = v.name === trial.slowed ? 'caught' : 'false alarm'

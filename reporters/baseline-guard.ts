@@ -20,7 +20,7 @@ import { checkSuite, type Remeasure, type SuiteCheck } from '../src/baseline/che
 import { PROCESS_TIME_METRIC } from '../src/baseline/process-spread.js'
 import { recordBaselineProcesses } from '../src/baseline/record-baseline-processes.js'
 import { describeDifferences, pEquals, type RegressionVerdict } from '../src/baseline/regression.js'
-import { formatPercent } from '../src/budget/format.js'
+import { formatPercent, formatRatio } from '../src/budget/format.js'
 import { benchThresholdsOf, configFileLabel, type LoadedConfig } from '../src/config/load-config.js'
 import type { RegressionConfig } from '../src/config/schema.js'
 import type { EventContext, VerifyEvent } from '../src/log/verify-event.js'
@@ -346,7 +346,8 @@ export function formatGuard(outcome: GuardOutcome, root: string): string {
       `⚠ The whole suite ran ${formatPercent(Math.abs(Math.expm1(shift)))} ${shift > 0 ? 'slower' : 'faster'} than its baseline (the median over its benches): ` +
         `the machine ${shift > 0 ? 'was slower' : 'was faster'} than when the baseline was recorded, or a change affected every bench alike. ` +
         'Each bench was judged relative to that, so a shift shared by all benches does not fail the run. ' +
-        'If it persists on a quiet machine, it is real: look at what every bench shares, or accept the new baseline.',
+        'If it persists on a quiet machine, it is real: look at what every bench shares, or accept the new baseline.' +
+        formatRerun(check?.machineShift.rerun ?? []),
     )
   }
   const shiftOnly = formatShiftOnly(verdicts)
@@ -446,4 +447,18 @@ export function formatShiftOnly(verdicts: readonly RegressionVerdict[]): string 
 function percentText(ratio: number): string {
   const delta = (ratio - 1) * 100
   return `${delta >= 0 ? '+' : '−'}${Math.abs(delta).toFixed(1)}%`
+}
+
+/**
+ * What the whole-suite re-measurement of a disturbed run saw (see checkSuite): nothing when there
+ * was none.
+ */
+function formatRerun(shifts: readonly number[]): string {
+  if (shifts.length === 0) return ''
+  const [low, high] = [Math.min(...shifts), Math.max(...shifts)].map((s) => formatRatio(Math.exp(s)))
+  const range = low === high ? low : `${low!.replace(/×$/, '')}–${high}`
+  return (
+    ` That was past the threshold, so the suite was measured again in ${shifts.length} fresh process${shifts.length === 1 ? '' : 'es'} ` +
+    `(which ran it ${range} its baselines as a whole), and the verdicts rest on them.`
+  )
 }

@@ -62,6 +62,13 @@ export interface SuiteCheckOptions extends RegressionOptions {
   benchThresholds?: Readonly<Record<string, number | string>>
   /** The file `benchThresholds` came from, as reasons should name it ('package.json'). */
   configFile?: string
+  /**
+   * Measure the whole suite again when the run's own process was so disturbed that the machine's
+   * shift overruled a verdict (see checkSuite). Off, such benches stay inconclusive: what
+   * bench/replay-guard.ts needs for runs recorded before this rule, whose fresh processes measured
+   * only suspects. @default true
+   */
+  rerunDisturbed?: boolean
 }
 
 export interface SuiteCheck {
@@ -73,14 +80,19 @@ export interface SuiteCheck {
   notMeasured: string[]
   /** Why a re-measurement could not be made, when it failed; the suspects then keep their first verdict. */
   remeasureError: string | null
-  /** Fresh processes the suspects were measured in (0 when none were needed or possible). */
+  /**
+   * Fresh processes the suspects were measured in, with those that measured a disturbed run's
+   * whole suite again (0 when none were needed or possible).
+   */
   remeasureRuns: number
   /**
    * The machine's speed as a log change against the baseline, taken out of every comparison
    * (see machine-speed.ts): in the run's own process (0 with fewer than
-   * MIN_BENCHES_FOR_MACHINE_SPEED benches), and in each fresh process of the re-measurement.
+   * MIN_BENCHES_FOR_MACHINE_SPEED benches), in each fresh process that measured the whole suite
+   * again when the run's was too disturbed for its shift to decide (the last round of them; empty
+   * when there was none), and in each fresh process of the re-measurement.
    */
-  machineShift: { run: number; remeasure: number[] }
+  machineShift: { run: number; rerun: number[]; remeasure: number[] }
 }
 
 /**
@@ -134,22 +146,90 @@ export async function checkSuite(
   // The machine's speed in the run's process: the median change of all its benches.
   const firstChanges = new Map(compared.map((c) => [c.name, logChange(c.result, c.bench)]))
   const suiteShift = machineShift(comparable.map((c) => firstChanges.get(c.name)!))
-  const first = compared.map((c) =>
-    checkRegression(
-      c.result,
+  const judge = (
+    c: (typeof compared)[number],
+    fresh: readonly { result: BenchResult; shift: number }[],
+    basis: string,
+  ) => {
+    const logShift = fresh.map((f) => f.shift)
+    return checkRegression(
+      fresh.map((f) => f.result),
       c.bench,
       env,
       regressionOptionsFor(c.name, options),
-      suiteShift === 0
-        ? undefined
-        : { logShift: [suiteShift], basis: `the run's ${comparable.length} benches` },
-    ),
+      logShift.every((s) => s === 0) ? undefined : { logShift, basis },
+    )
+  }
+  let first = compared.map((c) =>
+    judge(c, [{ result: c.result, shift: suiteShift }], `the run's ${comparable.length} benches`),
   )
+  const done = {
+    noBaseline,
+    notMeasured,
+    machineShift: { run: suiteShift, rerun: [] as number[], remeasure: [] as number[] },
+  }
+  let remeasureError: string | null =
+    remeasure === undefined ? 'no re-measurement was available' : runs === 0 ? 'remeasureRuns is 0' : null
+  let measured = 0
+  let controlsFrom = { changes: firstChanges, shift: suiteShift }
+  // A run whose own process ran so far from the baseline as a whole that the shift decided
+  // nothing (see SHIFT_DECIDES_AT_MOST) is measured again: the comparable suite in `runs` fresh
+  // processes, each judged relative to the median change of its own benches, as the run was. Up
+  // to `rounds` times, until a round the shift no longer overrules; that round's processes stand
+  // in for the run's (a disturbed process tells nothing, so rounds are not pooled). What they
+  // give is a first look like the run's: a suspect among them is still re-measured below.
+  for (
+    let round = 0;
+    round < rounds && remeasureError === null && options.rerunDisturbed !== false;
+    round++
+  ) {
+    if (!first.some((v) => v.asMeasured !== undefined)) break
+    const requests = comparable.map((c) => ({ name: c.name, batchSize: c.bench.batchSize }))
+    const fresh = new Map<string, { result: BenchResult; shift: number }[]>()
+    const shifts: number[] = []
+    const changesOf = new Map<string, number[]>()
+    for (let run = 0; run < runs; run++) {
+      try {
+        const got = await remeasure!(requests)
+        const changes = got.map((r) => {
+          const c = compared.find((x) => x.name === r.name)
+          return c === undefined ? Number.NaN : logChange(r, c.bench)
+        })
+        const shift = machineShift(changes)
+        shifts.push(shift)
+        got.forEach((result, i) => {
+          fresh.set(result.name, [...(fresh.get(result.name) ?? []), { result, shift }])
+          changesOf.set(result.name, [...(changesOf.get(result.name) ?? []), changes[i]!])
+        })
+        measured++
+      } catch (error) {
+        remeasureError = error instanceof Error ? error.message : String(error)
+        break
+      }
+    }
+    if (shifts.length === 0) break
+    done.machineShift.rerun = shifts
+    // Controls are picked from what the fresh processes saw, not the disturbed run.
+    controlsFrom = {
+      changes: new Map([...changesOf].map(([name, list]) => [name, meanOf(list)])),
+      shift: meanOf(shifts),
+    }
+    const basis = 'the benches of each fresh process the suite was measured again in'
+    const why =
+      `The run's own process ran the suite ${formatRatio(Math.exp(suiteShift))} its baselines as a whole, too far for that shift to decide, ` +
+      `so this verdict rests on the ${shifts.length} fresh process${shifts.length === 1 ? '' : 'es'} the suite was measured again in.`
+    first = first.map((verdict, i) => {
+      const c = compared[i]!
+      const again = comparable.includes(c) ? fresh.get(c.name) : undefined
+      if (again === undefined || again.length === 0) return verdict
+      const rejudged = judge(c, again, basis)
+      return { ...rejudged, notes: [...rejudged.notes, why] }
+    })
+  }
   const correction = options.correction === undefined ? {} : { method: options.correction }
   const adjusted = adjustForSuite(first, correction)
   const suspects = needsRemeasure(adjusted)
-  const done = { noBaseline, notMeasured, machineShift: { run: suiteShift, remeasure: [] as number[] } }
-  if (suspects.length === 0) return { verdicts: adjusted, ...done, remeasureError: null, remeasureRuns: 0 }
+  if (suspects.length === 0) return { verdicts: adjusted, ...done, remeasureError, remeasureRuns: measured }
 
   // Benches that looked unchanged are measured beside the suspects: their change in each fresh
   // process is the machine's speed then (only when the run's own shift could be read at all).
@@ -159,14 +239,11 @@ export async function checkSuite(
       : pickControls(
           adjusted
             .filter((v) => !suspects.includes(v) && v.status !== 'environment-changed')
-            .map((v) => ({ name: v.name, logChange: firstChanges.get(v.name) ?? Number.NaN })),
-          suiteShift,
+            .map((v) => ({ name: v.name, logChange: controlsFrom.changes.get(v.name) ?? Number.NaN })),
+          controlsFrom.shift,
         )
   const benchOf = new Map(compared.map((c) => [c.name, c.bench]))
   const again = new Map<string, { result: BenchResult; shift: number; change: number }[]>()
-  let remeasureError: string | null =
-    remeasure === undefined ? 'no re-measurement was available' : runs === 0 ? 'remeasureRuns is 0' : null
-  let measured = 0
   // Rounds: each suspect still slower than the screen but not significant after a round gets
   // `runs` more fresh processes, and is judged on all of its fresh processes so far. Each round
   // tests at alpha / rounds (Bonferroni across rounds, Holm across the suspects of a round), so a
@@ -249,9 +326,18 @@ export async function checkSuite(
     for (const verdict of judged) decided.set(verdict.name, verdict)
     const hold = (v: RegressionVerdict) => v.status === 'regressed' && slowPeriodsSeen && slowInEvery(v.name)
     if (!last) for (const v of judged) if (hold(v)) held.add(v.name)
+    // A suspect whose verdict the machine's shift overruled (see SHIFT_DECIDES_AT_MOST) was
+    // measured on a disturbed machine: those processes tell nothing, so it gets the next round
+    // afresh, judged on that round's processes alone.
+    const overruled = judged.filter((v) => v.asMeasured !== undefined).map((v) => v.name)
+    if (!last) for (const name of overruled) again.delete(name)
     pending = last
       ? []
-      : judged.filter((v) => (v.status !== 'regressed' && stillSuspect(v)) || hold(v)).map((v) => v.name)
+      : judged
+          .filter(
+            (v) => (v.status !== 'regressed' && stillSuspect(v)) || hold(v) || overruled.includes(v.name),
+          )
+          .map((v) => v.name)
   }
   const verdicts = adjusted.map((verdict) => {
     if (!suspects.includes(verdict)) return verdict
@@ -317,4 +403,9 @@ function hasSlowPeriod(timesNs: readonly number[]): boolean {
 /** Still a suspect after a round: not decided either way, and slower than the screen. */
 function stillSuspect(verdict: RegressionVerdict): boolean {
   return (verdict.status === 'inconclusive' || verdict.status === 'unchanged') && slowerThanScreen(verdict)
+}
+
+function meanOf(xs: readonly number[]): number {
+  const finite = xs.filter(Number.isFinite)
+  return finite.length === 0 ? Number.NaN : finite.reduce((a, b) => a + b, 0) / finite.length
 }

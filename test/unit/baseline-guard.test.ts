@@ -238,9 +238,14 @@ describe('formatGuard: a disturbed machine', () => {
     const current = names.flatMap((name, i) =>
       processRuns(name, 1000 * (i + 1), 1, 31 + i, { factors: [1.6] }),
     )
-    const check = await checkSuite(current, baseline, {}, async () => {
-      throw new Error('nothing here is a suspect')
-    })
+    // The suite is measured again, and every fresh process is as disturbed as the run's.
+    let call = 0
+    const check = await checkSuite(current, baseline, {}, async () =>
+      names.flatMap((name, i) =>
+        processRuns(name, 1000 * (i + 1), 1, 100 + call++ * 10 + i, { factors: [1.6] }),
+      ),
+    )
+    expect(check.machineShift.rerun).toHaveLength(3)
     expect(check.verdicts.map((v) => v.status)).toEqual(names.map(() => 'inconclusive'))
     const text = formatGuard(guardOutcome(baseline, check), '/p')
     const headline = text.split('\n').find((line) => line.startsWith('? The machine was disturbed'))
@@ -267,6 +272,22 @@ describe('formatGuard: a disturbed machine', () => {
       /^\? The machine was disturbed: around one bench it ran 7\.2% slower than when the baseline was recorded \(read from the benches measured beside it\), past the 5% threshold\. Only that shift would have called it unchanged or faster, so it is inconclusive: "regex"\. /,
     )
     expect(formatShiftOnly(verdicts.map(({ asMeasured, ...v }) => v))).toBeNull()
+  })
+
+  it('says when the suite was measured again because of it, and what the fresh processes saw', async () => {
+    const current = names.flatMap((name, i) =>
+      processRuns(name, 1000 * (i + 1), 1, 31 + i, { factors: [1.6] }),
+    )
+    let call = 0
+    const check = await checkSuite(current, baseline, {}, async () =>
+      names.flatMap((name, i) => processRuns(name, 1000 * (i + 1), 1, 200 + call++ * 10 + i)),
+    )
+    expect(check.verdicts.map((v) => v.status)).toEqual(names.map(() => 'unchanged'))
+    const text = formatGuard(guardOutcome(baseline, check), '/p')
+    expect(text).toMatch(
+      /⚠ The whole suite ran [56]\d(\.\d)?% slower than its baseline .* That was past the threshold, so the suite was measured again in 3 fresh processes \(which ran it (0\.9\d+|1\.0\d*)(–(0\.9\d+|1\.0\d*))?× its baselines as a whole\), and the verdicts rest on them\./,
+    )
+    expect(text).not.toContain('The machine was disturbed')
   })
 
   it('says nothing of the kind on a calm machine', async () => {
