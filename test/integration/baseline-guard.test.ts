@@ -334,3 +334,47 @@ describe('Vitest 4 with a young generation held at one size', () => {
     expect(slower.stdout).not.toContain('runtime.youngGeneration')
   })
 })
+
+// A run whose own process was disturbed (every bench ~1.6× slower there, and only there: see the
+// fixture) is measured again as a whole in fresh processes, which decide. Before, the shift could
+// only leave every bench inconclusive. One major covers it.
+describe('Vitest 4 with a disturbed run', () => {
+  const disturbed = { FIXTURE_RUN_SLOWDOWN: '1.6' }
+  let dir: string
+
+  test('the suite is measured again in fresh processes, and an unchanged suite passes as unchanged', {
+    timeout: 180_000,
+  }, async () => {
+    dir = installFixture('disturbed', 4)
+    const recorded = await runVitestIn(dir, 4, { args: ['-u'] })
+    expect(recorded.exitCode).toBe(0)
+
+    const run = await runVitestIn(dir, 4, { env: disturbed })
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toMatch(
+      /⚠ The whole suite ran [56]\d(\.\d)?% slower than its baseline .* That was past the threshold, so the suite was measured again in 3 fresh processes \(which ran it [\d.–]+× its baselines as a whole\), and the verdicts rest on them\./,
+    )
+    expect(run.stdout).not.toContain('The machine was disturbed')
+    const checks = regressions(lastRun(dir))
+    expect(checks.map((e) => e.name)).toEqual(['wait 0', 'wait 1', 'wait 2', 'wait 3', 'wait 4', 'wait 5'])
+    for (const check of checks) expect(check.verdict).toBe('unchanged')
+  })
+
+  test('a bench 30% slower in the same disturbed run fails, with the others unchanged', {
+    timeout: 180_000,
+  }, async () => {
+    const run = await runVitestIn(dir, 4, { env: { ...disturbed, FIXTURE_SLOWDOWN: '1.3' } })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('✗ Regression: "wait 3" regressed')
+    expect(run.stdout).toContain('so the suite was measured again in 3 fresh processes')
+    const verdicts = Object.fromEntries(regressions(lastRun(dir)).map((e) => [e.name, e.verdict]))
+    expect(verdicts).toEqual({
+      'wait 0': 'unchanged',
+      'wait 1': 'unchanged',
+      'wait 2': 'unchanged',
+      'wait 3': 'regressed',
+      'wait 4': 'unchanged',
+      'wait 5': 'unchanged',
+    })
+  })
+})
