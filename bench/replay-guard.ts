@@ -2,7 +2,7 @@
  * Replay a recorded bench/regression-accuracy.ts run through this checkout's checkSuite().
  *
  *   node --import tsx bench/replay-guard.ts <run.json | run.json.gz> [--statistic median|p10|min|p2|p5|p25] [--explain]
- *     [--bench-threshold "<name or glob>=<percent>"]…
+ *     [--bench-threshold "<name or glob>=<percent>"]… [--baseline-also <run.json.gz>]…
  *
  * --bench-threshold gives benches a threshold of their own, as `regression.benches` in a config
  * does (repeatable): what a user who sets one for a bench that keeps failing unchanged gets.
@@ -27,6 +27,10 @@
  *   recorded with the rule has the re-runs among its fresh processes, in order, and is replayed
  *   with it.
  *
+ * --baseline-also <run.json.gz> (repeatable) pools the baseline's processes with those of other
+ * recorded runs' baselines (every bench this run has, at the same statistic): what a baseline that
+ * accumulated processes across accepted runs would have held.
+ *
  * Prints the two error rates the run printed, for the recorded verdicts and for the replay.
  */
 import { parseArgs } from 'node:util'
@@ -43,13 +47,14 @@ const { values, positionals } = parseArgs({
     statistic: { type: 'string', default: 'median' },
     explain: { type: 'boolean', default: false },
     'bench-threshold': { type: 'string', multiple: true, default: [] },
+    'baseline-also': { type: 'string', multiple: true, default: [] },
   },
 })
 const file = positionals[0]
 const statistic = values.statistic ?? 'median'
 /** Statistics read from `quantilesNs` (run 22 on), by the quantile they stand for. */
 const QUANTILE_STATISTICS: Record<string, number> = { min: 0, p2: 0.02, p5: 0.05, p25: 0.25 }
-const usage = `Usage: node --import tsx bench/replay-guard.ts <run.json | run.json.gz> [--statistic median|p10|${Object.keys(QUANTILE_STATISTICS).join('|')}] [--explain] [--bench-threshold "<name or glob>=<percent>"]…`
+const usage = `Usage: node --import tsx bench/replay-guard.ts <run.json | run.json.gz> [--statistic median|p10|${Object.keys(QUANTILE_STATISTICS).join('|')}] [--explain] [--bench-threshold "<name or glob>=<percent>"]… [--baseline-also <run.json.gz>]…`
 /** `--bench-threshold "small objects *=20%"`, as `regression.benches` would give them. */
 const benchThresholds = Object.fromEntries(
   (values['bench-threshold'] ?? []).map((entry) => {
@@ -93,17 +98,30 @@ function valuesOf(p: RecordedProcess): Record<string, number> {
   return Object.fromEntries(Object.entries(lists).map(([name, qs]) => [name, qs[quantileIndex]!]))
 }
 
-const baselineResults = Object.entries(run.baseline).flatMap(([name, bench]) => {
-  const perProcess =
-    statistic === 'median'
-      ? bench.processMediansNs
-      : statistic === 'p10'
-        ? (bench.processP10Ns ?? missing('10th percentiles for its baseline', 'before 2026-11-22'))
-        : (bench.processQuantilesNs ?? missing('quantiles for its baseline', 'before run 22')).map(
-            (qs) => qs[quantileIndex]!,
-          )
-  return perProcess.map((ns) => result(name, ns, bench.batchSize))
-})
+/** A recorded run's baseline processes of every bench, at `statistic`, timed as `run`'s. */
+function baselineProcesses(recorded: typeof run) {
+  return Object.entries(recorded.baseline).flatMap(([name, bench]) => {
+    const own = run.baseline[name]
+    if (own === undefined) return []
+    const perProcess =
+      statistic === 'median'
+        ? bench.processMediansNs
+        : statistic === 'p10'
+          ? (bench.processP10Ns ?? missing('10th percentiles for its baseline', 'before 2026-11-22'))
+          : (bench.processQuantilesNs ?? missing('quantiles for its baseline', 'before run 22')).map(
+              (qs) => qs[quantileIndex]!,
+            )
+    // Another run's processes join with this run's batch size: the synthetic batches are per-call
+    // times, so only the pooling rule's check of equal batch sizes sees it.
+    return perProcess.map((ns) => result(name, ns, own.batchSize))
+  })
+}
+// --baseline-also: the baseline's processes pooled with those of other recorded runs' baselines,
+// as a baseline that accumulated processes across accepted runs would hold them.
+const baselineResults = [
+  ...baselineProcesses(run),
+  ...(values['baseline-also'] ?? []).flatMap((other) => baselineProcesses(readRecordedRun(other))),
+]
 const baseline = baselineFromResults('default', baselineResults)
 
 const tally = {
