@@ -2,7 +2,7 @@
  * Replay a recorded bench/regression-accuracy.ts run through this checkout's checkSuite().
  *
  *   node --import tsx bench/replay-guard.ts <run.json | run.json.gz> [--statistic median|p10|min|p2|p5|p25] [--explain]
- *     [--bench-threshold "<name or glob>=<percent>"]… [--baseline-also <run.json.gz>]…
+ *     [--bench-threshold "<name or glob>=<percent>"]… [--baseline-also <run.json.gz>]… [--no-rerun]
  *
  * --bench-threshold gives benches a threshold of their own, as `regression.benches` in a config
  * does (repeatable): what a user who sets one for a bench that keeps failing unchanged gets.
@@ -25,7 +25,8 @@
  *   `settings.rerunDisturbed` absent from its JSON) has no such processes, so its replay does not
  *   either: those benches keep the verdict of the run's own process, as they did then. A run
  *   recorded with the rule has the re-runs among its fresh processes, in order, and is replayed
- *   with it.
+ *   with it; `--no-rerun` replays it without the rule, feeding the same processes in order to the
+ *   suspects' rounds instead (an approximation of the guard before the rule).
  *
  * --baseline-also <run.json.gz> (repeatable) pools the baseline's processes with those of other
  * recorded runs' baselines (every bench this run has, at the same statistic): what a baseline that
@@ -48,13 +49,14 @@ const { values, positionals } = parseArgs({
     explain: { type: 'boolean', default: false },
     'bench-threshold': { type: 'string', multiple: true, default: [] },
     'baseline-also': { type: 'string', multiple: true, default: [] },
+    'no-rerun': { type: 'boolean', default: false },
   },
 })
 const file = positionals[0]
 const statistic = values.statistic ?? 'median'
 /** Statistics read from `quantilesNs` (run 22 on), by the quantile they stand for. */
 const QUANTILE_STATISTICS: Record<string, number> = { min: 0, p2: 0.02, p5: 0.05, p25: 0.25 }
-const usage = `Usage: node --import tsx bench/replay-guard.ts <run.json | run.json.gz> [--statistic median|p10|${Object.keys(QUANTILE_STATISTICS).join('|')}] [--explain] [--bench-threshold "<name or glob>=<percent>"]… [--baseline-also <run.json.gz>]…`
+const usage = `Usage: node --import tsx bench/replay-guard.ts <run.json | run.json.gz> [--statistic median|p10|${Object.keys(QUANTILE_STATISTICS).join('|')}] [--explain] [--bench-threshold "<name or glob>=<percent>"]… [--baseline-also <run.json.gz>]… [--no-rerun]`
 /** `--bench-threshold "small objects *=20%"`, as `regression.benches` would give them. */
 const benchThresholds = Object.fromEntries(
   (values['bench-threshold'] ?? []).map((entry) => {
@@ -144,7 +146,7 @@ for (const trial of run.trials) {
   const check = await checkSuite(
     results,
     baseline,
-    { benchThresholds, rerunDisturbed: run.settings?.rerunDisturbed === true },
+    { benchThresholds, rerunDisturbed: run.settings?.rerunDisturbed === true && !values['no-rerun'] },
     async (requests) => {
       const recorded = fresh[next++]
       if (recorded === undefined) throw new Error('no more recorded processes')

@@ -172,6 +172,7 @@ export async function checkSuite(
     remeasure === undefined ? 'no re-measurement was available' : runs === 0 ? 'remeasureRuns is 0' : null
   let measured = 0
   let controlsFrom = { changes: firstChanges, shift: suiteShift }
+  let rerunWanted = false
   // A run whose own process ran so far from the baseline as a whole that the shift decided
   // nothing (see SHIFT_DECIDES_AT_MOST) is measured again: the comparable suite in `runs` fresh
   // processes, each judged relative to the median change of its own benches, as the run was. Up
@@ -184,6 +185,7 @@ export async function checkSuite(
     round++
   ) {
     if (!first.some((v) => v.asMeasured !== undefined)) break
+    rerunWanted = true
     const requests = comparable.map((c) => ({ name: c.name, batchSize: c.bench.batchSize }))
     const fresh = new Map<string, { result: BenchResult; shift: number }[]>()
     const shifts: number[] = []
@@ -229,7 +231,15 @@ export async function checkSuite(
   const correction = options.correction === undefined ? {} : { method: options.correction }
   const adjusted = adjustForSuite(first, correction)
   const suspects = needsRemeasure(adjusted)
-  if (suspects.length === 0) return { verdicts: adjusted, ...done, remeasureError, remeasureRuns: measured }
+  if (suspects.length === 0) {
+    // With nothing to measure again, there was no re-measurement to fail.
+    return {
+      verdicts: adjusted,
+      ...done,
+      remeasureError: rerunWanted ? remeasureError : null,
+      remeasureRuns: measured,
+    }
+  }
 
   // Benches that looked unchanged are measured beside the suspects: their change in each fresh
   // process is the machine's speed then (only when the run's own shift could be read at all).

@@ -48,9 +48,14 @@ describe('checkSuite', () => {
     expect(check.notMeasured).toEqual(['gone'])
     expect(asked).toEqual([])
     expect(check.remeasureRuns).toBe(0)
+    expect(check.remeasureError).toBeNull()
     expect(check.verdicts.every((v) => v.adjustment?.method === 'holm' && v.adjustment.tests === 2)).toBe(
       true,
     )
+    // Without a way to re-measure, nothing needed one, so nothing failed.
+    const alone = await checkSuite([run('parse', 1000, 11), run('sort', 2000, 12)], baseline)
+    expect(alone.remeasureError).toBeNull()
+    expect(alone.machineShift.rerun).toEqual([])
   })
 
   it('re-measures a suspect in 3 fresh processes with its baseline batch size, and fails it when they agree', async () => {
