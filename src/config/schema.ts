@@ -520,7 +520,7 @@ const regressionSchema = strict(
       .default(DEFAULT_REGRESSION_CORRECTION),
     /** Fresh processes a suspected regression is measured in again. @default DEFAULT_REMEASURE_RUNS */
     remeasureRuns: processRuns(
-      'Fresh processes a suspected regression (slower than half the threshold, or with an interval reaching past twice it) is measured in again before the verdict; 0 judges the run alone.',
+      'Fresh processes a suspected regression (slower than half the threshold, or with an interval reaching past twice it) is measured in again before the verdict, and the whole suite when the run was too disturbed for its shift to decide; 0 judges the run alone.',
       0,
     ).default(DEFAULT_REMEASURE_RUNS),
     /** Rounds of re-measurement a suspect may get. @default DEFAULT_REMEASURE_ROUNDS */
@@ -532,7 +532,7 @@ const regressionSchema = strict(
       })
       .meta({
         description:
-          'Rounds of remeasureRuns fresh processes a suspect may get: one still slower than half the threshold but not significant after a round gets another. Each round tests at (1 - confidence) / rounds, so together they keep the false-alarm rate; 1 decides after one round.',
+          'Rounds of remeasureRuns fresh processes a suspect may get: one still slower than half the threshold but not significant after a round, or one the machine shift overruled, gets another. Each round tests at (1 - confidence) / rounds, so together they keep the false-alarm rate; 1 decides after one round. A disturbed run is measured again as a whole in up to as many rounds.',
       })
       .default(DEFAULT_REMEASURE_ROUNDS),
     /** Fresh processes an update records the baseline from. @default DEFAULT_BASELINE_RUNS */
