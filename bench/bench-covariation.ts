@@ -26,7 +26,13 @@
 import { parseArgs } from 'node:util'
 import { standardDeviation } from '../src/stats/moments.js'
 import { correlation, median } from './numbers.js'
-import { type RecordedProcess, type RecordedRun, readRecordedRun } from './recorded-run.js'
+import {
+  baselinePerCallNs,
+  processPerCallNs as perCall,
+  type RecordedProcess,
+  type RecordedRun,
+  readRecordedRun,
+} from './recorded-run.js'
 import { suite } from './regression-suite.js'
 import { markdownTable } from './table.js'
 
@@ -51,7 +57,6 @@ const percent = (x: number) => `${(x * 100).toFixed(1)}%`
 
 for (const file of positionals) {
   const run = readRecordedRun(file)
-  const perCall = (p: RecordedProcess) => p.p10Ns ?? p.mediansNs
   const centerNs = baselineCenters(run)
   /** A process's change of `name` against its baseline, as a log; NaN when either is missing. */
   const change = (p: RecordedProcess, name: string) => Math.log(perCall(p)[name]! / centerNs.get(name)!)
@@ -126,9 +131,6 @@ for (const file of positionals) {
 /** Each bench's baseline: the median of its processes' 10th percentiles (medians in older runs). */
 function baselineCenters(run: RecordedRun): Map<string, number> {
   return new Map(
-    Object.entries(run.baseline).map(([name, bench]) => [
-      name,
-      median(bench.processP10Ns ?? bench.processMediansNs),
-    ]),
+    Object.entries(run.baseline).map(([name, bench]) => [name, median(baselinePerCallNs(bench))]),
   )
 }

@@ -15,7 +15,7 @@
  */
 import { parseArgs } from 'node:util'
 import { median } from './numbers.js'
-import { type RecordedProcess, readRecordedRun } from './recorded-run.js'
+import { baselinePerCallNs, processPerCallNs as perCall, readRecordedRun } from './recorded-run.js'
 import { markdownTable } from './table.js'
 
 const { values, positionals } = parseArgs({
@@ -29,8 +29,6 @@ if (positionals.length === 0) {
   process.exit(2)
 }
 
-const perCall = (p: RecordedProcess) => p.p10Ns ?? p.mediansNs
-
 for (const file of positionals) {
   const run = readRecordedRun(file)
   const names = values.bench?.length ? values.bench : Object.keys(run.baseline)
@@ -41,7 +39,7 @@ for (const file of positionals) {
   }
   const rows = names.map((name) => {
     const bench = run.baseline[name]!
-    const baselineNs = bench.processP10Ns ?? bench.processMediansNs
+    const baselineNs = baselinePerCallNs(bench)
     const centerNs = median(baselineNs)
     const own = run.trials.flatMap((trial) => {
       const process = trial.processes.find((p) => p.phase === 'run')

@@ -46,3 +46,13 @@ export function readRecordedRun(file: string): RecordedRun {
   const bytes = readFileSync(file)
   return JSON.parse((file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8')) as RecordedRun
 }
+
+/** A process's per-call time of each bench: its 10th percentile of batches (the median before 2026-11-22). */
+export function processPerCallNs(p: RecordedProcess): Record<string, number> {
+  return p.p10Ns ?? p.mediansNs
+}
+
+/** A baseline bench's per-call time in each of its processes, as {@link processPerCallNs} reads a process. */
+export function baselinePerCallNs(bench: RecordedRun['baseline'][string]): number[] {
+  return bench.processP10Ns ?? bench.processMediansNs
+}

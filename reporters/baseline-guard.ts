@@ -20,13 +20,13 @@ import { checkSuite, type Remeasure, type SuiteCheck } from '../src/baseline/che
 import { PROCESS_TIME_METRIC } from '../src/baseline/process-spread.js'
 import { recordBaselineProcesses } from '../src/baseline/record-baseline-processes.js'
 import { describeDifferences, pEquals, type RegressionVerdict } from '../src/baseline/regression.js'
-import { formatPercent, formatRatio } from '../src/budget/format.js'
+import { formatPercent } from '../src/budget/format.js'
 import { benchThresholdsOf, configFileLabel, type LoadedConfig } from '../src/config/load-config.js'
 import type { RegressionConfig } from '../src/config/schema.js'
 import type { EventContext, VerifyEvent } from '../src/log/verify-event.js'
 import { regressionEvent } from '../src/log/verify-event.js'
 import type { BenchResult } from '../src/measure/types.js'
-import { namedList, slowdownRange } from '../src/report/report-text.js'
+import { namedList, ratioRange, slowdownRange } from '../src/report/report-text.js'
 import type { WebResult } from '../src/web/types.js'
 import type { TestRecords } from './collect-records.js'
 
@@ -455,10 +455,8 @@ function percentText(ratio: number): string {
  */
 function formatRerun(shifts: readonly number[]): string {
   if (shifts.length === 0) return ''
-  const [low, high] = [Math.min(...shifts), Math.max(...shifts)].map((s) => formatRatio(Math.exp(s)))
-  const range = low === high ? low : `${low!.replace(/×$/, '')}–${high}`
   return (
     ` That was past the threshold, so the suite was measured again in ${shifts.length} fresh process${shifts.length === 1 ? '' : 'es'} ` +
-    `(which ran it ${range} its baselines as a whole), and the verdicts rest on them.`
+    `(which ran it ${ratioRange(shifts.map(Math.exp))} its baselines as a whole), and the verdicts rest on them.`
   )
 }

@@ -4,6 +4,7 @@ import { DEFAULT_REGRESSION_CONFIDENCE, DEFAULT_REMEASURE_ROUNDS } from '../conf
 import { environmentDifferences } from '../env/differences.js'
 import { perfgateError } from '../errors.js'
 import type { BenchResult } from '../measure/types.js'
+import { mean } from '../stats/moments.js'
 import type { BaselineFile } from './baseline-file.js'
 import { logChange, MIN_BENCHES_FOR_MACHINE_SPEED, machineShift, pickControls } from './machine-speed.js'
 import { processTimesNs, SLOW_PERIOD_RATIO, slowPeriodProcesses } from './process-spread.js'
@@ -146,6 +147,7 @@ export async function checkSuite(
   // The machine's speed in the run's process: the median change of all its benches.
   const firstChanges = new Map(compared.map((c) => [c.name, logChange(c.result, c.bench)]))
   const suiteShift = machineShift(comparable.map((c) => firstChanges.get(c.name)!))
+  const benchOf = new Map(compared.map((c) => [c.name, c.bench]))
   const judge = (
     c: (typeof compared)[number],
     fresh: readonly { result: BenchResult; shift: number }[],
@@ -193,10 +195,7 @@ export async function checkSuite(
     for (let run = 0; run < runs; run++) {
       try {
         const got = await remeasure!(requests)
-        const changes = got.map((r) => {
-          const c = compared.find((x) => x.name === r.name)
-          return c === undefined ? Number.NaN : logChange(r, c.bench)
-        })
+        const changes = changesAgainst(got, benchOf)
         const shift = machineShift(changes)
         shifts.push(shift)
         got.forEach((result, i) => {
@@ -252,7 +251,6 @@ export async function checkSuite(
             .map((v) => ({ name: v.name, logChange: controlsFrom.changes.get(v.name) ?? Number.NaN })),
           controlsFrom.shift,
         )
-  const benchOf = new Map(compared.map((c) => [c.name, c.bench]))
   const again = new Map<string, { result: BenchResult; shift: number; change: number }[]>()
   // Rounds: each suspect still slower than the screen but not significant after a round gets
   // `runs` more fresh processes, and is judged on all of its fresh processes so far. Each round
@@ -280,11 +278,7 @@ export async function checkSuite(
     for (let run = 0; run < runs; run++) {
       try {
         const got = await remeasure!(requests)
-        // Each result's change against its baseline, as measured (NaN for a bench it has none of).
-        const changes = got.map((r) => {
-          const bench = benchOf.get(r.name)
-          return bench === undefined ? Number.NaN : logChange(r, bench)
-        })
+        const changes = changesAgainst(got, benchOf)
         const shift = machineShift(
           changes.filter((_, i) => controls.includes(got[i]!.name)),
           1,
@@ -415,7 +409,19 @@ function stillSuspect(verdict: RegressionVerdict): boolean {
   return (verdict.status === 'inconclusive' || verdict.status === 'unchanged') && slowerThanScreen(verdict)
 }
 
+/** Each result's change against its baseline, as measured (NaN for a bench it has none of). */
+function changesAgainst(
+  results: readonly BenchResult[],
+  benchOf: ReadonlyMap<string, NamedBaselineBench>,
+): number[] {
+  return results.map((r) => {
+    const bench = benchOf.get(r.name)
+    return bench === undefined ? Number.NaN : logChange(r, bench)
+  })
+}
+
+/** The mean of the finite values; NaN when there are none. */
 function meanOf(xs: readonly number[]): number {
   const finite = xs.filter(Number.isFinite)
-  return finite.length === 0 ? Number.NaN : finite.reduce((a, b) => a + b, 0) / finite.length
+  return finite.length === 0 ? Number.NaN : mean(finite)
 }

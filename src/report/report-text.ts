@@ -34,6 +34,13 @@ export function slowdownRange(machineRatios: readonly number[]): string {
   return low === high ? low : `${low.slice(0, -1)}–${high}`
 }
 
+/** The range of some ratios, "0.994–1.01×", or one ratio when they all read the same. */
+export function ratioRange(ratios: readonly number[]): string {
+  const low = formatRatio(Math.min(...ratios))
+  const high = formatRatio(Math.max(...ratios))
+  return low === high ? low : `${low.slice(0, -1)}–${high}`
+}
+
 /** `"a", "b" and 3 more`: the first `max` of the names (quoted as the caller needs), then a count. */
 export function namedList(quoted: readonly string[], max: number): string {
   const shown = quoted.slice(0, max).join(', ')

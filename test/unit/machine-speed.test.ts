@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { baselineFromResults } from '../../src/baseline/baseline-file.js'
-import { checkSuite, type Remeasure } from '../../src/baseline/check-suite.js'
+import { checkSuite, type Remeasure, type RemeasureRequest } from '../../src/baseline/check-suite.js'
 import { logChange, machineShift, pickControls } from '../../src/baseline/machine-speed.js'
 import type { BenchResult } from '../../src/measure/types.js'
 import { processRuns } from '../fixtures/process-runs.js'
@@ -41,6 +41,12 @@ function processOf(names: readonly string[], seed: number, factor: (name: string
 
 describe('checkSuite on a machine that changes speed', () => {
   const names = Array.from({ length: 10 }, (_, i) => `bench ${i}`)
+  /** A fresh process of the whole suite, as processOf makes it, with only the benches asked for. */
+  const freshProcess = (
+    requests: readonly RemeasureRequest[],
+    seed: number,
+    factor: (name: string) => number,
+  ) => processOf(names, seed, factor).filter((r) => requests.some((q) => q.name === r.name))
   const baselineResults = [1, 2, 3, 4, 5].flatMap((seed) => processOf(names, seed, () => 1))
   const baseline = baselineFromResults('default', baselineResults, undefined, {
     createdAt: '2025-01-01T00:00:00.000Z',
@@ -48,8 +54,7 @@ describe('checkSuite on a machine that changes speed', () => {
 
   it('does not fail a suite that ran 40% slower as a whole, in the run and in the re-measurement', async () => {
     let calls = 0
-    const slowMachine: Remeasure = async (requests) =>
-      processOf(names, 99 + calls++, () => 1.4).filter((r) => requests.some((q) => q.name === r.name))
+    const slowMachine: Remeasure = async (requests) => freshProcess(requests, 99 + calls++, () => 1.4)
     const check = await checkSuite(
       processOf(names, 9, () => 1.4),
       baseline,
@@ -72,9 +77,7 @@ describe('checkSuite on a machine that changes speed', () => {
     const asked: string[][] = []
     const remeasure: Remeasure = async (requests) => {
       asked.push(requests.map((r) => r.name))
-      return processOf(names, 50 + asked.length, factor).filter((r) =>
-        requests.some((q) => q.name === r.name),
-      )
+      return freshProcess(requests, 50 + asked.length, factor)
     }
     const check = await checkSuite(processOf(names, 9, factor), baseline, {}, remeasure)
     // The shift was past the threshold, so the whole suite was measured again, 3 rounds of 3
@@ -100,9 +103,7 @@ describe('checkSuite on a machine that changes speed', () => {
       const asked: string[][] = []
       const remeasure: Remeasure = async (requests) => {
         asked.push(requests.map((r) => r.name))
-        return processOf(names, 60 + asked.length, calm).filter((r) =>
-          requests.some((q) => q.name === r.name),
-        )
+        return freshProcess(requests, 60 + asked.length, calm)
       }
       const check = await checkSuite(processOf(names, 9, disturbed), baseline, {}, remeasure)
       // One round of the whole suite (the first was calm), then the suspect with its controls.
@@ -127,9 +128,7 @@ describe('checkSuite on a machine that changes speed', () => {
       for (let trial = 0; trial < 200; trial++) {
         let call = 0
         const remeasure: Remeasure = async (requests) =>
-          processOf(names, 1000 + trial * 40 + call++, () => 1).filter((r) =>
-            requests.some((q) => q.name === r.name),
-          )
+          freshProcess(requests, 1000 + trial * 40 + call++, () => 1)
         const check = await checkSuite(
           processOf(
             names,
@@ -153,9 +152,7 @@ describe('checkSuite on a machine that changes speed', () => {
     let call = 0
     const remeasure: Remeasure = async (requests) => {
       call++
-      return processOf(names, 80 + call, (name) => (name === 'bench 3' ? 1.1 : call <= 3 ? 1.5 : 1)).filter(
-        (r) => requests.some((q) => q.name === r.name),
-      )
+      return freshProcess(requests, 80 + call, (name) => (name === 'bench 3' ? 1.1 : call <= 3 ? 1.5 : 1))
     }
     const check = await checkSuite(processOf(names, 9, factor), baseline, {}, remeasure)
     expect(call).toBe(6)
