@@ -38,6 +38,11 @@ export interface RemeasureContext {
    * otherwise be missing from the processes that decide.
    */
   execArgv?: readonly string[]
+  /**
+   * The run's Vitest command-line options that change where and how a file runs (`--pool`,
+   * `--project`, `--no-isolate`…; see forwarded-cli-options.ts), for the same reason.
+   */
+  cliOptions?: readonly string[]
   env?: NodeJS.ProcessEnv
 }
 
@@ -84,6 +89,7 @@ export async function remeasureInChild(
     '--passWithNoTests',
     // `=` keeps a value that starts with `--` a value.
     ...(context.execArgv ?? []).map((flag) => `--execArgv=${flag}`),
+    ...(context.cliOptions ?? []),
   ]
   try {
     const { code, output } = await runChild(process.execPath, args, {

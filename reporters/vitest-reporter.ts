@@ -14,6 +14,7 @@ import {
   type VitestRunConfig,
 } from './baseline-guard.js'
 import { collectRecords, type ReportedModule, type TestRecords } from './collect-records.js'
+import { runCliOptions } from './forwarded-cli-options.js'
 import { formatRegressionProfiles, profileRegressions, writeProfilesOut } from './profile-regressions.js'
 import { REMEASURE_OUT_ENV, remeasureInChild } from './remeasure-in-child.js'
 import { formatRunSummary, summarizeRun } from './run-summary.js'
@@ -89,6 +90,7 @@ export default class PerfgateReporter {
           root,
           configFile: context.config.config,
           execArgv: context.config.execArgv ?? [],
+          cliOptions: runCliOptions(),
           entries,
         }),
       )
@@ -101,6 +103,7 @@ export default class PerfgateReporter {
         root,
         configFile: context.config.config,
         execArgv: context.config.execArgv ?? [],
+        cliOptions: runCliOptions(),
         entries,
       })
       const profileText = formatRegressionProfiles(profiled, root)

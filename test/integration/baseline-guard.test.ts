@@ -377,4 +377,19 @@ describe('Vitest 4 with a disturbed run', () => {
       'wait 5': 'unchanged',
     })
   })
+
+  test("the fresh processes run in the pool the command line chose, not the config file's", {
+    timeout: 180_000,
+  }, async () => {
+    const poolLog = join(dir, 'pool.log')
+    const run = await runVitestIn(dir, 4, {
+      args: ['--pool=threads'],
+      env: { ...disturbed, FIXTURE_POOL_LOG: poolLog },
+    })
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toContain('so the suite was measured again in 3 fresh processes')
+    const pools = readFileSync(poolLog, 'utf8').trim().split('\n')
+    expect(pools.length).toBeGreaterThanOrEqual(3)
+    expect(new Set(pools)).toEqual(new Set(['thread']))
+  })
 })
