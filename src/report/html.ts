@@ -10,6 +10,7 @@ import {
   comparisonRatio,
   comparisonVerdict,
   deltaText,
+  disturbedText,
   environmentFacts,
   overallVerdict,
   plural,
@@ -166,8 +167,17 @@ function header(
 <h1>${escapeHtml(title)}</h1>
 <p class="verdict ${verdict.tone}">${badgeText(verdict)}</p>
 ${missing > 0 ? `<p class="note warn">${TONE_GLYPH.warn} ${escapeHtml(`${plural(missing, 'bench', 'benches')} of the baseline not measured in the latest run`)}</p>` : ''}
+${disturbedNote(latest)}
 <p class="facts">${facts.map(escapeHtml).join(' · ')}</p>
 </header>`
+}
+
+/** The Markdown report's disturbed-machine line, for the latest run: its undecided benches are not the code's doing. */
+function disturbedNote(latest: RunReport | undefined): string {
+  const text = latest === undefined ? null : disturbedText(latest, (name) => name)
+  return text === null
+    ? ''
+    : `<p class="note unsure">${TONE_GLYPH.unsure} <strong>${escapeHtml(text.head)}</strong>: ${escapeHtml(text.body)}</p>`
 }
 
 const SUMMARY_HEADER = ['bench', 'median (95% CI)', 'p95', 'budget', 'vs baseline', 'verdict']
@@ -388,7 +398,7 @@ header { margin-bottom: 24px; }
 .verdict.unsure, .verdict.warn { color: var(--warn); } .verdict.neutral { color: var(--neutral); }
 .facts, figcaption, .detail, footer dd { color: var(--muted); }
 .facts { margin: 0; font-size: 13px; }
-.note { margin: 0 0 4px; } .note.warn { color: var(--warn); }
+.note { margin: 0 0 4px; } .note.warn, .note.unsure { color: var(--warn); }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
 th { font-weight: 600; color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .03em; }

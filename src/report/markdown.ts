@@ -12,6 +12,7 @@ import {
   comparisonRatio,
   comparisonVerdict,
   deltaText,
+  disturbedText,
   environmentFacts,
   namedList,
   overallVerdict,
@@ -19,7 +20,6 @@ import {
   regressionVerdict,
   showDuration,
   showMedian,
-  slowdownRange,
   type Tone,
   type VerdictText,
 } from './report-text.js'
@@ -120,27 +120,14 @@ export function renderMarkdown(run: RunReport, options: MarkdownOptions = {}): s
   return [head, table.join('\n'), rest > 0 ? moreLine(rest) : '', tail].filter((s) => s !== '').join('\n\n')
 }
 
-/** How many undecided benches the disturbed-machine line names before it counts the rest. */
-const DISTURBED_NAMED = 5
-
 /**
  * One line for the benches a disturbed machine left undecided (see formatShiftOnly in the
  * reporter, which says the same on the console): a PR comment should not read as if the code were
  * unsure of itself when the runner was.
  */
 function disturbedLine(run: RunReport): string {
-  const undecided = run.benches.filter((b) => b.regression?.machineRatio != null)
-  if (undecided.length === 0) return ''
-  const slower = slowdownRange(undecided.map((b) => b.regression!.machineRatio!))
-  const names = namedList(
-    undecided.map((b) => `"${escapeMarkdown(shortName(b.name))}"`),
-    DISTURBED_NAMED,
-  )
-  const them = undecided.length === 1 ? 'it' : 'them'
-  return (
-    `❔ **The machine was disturbed**: around ${plural(undecided.length, 'bench', 'benches')} it ran ${slower} slower than when the baseline was recorded, ` +
-    `and only that shift would have called ${them} unchanged or faster, so ${undecided.length === 1 ? 'it is' : 'they are'} inconclusive: ${names}. Run again on a quieter machine.`
-  )
+  const text = disturbedText(run, (name) => escapeMarkdown(shortName(name)))
+  return text === null ? '' : `${TONE_EMOJI.unsure} **${text.head}**: ${text.body}`
 }
 
 /** Page metrics shown before the rest are counted; a page has ~6 shown metrics per tool. */

@@ -47,6 +47,34 @@ export function namedList(quoted: readonly string[], max: number): string {
   return quoted.length > max ? `${shown} and ${quoted.length - max} more` : shown
 }
 
+/** How many undecided benches the disturbed-machine line names before it counts the rest. */
+const DISTURBED_NAMED = 5
+
+/**
+ * The benches a disturbed machine left undecided (a machine shift past the threshold was all that
+ * would have cleared them), as a head and a sentence; null when there are none. `name` renders
+ * a bench's name for the format (escaped, shortened); the rest is plain text.
+ */
+export function disturbedText(
+  run: Pick<RunReport, 'benches'>,
+  name: (benchName: string) => string,
+): { head: string; body: string } | null {
+  const undecided = run.benches.filter((b) => b.regression?.machineRatio != null)
+  if (undecided.length === 0) return null
+  const slower = slowdownRange(undecided.map((b) => b.regression!.machineRatio!))
+  const names = namedList(
+    undecided.map((b) => `"${name(b.name)}"`),
+    DISTURBED_NAMED,
+  )
+  const them = undecided.length === 1 ? 'it' : 'them'
+  return {
+    head: 'The machine was disturbed',
+    body:
+      `around ${plural(undecided.length, 'bench', 'benches')} it ran ${slower} slower than when the baseline was recorded, ` +
+      `and only that shift would have called ${them} unchanged or faster, so ${undecided.length === 1 ? 'it is' : 'they are'} inconclusive: ${names}. Run again on a quieter machine.`,
+  }
+}
+
 /** A duration, or `—` when the log held no finite number (a crashed bench writes null). */
 export function showDuration(ns: number): string {
   return Number.isFinite(ns) ? formatDuration(ns) : '—'

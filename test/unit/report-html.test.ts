@@ -146,6 +146,19 @@ describe('renderHtmlReport', () => {
     expect(html).toContain('<p class="verdict bad">✗ 1 regression, 1 inconclusive</p>')
   })
 
+  it("says, as the Markdown does, when a disturbed machine left the latest run's benches undecided", async () => {
+    const runs = (await history(2)).map((r) => r.run)
+    expect(renderHtmlReport({ runs, generatedAt: 'x' })).not.toContain('disturbed')
+    const quotes = runs[1]!.benches.find((b) => b.name === QUOTES)!
+    expect(quotes.regression).not.toBeNull()
+    quotes.regression = { ...quotes.regression!, status: 'inconclusive', machineRatio: 1.45 }
+    expect(renderHtmlReport({ runs, generatedAt: 'x' })).toContain(
+      '<p class="note unsure">? <strong>The machine was disturbed</strong>: around 1 bench it ran 45% slower than when the baseline was recorded, and only that shift would have called it unchanged or faster, so it is inconclusive: &quot;&quot;quotes&quot; &amp; ampersands&quot;. Run again on a quieter machine.</p>',
+    )
+    // Only the latest run speaks for the page: an older disturbed run does not.
+    expect(renderHtmlReport({ runs: [runs[1]!, runs[0]!], generatedAt: 'x' })).not.toContain('disturbed')
+  })
+
   it('draws a gap, never NaN, where the log lost a number', async () => {
     const runs = await history()
     const third = runs[2]!.run.benches.find((b) => b.name === 'sort 10k')!
