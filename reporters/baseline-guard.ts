@@ -21,7 +21,12 @@ import { PROCESS_TIME_METRIC } from '../src/baseline/process-spread.js'
 import { recordBaselineProcesses } from '../src/baseline/record-baseline-processes.js'
 import { describeDifferences, pEquals, type RegressionVerdict } from '../src/baseline/regression.js'
 import { formatPercent } from '../src/budget/format.js'
-import { benchThresholdsOf, configFileLabel, type LoadedConfig } from '../src/config/load-config.js'
+import {
+  benchThresholdsOf,
+  configFileLabel,
+  type LoadedConfig,
+  pageThresholdsOf,
+} from '../src/config/load-config.js'
 import type { RegressionConfig } from '../src/config/schema.js'
 import type { EventContext, VerifyEvent } from '../src/log/verify-event.js'
 import { regressionEvent } from '../src/log/verify-event.js'
@@ -226,7 +231,11 @@ export async function guardRun(
       },
       settings.update ? undefined : remeasure,
     )
-    if (pages.length > 0) outcome.pages = checkPages(pages, outcome.baseline, threshold.fraction)
+    if (pages.length > 0)
+      outcome.pages = checkPages(pages, outcome.baseline, threshold.fraction, {
+        pageThresholds: pageThresholdsOf(settings.regression),
+        configFile: settings.configFile,
+      })
   }
   if (settings.update && candidate !== undefined) {
     try {

@@ -1,5 +1,7 @@
 // A static server for site/ on 127.0.0.1, with one generated file: /hero.bmp, the slow page's
 // deliberately unoptimised hero image. Usage: node serve.mjs (PORT=4173 by default).
+// `?delay=<ms>` on a page's URL holds its response that long, as a slow server would: a way to
+// see a regression against the baseline without touching the site.
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { createServer } from 'node:http'
@@ -57,8 +59,13 @@ function hero() {
   return bytes
 }
 
+/** The longest `?delay=` honoured, in ms. */
+const MAX_DELAY_MS = 10_000
+
 const server = createServer(async (request, response) => {
-  const { pathname } = new URL(request.url ?? '/', `http://${HOST}`)
+  const { pathname, searchParams } = new URL(request.url ?? '/', `http://${HOST}`)
+  const delayMs = Math.min(Math.max(Number(searchParams.get('delay') ?? 0) || 0, 0), MAX_DELAY_MS)
+  if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs))
   // no-store: every page load fetches everything again, as a first visit does.
   const headers = { 'cache-control': 'no-store' }
   if (pathname === '/hero.bmp') {

@@ -1,6 +1,8 @@
+import { globMatches } from '../budget/find-bench-budget.js'
 import { formatPercent } from '../budget/format.js'
 import { type EventContext, regressionEvent, type VerifyEvent } from '../log/verify-event.js'
 import { formatWebValue } from '../web/format-web-value.js'
+import { isGuardedMetric } from '../web/guarded-metrics.js'
 import type { WebResult, WebUnit } from '../web/types.js'
 import type { BaselineFile } from './baseline-file.js'
 import { type BaselinePage, pageKey } from './baseline-pages.js'
@@ -16,31 +18,9 @@ import { type BaselinePage, pageKey } from './baseline-pages.js'
  *    change that happens by chance with probability 1/C(n+m, n): 1 in 20 for 3 runs against 3,
  *    1 in 252 for 5 against 5 (the exact Mann–Whitney p-value of complete separation).
  *
- * Only the metrics people budget are guarded (GUARDED_METRICS), not every number Lighthouse
+ * Only the metrics people budget are guarded (guarded-metrics.ts), not every number Lighthouse
  * reports: a hundred metrics at 1 in 20 would always find something.
  */
-
-/** Metrics the web guard checks: the vitals, Lighthouse's category scores and core timings, and resource sizes. */
-export function isGuardedMetric(key: string): boolean {
-  return GUARDED.has(key) || /^resource-summary\.[a-z-]+\.(size|count)$/.test(key) || CATEGORY.test(key)
-}
-
-const GUARDED = new Set([
-  'LCP',
-  'FCP',
-  'CLS',
-  'INP',
-  'TTFB',
-  'TBT',
-  'first-contentful-paint',
-  'largest-contentful-paint',
-  'total-blocking-time',
-  'cumulative-layout-shift',
-  'speed-index',
-  'interactive',
-])
-// Lighthouse category ids: performance, accessibility, best-practices, seo (no dots, no digits).
-const CATEGORY = /^(performance|accessibility|best-practices|seo|pwa)$/
 
 /**
  * Smallest change that counts, per unit, whatever the threshold says: 10 ms of time, 0.01 of a
@@ -72,8 +52,24 @@ export interface PageRegressionVerdict {
   /** Chance of runs this separated without a change (exact, one-sided); 1 when they overlap. */
   pValue: number
   threshold: number
+  /** Where a threshold of the page's own came from (`regression.pages["checkout*"].metrics.INP in package.json`); absent for the suite's. */
+  thresholdSource?: string
   /** One sentence with the numbers. */
   reason: string
+}
+
+/** A page's thresholds of its own (regression.pages), as fractions. */
+export interface PageThresholds {
+  threshold?: number
+  metrics?: Readonly<Record<string, number>>
+}
+
+/** Options of {@link checkPages} beyond the suite threshold. */
+export interface PagesCheckOptions {
+  /** Thresholds of their own by page name (* globs allowed): regression.pages. */
+  pageThresholds?: Readonly<Record<string, PageThresholds>>
+  /** The config file they came from, as reasons should name it ('package.json'). */
+  configFile?: string
 }
 
 /** What the web guard found. */
@@ -88,12 +84,14 @@ export interface PagesCheck {
 /**
  * Check each page's guarded metrics against the baseline. Pure.
  *
- * @param threshold - Relative change below which nothing counts (regression.threshold).
+ * @param threshold - Relative change below which nothing counts (regression.threshold), for
+ *   the metrics `options.pageThresholds` gives no threshold of their own.
  */
 export function checkPages(
   results: readonly WebResult[],
   baseline: BaselineFile,
   threshold: number,
+  options: PagesCheckOptions = {},
 ): PagesCheck {
   const check: PagesCheck = { verdicts: [], noBaseline: [], changed: [] }
   for (const result of results) {
@@ -111,10 +109,58 @@ export function checkPages(
     for (const [metric, series] of Object.entries(result.metrics)) {
       const before = stored.metrics[metric]
       if (!isGuardedMetric(metric) || before === undefined || before.unit !== series.unit) continue
-      check.verdicts.push(judge(key, result.name, metric, series.unit, series, before, threshold))
+      const own = pageThresholdFor(result.name, metric, options)
+      check.verdicts.push(
+        judge(
+          key,
+          result.name,
+          metric,
+          series.unit,
+          series,
+          before,
+          own?.threshold ?? threshold,
+          own?.source,
+        ),
+      )
     }
   }
   return check
+}
+
+/**
+ * The threshold of its own of one metric of a page, and where it came from; undefined when
+ * regression.pages gives none. The keys naming the page are read in order, the exact name first,
+ * then globs from the most specific: the first that has a threshold for this metric (`metrics`)
+ * gives it, else the first with a page-wide `threshold`. So `"*": { "threshold": "10%" }` still
+ * covers the metrics `"home": { "metrics": { "LCP": "20%" } }` leaves out.
+ */
+export function pageThresholdFor(
+  page: string,
+  metric: string,
+  options: PagesCheckOptions,
+): { threshold: number; source: string } | undefined {
+  const byName = options.pageThresholds ?? {}
+  const keys = keysNaming(page, byName)
+  const inFile = options.configFile === undefined ? '' : ` in ${options.configFile}`
+  const where = (key: string) => `regression.pages[${JSON.stringify(key)}]`
+  const forMetric = keys.find((key) => byName[key]!.metrics?.[metric] !== undefined)
+  if (forMetric !== undefined)
+    return {
+      threshold: byName[forMetric]!.metrics![metric]!,
+      source: `${where(forMetric)}.metrics.${metric}${inFile}`,
+    }
+  const forPage = keys.find((key) => byName[key]!.threshold !== undefined)
+  if (forPage !== undefined)
+    return { threshold: byName[forPage]!.threshold!, source: `${where(forPage)}.threshold${inFile}` }
+  return undefined
+}
+
+/** The keys of `byName` that name `name`: the exact one, then the globs matching it, most specific (most literal characters) first. */
+function keysNaming(name: string, byName: Readonly<Record<string, unknown>>): string[] {
+  const globs = Object.keys(byName)
+    .filter((key) => key !== name && key.includes('*') && globMatches(key, name))
+    .sort((a, b) => b.replaceAll('*', '').length - a.replaceAll('*', '').length)
+  return Object.hasOwn(byName, name) ? [name, ...globs] : globs
 }
 
 function incomparable(result: WebResult, stored: BaselinePage): string | undefined {
@@ -136,12 +182,24 @@ function judge(
   now: { runs: (number | null)[]; value: number | null },
   before: { runs: (number | null)[]; value: number | null },
   threshold: number,
+  thresholdSource: string | undefined,
 ): PageRegressionVerdict {
   const runs = now.runs.filter((v): v is number => v !== null)
   const baselineRuns = before.runs.filter((v): v is number => v !== null)
   const value = now.value ?? Number.NaN
   const base = before.value ?? Number.NaN
-  const common = { page, name, metric, unit, value, baseline: base, runs, baselineRuns, threshold }
+  const common = {
+    page,
+    name,
+    metric,
+    unit,
+    value,
+    baseline: base,
+    runs,
+    baselineRuns,
+    threshold,
+    ...(thresholdSource === undefined ? {} : { thresholdSource }),
+  }
   if (runs.length === 0 || baselineRuns.length === 0 || !Number.isFinite(value) || !Number.isFinite(base)) {
     return {
       ...common,
@@ -168,7 +226,7 @@ function judge(
       status: 'regressed',
       delta,
       pValue,
-      reason: `"${name}" ${metric} is ${shown}: every run is worse than every baseline run, and the change is beyond the ${formatPercent(threshold)} threshold.`,
+      reason: `"${name}" ${metric} is ${shown}: every run is worse than every baseline run, and the change is beyond the ${formatPercent(threshold)} threshold${thresholdSource === undefined ? '' : ` (${thresholdSource})`}.`,
     }
   }
   if (beyond && worse(base, value) && separatedBetter) {

@@ -8,6 +8,7 @@ import {
 import { mergeRunInto } from '../baseline/baseline-pages.js'
 import { checkPages, type PagesCheck, pageRegressionEvent } from '../baseline/check-pages.js'
 import { formatBudgetMessage } from '../budget/explain-budget.js'
+import { configFileLabel, pageThresholdsOf } from '../config/load-config.js'
 import { captureEnvironment } from '../env/capture-environment.js'
 import type { Environment } from '../env/types.js'
 import {
@@ -260,7 +261,12 @@ async function checkWeb(
   const baseline = await readBaseline(baselineFile)
   const update = flag(args, 'update')
   const pages: PagesCheck | null =
-    baseline === undefined ? null : checkPages(results, baseline, settings.regression.threshold.fraction)
+    baseline === undefined
+      ? null
+      : checkPages(results, baseline, settings.regression.threshold.fraction, {
+          pageThresholds: pageThresholdsOf(settings.regression),
+          configFile: configFileLabel(loaded),
+        })
   if (update) await writeBaselineAtomic(baselineFile, mergeRunInto(baseline, candidate))
 
   const lines: string[] = []

@@ -28,6 +28,23 @@ export function benchThresholdsOf(regression: RegressionConfig): Record<string, 
   return Object.fromEntries(Object.entries(regression.benches).map(([key, b]) => [key, b.threshold.fraction]))
 }
 
+/** regression.pages as fractions: each page key's own threshold and per-metric thresholds. */
+export function pageThresholdsOf(
+  regression: RegressionConfig,
+): Record<string, { threshold?: number; metrics?: Record<string, number> }> {
+  return Object.fromEntries(
+    Object.entries(regression.pages).map(([key, page]) => [
+      key,
+      {
+        ...(page.threshold === undefined ? {} : { threshold: page.threshold.fraction }),
+        ...(page.metrics === undefined
+          ? {}
+          : { metrics: Object.fromEntries(Object.entries(page.metrics).map(([m, t]) => [m, t.fraction])) }),
+      },
+    ]),
+  )
+}
+
 /** The config's file as messages name it: relative to its root ('package.json'), 'package.json' when none was found. */
 export function configFileLabel(loaded: LoadedConfig): string {
   return loaded.file === null ? 'package.json' : relative(loaded.root, loaded.file) || 'package.json'

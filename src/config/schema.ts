@@ -10,6 +10,7 @@ import { DURATION_PATTERN, parseDuration } from '../budget/parse-duration.js'
 import { NUMBER_PATTERN, parseNumber } from '../budget/parse-number.js'
 import { PERCENT_PATTERN, parsePercent } from '../budget/parse-percent.js'
 import { parseSize, SIZE_PATTERN } from '../budget/parse-size.js'
+import { GUARDED_METRIC_NAMES, isGuardedMetric } from '../web/guarded-metrics.js'
 import { WEB_AGGREGATIONS } from '../web/types.js'
 import { expected, problemLine, rejectedBy, showValue } from './issue-messages.js'
 
@@ -565,6 +566,54 @@ const regressionSchema = strict(
       .meta({
         description:
           'A threshold of their own for some benches, keyed by bench name; a name may contain * globs (the exact name wins, then the most specific glob).',
+      })
+      .prefault({}),
+    /**
+     * Thresholds of their own for some pages' metrics, keyed by page name (a name may contain *
+     * globs; the exact name wins, then the most specific glob): `threshold` for every guarded
+     * metric of the page, `metrics` for single ones. @default {}
+     */
+    pages: z
+      .record(
+        z.string(),
+        strict(
+          {
+            threshold: percent(
+              'Smallest relative change of any guarded metric of the pages this key names that counts as a regression, instead of regression.threshold.',
+            ).optional(),
+            metrics: z
+              .record(
+                z.string().refine(isGuardedMetric),
+                percent(
+                  'Smallest relative change of this metric of the pages this key names that counts as a regression.',
+                ),
+                {
+                  // A key the guard does not check ("lcp") fails as the record's key: name the ones it does.
+                  error: (issue) =>
+                    (issue.code === 'invalid_key'
+                      ? expected(GUARDED_METRIC_NAMES)
+                      : expected('thresholds by metric like { "LCP": "15%", "performance": "3%" }'))(issue),
+                },
+              )
+              .meta({
+                description:
+                  'Thresholds of single metrics of the pages this key names, by metric (LCP, CLS, INP, performance, …); they win over threshold.',
+              })
+              .optional(),
+          },
+          'page regression settings like { "threshold": "10%", "metrics": { "INP": "25%" } }',
+        ).refine((page) => page.threshold !== undefined || page.metrics !== undefined, {
+          error: 'Expected "threshold", "metrics" or both; an empty entry changes nothing',
+        }),
+        {
+          error: expected(
+            'regression settings by page name like { "checkout*": { "threshold": "10%", "metrics": { "INP": "25%" } } }',
+          ),
+        },
+      )
+      .meta({
+        description:
+          'Thresholds of their own for some pages, keyed by page name; a name may contain * globs (the exact name wins, then the most specific glob). "threshold" covers every guarded metric of the page, "metrics" single ones.',
       })
       .prefault({}),
   },

@@ -239,3 +239,81 @@ describe('perfgate check in examples/web-app', () => {
     expect(result.stderr).toContain('home: Lighthouse 1/1')
   }, 60_000)
 })
+
+// A page regression against the accepted baseline, in real Chromium. serve.mjs holds the page
+// `?delay=` ms: the baseline is recorded at 600 ms, the run at 1000 ms, so TTFB, FCP and LCP rise
+// 60–70% in every run (LCP from about 0.65 s to 1.07 s here), far past the noise of a loaded
+// machine and short of 100%, and nothing else changes (CLS, TBT and INP stay 0).
+describe('perfgate check against a baseline of pages', () => {
+  let dir: string
+  let port: number
+  /** The copy's package.json with `perfgate` replaced: home's vitals only (no Lighthouse), its server held `delayMs`. */
+  const writeConfig = (delayMs: number, regression?: object) => {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+    pkg.perfgate = {
+      budgets: {
+        web: [
+          {
+            name: 'home',
+            url: `http://127.0.0.1:${port}/?delay=${delayMs}`,
+            command: 'node serve.mjs',
+            vitals: { LCP: '10s' },
+            runs: 3,
+          },
+        ],
+      },
+      ...(regression === undefined ? {} : { regression }),
+    }
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2))
+  }
+  /** The last `check` run's regression events, by metric. */
+  const lastVerdicts = () => {
+    const events = readFileSync(join(dir, 'logs/perfgate.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line, i) => parseEventLine(line, `logs/perfgate.jsonl:${i + 1}`))
+    const lastRun = events.at(-1)!.runId
+    return Object.fromEntries(
+      events
+        .filter((e) => e.runId === lastRun && e.type === 'regression')
+        .map((e) => [e.metric, e.type === 'regression' ? e.verdict : '']),
+    )
+  }
+
+  it('accepts a baseline, then fails a page whose LCP regressed, with the numbers', async () => {
+    port = await freePort()
+    dir = copyExample(port)
+    writeConfig(600)
+    const accepted = await perfgateCheck(dir, port, '--page', 'home', '--update')
+    expect(accepted.code, shown(accepted)).toBe(0)
+    expect(existsSync(join(dir, '.perfgate/baselines/default.json'))).toBe(true)
+
+    writeConfig(1000)
+    const regressed = await perfgateCheck(dir, port, '--page', 'home')
+    expect(regressed.code, shown(regressed)).toBe(1)
+    expect(regressed.stdout).toMatch(
+      /✗ Regression: "home" LCP is [\d.]+ s against [\d.]+ m?s in the baseline \(\+\d+%; runs now .*\): every run is worse than every baseline run, and the change is beyond the 5% threshold\./,
+    )
+    expect(lastVerdicts()).toMatchObject({
+      TTFB: 'regressed',
+      FCP: 'regressed',
+      LCP: 'regressed',
+      CLS: 'unchanged',
+    })
+  }, 120_000)
+
+  it('judges the page by its own thresholds from regression.pages, and names the one it used', async () => {
+    writeConfig(1000, { pages: { '*': { threshold: '100%' } } })
+    const covered = await perfgateCheck(dir, port, '--page', 'home')
+    expect(covered.code, shown(covered)).toBe(0)
+    expect(lastVerdicts()).toMatchObject({ TTFB: 'unchanged', FCP: 'unchanged', LCP: 'unchanged' })
+
+    writeConfig(1000, { pages: { '*': { threshold: '100%' }, home: { metrics: { LCP: '20%' } } } })
+    const failed = await perfgateCheck(dir, port, '--page', 'home')
+    expect(failed.code, shown(failed)).toBe(1)
+    expect(failed.stdout).toContain(
+      'beyond the 20% threshold (regression.pages["home"].metrics.LCP in package.json).',
+    )
+    expect(lastVerdicts()).toMatchObject({ TTFB: 'unchanged', FCP: 'unchanged', LCP: 'regressed' })
+  }, 120_000)
+})

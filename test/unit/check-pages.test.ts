@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest'
 import { baselineFromResults } from '../../src/baseline/baseline-file.js'
-import { checkPages, isGuardedMetric } from '../../src/baseline/check-pages.js'
+import { checkPages, type PagesCheckOptions, pageThresholdFor } from '../../src/baseline/check-pages.js'
+import { isGuardedMetric } from '../../src/web/guarded-metrics.js'
 import type { WebUnit } from '../../src/web/types.js'
 import { DESKTOP, webResult } from '../fixtures/web-results.js'
 
 type Metrics = Record<string, { unit: WebUnit; runs: (number | null)[] }>
 
-function check(before: Metrics, now: Metrics, tool: 'web-vitals' | 'lighthouse' = 'web-vitals') {
+function check(
+  before: Metrics,
+  now: Metrics,
+  tool: 'web-vitals' | 'lighthouse' = 'web-vitals',
+  options: PagesCheckOptions = {},
+) {
   const baseline = baselineFromResults('web', [], undefined, { webResults: [webResult(tool, before)] })
-  return checkPages([webResult(tool, now)], baseline, 0.05)
+  return checkPages([webResult(tool, now)], baseline, 0.05, options)
 }
 
 describe('checkPages', () => {
@@ -44,6 +50,56 @@ describe('checkPages', () => {
       { TBT: { unit: 'ms', runs: [300, 350, 90] } },
     )
     expect(verdicts[0]).toMatchObject({ status: 'unchanged', pValue: 1 })
+  })
+
+  it("judges a page by its own thresholds (regression.pages), a metric's before the page's, and says where they came from", () => {
+    // LCP +25%, CLS +30%, FCP +12%: every run worse than every baseline run.
+    const before: Metrics = {
+      LCP: { unit: 'ms', runs: [1000, 1040, 980] },
+      CLS: { unit: 'unitless', runs: [0.1, 0.1, 0.1] },
+      FCP: { unit: 'ms', runs: [400, 410, 390] },
+    }
+    const now: Metrics = {
+      LCP: { unit: 'ms', runs: [1250, 1260, 1240] },
+      CLS: { unit: 'unitless', runs: [0.13, 0.13, 0.13] },
+      FCP: { unit: 'ms', runs: [448, 450, 452] },
+    }
+    const statuses = (options: PagesCheckOptions) =>
+      Object.fromEntries(check(before, now, 'web-vitals', options).verdicts.map((v) => [v.metric, v.status]))
+    expect(statuses({})).toEqual({ LCP: 'regressed', CLS: 'regressed', FCP: 'regressed' })
+    // The page's 20% covers FCP (+12%); LCP's own 30% covers it (+25%); CLS (+30%) is past 20%.
+    const options: PagesCheckOptions = {
+      pageThresholds: { 'ho*': { threshold: 0.2, metrics: { LCP: 0.3 } } },
+      configFile: 'package.json',
+    }
+    expect(statuses(options)).toEqual({ LCP: 'unchanged', CLS: 'regressed', FCP: 'unchanged' })
+    const cls = check(before, now, 'web-vitals', options).verdicts.find((v) => v.metric === 'CLS')!
+    expect(cls.threshold).toBe(0.2)
+    expect(cls.reason).toContain(
+      'beyond the 20% threshold (regression.pages["ho*"].threshold in package.json).',
+    )
+    // A metric's own threshold wins over a page-wide one, whichever key gives it; among keys the
+    // exact name comes first, then the most specific glob. A page no key names keeps the suite's.
+    const layered = {
+      pageThresholds: {
+        '*': { threshold: 0.1 },
+        'ho*': { threshold: 0.5, metrics: { INP: 0.6 } },
+        home: { metrics: { CLS: 0.4, INP: 0.25 } },
+      },
+    }
+    expect(pageThresholdFor('home', 'CLS', layered)).toEqual({
+      threshold: 0.4,
+      source: 'regression.pages["home"].metrics.CLS',
+    })
+    expect(pageThresholdFor('home', 'INP', layered)?.threshold).toBe(0.25)
+    expect(pageThresholdFor('home', 'FCP', layered)).toEqual({
+      threshold: 0.5,
+      source: 'regression.pages["ho*"].threshold',
+    })
+    expect(pageThresholdFor('hotel', 'INP', layered)?.threshold).toBe(0.6)
+    expect(pageThresholdFor('checkout', 'CLS', layered)?.threshold).toBe(0.1)
+    const both = { pageThresholds: { home: { metrics: { CLS: 0.4 } } } }
+    expect(pageThresholdFor('checkout', 'CLS', both)).toBeUndefined()
   })
 
   it('reads a lower score as worse, and a higher one as an improvement', () => {

@@ -53,6 +53,7 @@ describe('parseConfig', () => {
       remeasureRounds: 3,
       baselineRuns: 5,
       benches: {},
+      pages: {},
     })
   })
 
@@ -68,6 +69,7 @@ describe('parseConfig', () => {
         remeasureRounds: DEFAULT_REMEASURE_ROUNDS,
         baselineRuns: DEFAULT_BASELINE_RUNS,
         benches: {},
+        pages: {},
       },
       output: { dir: DEFAULT_OUTPUT_DIR, baseline: DEFAULT_BASELINE_NAME, log: DEFAULT_LOG_FILE },
       bench: {},
@@ -155,6 +157,51 @@ describe('parseConfig', () => {
         → at regression.benches.map.threshold
       ✖ Expected bench regression settings like { "threshold": "20%" }, received "10%"
         → at regression.benches.csv
+      Fix it in the "perfgate" section of package.json."
+    `)
+  })
+
+  it('reads thresholds of pages and of their metrics, and says where one is wrong', () => {
+    expect(
+      parseConfig({
+        regression: {
+          pages: { 'checkout*': { threshold: '10%', metrics: { INP: '25%', performance: 0.03 } } },
+        },
+      }).regression.pages,
+    ).toEqual({
+      'checkout*': {
+        threshold: { text: '10%', fraction: 0.1 },
+        metrics: { INP: { text: '25%', fraction: 0.25 }, performance: { text: '0.03', fraction: 0.03 } },
+      },
+    })
+    expect(parseConfig({}).regression.pages).toEqual({})
+    expect(
+      messageOf(() =>
+        parseConfig({
+          regression: {
+            pages: {
+              home: { metrics: { lcp: '20%', CLS: 'lots' } },
+              cart: {},
+              search: { threshhold: '5%' },
+              about: '10%',
+            },
+          },
+        }),
+      ),
+    ).toMatchInlineSnapshot(`
+      "perfgate: Invalid "perfgate" config in package.json:
+      ✖ Expected a metric the web guard checks: LCP, FCP, CLS, INP, TTFB, TBT, first-contentful-paint, largest-contentful-paint, total-blocking-time, cumulative-layout-shift, speed-index, interactive, a Lighthouse category (performance, accessibility, best-practices, seo, pwa) or resource-summary.<type>.size / .count, received "lcp"
+        → at regression.pages.home.metrics.lcp
+      ✖ Expected a percentage like "0.1%" or "5%", received "lots"
+        → at regression.pages.home.metrics.CLS
+      ✖ Expected "threshold", "metrics" or both; an empty entry changes nothing
+        → at regression.pages.cart
+      ✖ Unknown key "threshhold". Did you mean "threshold"?
+        → at regression.pages.search
+      ✖ Expected "threshold", "metrics" or both; an empty entry changes nothing
+        → at regression.pages.search
+      ✖ Expected page regression settings like { "threshold": "10%", "metrics": { "INP": "25%" } }, received "10%"
+        → at regression.pages.about
       Fix it in the "perfgate" section of package.json."
     `)
   })
@@ -381,6 +428,7 @@ describe('did you mean', () => {
       'remeasureRounds',
       'baselineRuns',
       'benches',
+      'pages',
     ])
     expect(knownKeysAt(perfgateConfigSchema, ['budgets', 'bench', 'any name'])).toContain('p95')
     expect(knownKeysAt(perfgateConfigSchema, ['budgets', 'web', 0, 'vitals'])).toEqual([
