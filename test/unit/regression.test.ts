@@ -206,20 +206,21 @@ describe('checkRegression: real changes', () => {
     )
   })
 
-  it('is not a regression when one fresh process ran at the baseline speed, however many ran slower', () => {
+  it('is inconclusive, not a regression, when one fresh process ran at the baseline speed, however many ran slower', () => {
     // Run 19 of bench/regression-accuracy.ts, 'JSON.parse record': four of five fresh processes
     // ran in a slow stretch, 1.8×, and the controls' shift (other benches, slowed by less) left
     // them 16% above the baseline; the fifth ran at the baseline's speed and was left out as the
-    // lone fast one. Unvetoed, that was a failed unchanged bench.
+    // lone fast one. Unvetoed, that was a failed unchanged bench. It cannot be called unchanged
+    // either: a code with two speeds slowed 10% looks the same (run 34, 'regex test email').
     const fresh = procs('parse', 1000, 5, 8, { factors: [1, 1.8, 1.82, 1.78, 1.81] })
     const { bench, env } = baselineOf(procs('parse', 1000, 5, 9))
     const slow = Math.log(1.55)
     const shift = { logShift: [0, slow, slow, slow, slow], basis: 'three controls' }
     const verdict = checkRegression(fresh, bench, { baseline: env }, {}, shift)
-    expect(verdict.status).toBe('unchanged')
+    expect(verdict.status).toBe('inconclusive')
     expect(verdict.ratio).toBeGreaterThan(1.1)
     expect(verdict.reason).toMatch(
-      /^"parse" is not a regression: one of the 5 processes measured now ran at the baseline's speed \((0\.9|1\.0)\d*× its time, as measured\), and a change of the code slows every process, so the slower ones were the machine\. The others said: \d+% slower than the baseline/,
+      /^"parse" is inconclusive: one of the 5 processes measured now ran at the baseline's speed \((0\.9|1\.0)\d*× its time, as measured\), and a change of the code slows every process: either the machine slowed the others, or the code settles at two speeds and that process caught the faster one\. Run it again on a quieter machine; if it keeps coming back, the bench has two speeds here\. The others said: \d+% slower than the baseline/,
     )
     // The run's own process alone has nothing to veto it.
     const alone = checkRegression(procs('parse', 1200, 1, 8), bench, { baseline: env })
