@@ -32,6 +32,10 @@
  * recorded runs' baselines (every bench this run has, at the same statistic): what a baseline that
  * accumulated processes across accepted runs would have held.
  *
+ * --adjacent-baseline <k> gives each trial a baseline of its own: the run's own processes of the k
+ * trials nearest it in time (trials are about 40 s apart; a bench is taken only from trials that
+ * did not slow it). What a baseline measured minutes before or after the run would have said.
+ *
  * Prints the two error rates the run printed, for the recorded verdicts and for the replay.
  */
 import { parseArgs } from 'node:util'
@@ -50,13 +54,14 @@ const { values, positionals } = parseArgs({
     'bench-threshold': { type: 'string', multiple: true, default: [] },
     'baseline-also': { type: 'string', multiple: true, default: [] },
     'no-rerun': { type: 'boolean', default: false },
+    'adjacent-baseline': { type: 'string' },
   },
 })
 const file = positionals[0]
 const statistic = values.statistic ?? 'median'
 /** Statistics read from `quantilesNs` (run 22 on), by the quantile they stand for. */
 const QUANTILE_STATISTICS: Record<string, number> = { min: 0, p2: 0.02, p5: 0.05, p25: 0.25 }
-const usage = `Usage: node --import tsx bench/replay-guard.ts <run.json | run.json.gz> [--statistic median|p10|${Object.keys(QUANTILE_STATISTICS).join('|')}] [--explain] [--bench-threshold "<name or glob>=<percent>"]… [--baseline-also <run.json.gz>]… [--no-rerun]`
+const usage = `Usage: node --import tsx bench/replay-guard.ts <run.json | run.json.gz> [--statistic median|p10|${Object.keys(QUANTILE_STATISTICS).join('|')}] [--explain] [--bench-threshold "<name or glob>=<percent>"]… [--baseline-also <run.json.gz>]… [--no-rerun] [--adjacent-baseline <k>]`
 /** `--bench-threshold "small objects *=20%"`, as `regression.benches` would give them. */
 const benchThresholds = Object.fromEntries(
   (values['bench-threshold'] ?? []).map((entry) => {
@@ -126,6 +131,31 @@ const baselineResults = [
 ]
 const baseline = baselineFromResults('default', baselineResults)
 
+// --adjacent-baseline <k>: each trial's baseline is instead the run's own processes of the k trials
+// nearest it in time (each bench from those that did not slow it): a baseline measured in the same
+// minutes as the trial, as base and head code measured in turn in one CI job would have.
+const adjacentCount = values['adjacent-baseline'] === undefined ? 0 : Number(values['adjacent-baseline'])
+if (!Number.isInteger(adjacentCount) || adjacentCount < 0) {
+  console.error(usage)
+  process.exit(2)
+}
+function adjacentBaseline(at: number) {
+  const nearest = run.trials
+    .map((_, i) => i)
+    .filter((i) => i !== at && run.trials[i]!.processes[0] !== undefined)
+    .sort((a, b) => Math.abs(a - at) - Math.abs(b - at) || a - b)
+  const results = Object.entries(run.baseline).flatMap(([name, bench]) =>
+    nearest
+      .filter((i) => run.trials[i]!.slowed !== name)
+      .slice(0, adjacentCount)
+      .flatMap((i) => {
+        const ns = valuesOf(run.trials[i]!.processes[0]!)[name]
+        return ns === undefined ? [] : [result(name, ns, bench.batchSize)]
+      }),
+  )
+  return baselineFromResults('default', results)
+}
+
 const tally = {
   recorded: { aaFailed: 0, aa: 0, caught: 0, slowedTrials: 0, otherFailed: 0, short: 0, silent: 0 },
   replayed: { aaFailed: 0, aa: 0, caught: 0, slowedTrials: 0, otherFailed: 0, short: 0, silent: 0 },
@@ -136,7 +166,7 @@ let aaImproved = 0
 let aaVerdicts = 0
 let freshUsed = 0
 let freshRecorded = 0
-for (const trial of run.trials) {
+for (const [at, trial] of run.trials.entries()) {
   const [first, ...fresh] = trial.processes
   if (first === undefined) continue
   freshRecorded += fresh.length
@@ -145,7 +175,7 @@ for (const trial of run.trials) {
   let next = 0
   const check = await checkSuite(
     results,
-    baseline,
+    adjacentCount > 0 ? adjacentBaseline(at) : baseline,
     { benchThresholds, rerunDisturbed: run.settings?.rerunDisturbed === true && !values['no-rerun'] },
     async (requests) => {
       const recorded = fresh[next++]
