@@ -13,6 +13,10 @@
  * - 10% slower: the bench doing 22 repetitions of its unit instead of 20 against the unchanged
  *   one. 'slower' is a catch (target: at least 95%).
  *
+ * A guard would confirm a suspect in a fresh process before failing, as the regression guard does;
+ * the "confirmed" rows read the processes in pairs (1–2, 3–4, …) and count a bench only when both
+ * processes of a pair called it slower: what such a rule would have said.
+ *
  * `--by` is compare()'s practical threshold, the guard's 5% by default: 'slower' needs the whole
  * interval of the ratio past it. The two comparisons of a bench run in turn, in an order that
  * alternates by process, and each bench's comparisons use fresh closures from the same seed, so
@@ -144,6 +148,17 @@ function report(all: readonly BenchOutcome[][], loads: readonly number[], minute
   const suiteFailed = all.filter((outcomes) => outcomes.some((o) => o.aa.verdict === 'slower')).length
   const flat = all.flat()
   const caught = flat.filter((o) => o.slowed.verdict === 'slower').length
+  // Processes in pairs: a bench counts only when both processes of the pair called it slower.
+  const pairs = Array.from(
+    { length: Math.floor(processes / 2) },
+    (_, k) => [all[2 * k]!, all[2 * k + 1]!] as const,
+  )
+  const bothSlower = (pair: readonly [BenchOutcome[], BenchOutcome[]], side: 'aa' | 'slowed') =>
+    pair[0]
+      .filter((o, i) => o[side].verdict === 'slower' && pair[1][i]?.[side].verdict === 'slower')
+      .map((o) => o.name)
+  const pairsFailed = pairs.filter((pair) => bothSlower(pair, 'aa').length > 0).length
+  const pairsCaught = pairs.reduce((n, pair) => n + bothSlower(pair, 'slowed').length, 0)
   const aaOther = flat.filter((o) => o.aa.verdict !== 'equivalent').length
   console.log(
     `Command: \`node --import tsx bench/suite-ab.ts --processes ${processes} --by ${values.by} --seed ${values.seed}${values.time === undefined ? '' : ` --time ${values.time}`}${flags}\`  `,
@@ -169,10 +184,22 @@ function report(all: readonly BenchOutcome[][], loads: readonly number[], minute
           '',
         ],
         [
+          '… confirmed: pairs of processes with a bench called slower in both',
+          formatShare(pairsFailed, pairs.length),
+          '≤ 1 in 20',
+          pairs.length === 0 ? '' : status(pairsFailed / pairs.length <= MAX_FALSE_ALARM_RUNS),
+        ],
+        [
           'One bench 10% slower: called slower',
           formatShare(caught, flat.length),
           '≥ 95%',
           status(caught / flat.length >= MIN_DETECTION_RATE),
+        ],
+        [
+          '… confirmed: called slower in both processes of a pair',
+          formatShare(pairsCaught, pairs.length * suite.length),
+          '≥ 95%',
+          pairs.length === 0 ? '' : status(pairsCaught / (pairs.length * suite.length) >= MIN_DETECTION_RATE),
         ],
         [
           'Wall time per comparison, median (A/A; 10% slower)',
