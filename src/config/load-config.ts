@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
+import type { PageThresholds } from '../baseline/check-pages.js'
 import { perfgateError, reasonOf } from '../errors.js'
 import { formatIssues } from './format-issues.js'
 import { type PerfgateConfig, perfgateConfigSchema, type RegressionConfig } from './schema.js'
@@ -29,9 +30,7 @@ export function benchThresholdsOf(regression: RegressionConfig): Record<string, 
 }
 
 /** regression.pages as fractions: each page key's own threshold and per-metric thresholds. */
-export function pageThresholdsOf(
-  regression: RegressionConfig,
-): Record<string, { threshold?: number; metrics?: Record<string, number> }> {
+export function pageThresholdsOf(regression: RegressionConfig): Record<string, PageThresholds> {
   return Object.fromEntries(
     Object.entries(regression.pages).map(([key, page]) => [
       key,
