@@ -124,6 +124,50 @@ describe('guardRun with pages', () => {
   })
 })
 
+describe("guardRun with thresholds of a page's own", () => {
+  it('judges a page by regression.pages, as the Playwright reporter runs it, and names the entry', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'perfgate-guard-page-thresholds-'))
+    try {
+      const before = webResult('web-vitals', { LCP: { unit: 'ms', runs: [1000, 1020, 990] } })
+      // +40%: past the suite's 5%, within home's 50%, past "*"'s 20% for any other page.
+      const slower = webResult('web-vitals', { LCP: { unit: 'ms', runs: [1400, 1380, 1450] } })
+      const entry = {
+        test: 'home',
+        names: ['home'],
+        file: 'tests/pages.perf.ts',
+        path: '/p/tests/pages.perf.ts',
+        state: 'passed' as const,
+        records: [{ kind: 'web' as const, result: slower }],
+      }
+      const run = async (perfgate: object) => {
+        const loaded = {
+          config: parseConfig(perfgate, 'package.json'),
+          file: join(root, 'package.json'),
+          root,
+        }
+        const settings = guardSettings(loaded, {}, {})
+        await writeBaselineAtomic(
+          baselinePath(settings.dir, 'default'),
+          baselineFromResults('default', [], undefined, { webResults: [before] }),
+        )
+        return guardRun([entry], settings, undefined)
+      }
+      const covered = await run({
+        regression: { pages: { '*': { threshold: '20%' }, home: { threshold: '50%' } } },
+      })
+      expect(failingPageRegressions(covered)).toEqual([])
+      expect(covered.pages?.verdicts[0]).toMatchObject({ metric: 'LCP', status: 'unchanged', threshold: 0.5 })
+      const failed = await run({ regression: { pages: { 'h*': { metrics: { LCP: '20%' } } } } })
+      expect(failingPageRegressions(failed).map((v) => v.metric)).toEqual(['LCP'])
+      expect(formatGuard(failed, root)).toContain(
+        'beyond the 20% threshold (regression.pages["h*"].metrics.LCP in package.json).',
+      )
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('guardRun: an update whose processes disagree', () => {
   it('measures the benches whose processes disagree by more than 10% in as many processes again', async () => {
     const root = await mkdtemp(join(tmpdir(), 'perfgate-guard-unsettled-'))
