@@ -2,6 +2,7 @@ import type { BaselineBench, BaselineFile } from '../baseline/baseline-file.js'
 import type { Environment } from '../env/types.js'
 import { breakingPointsHtml } from './breaking-point-report.js'
 import { escapeHtml } from './escape.js'
+import { leaksHtml } from './leak-report.js'
 import { profileHtml } from './profile-report.js'
 import {
   budgetVerdict,
@@ -94,6 +95,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     latest !== undefined && latest.comparisons.length > 0 ? comparisons(latest) : '',
     breakingPointsHtml(latest?.breakingPoints ?? []),
     scalingsHtml(latest?.scalings ?? []),
+    leaksHtml(latest?.leaks ?? [], badge),
     latest !== undefined && latest.unguarded.length > 0
       ? `<p class="unguarded"><strong>Unguarded</strong> (no budget checked them): ${latest.unguarded.map((n) => `<span class="name">${escapeHtml(n)}</span>`).join(', ')}. Add budgets in package.json under perfgate.budgets.bench, or inline.</p>`
       : '',

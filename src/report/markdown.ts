@@ -4,6 +4,7 @@ import { formatWebRuns } from '../web/format-web-value.js'
 import type { WebUnit } from '../web/types.js'
 import { breakingPointsMarkdown } from './breaking-point-report.js'
 import { escapeMarkdown } from './escape.js'
+import { leaksMarkdown } from './leak-report.js'
 import { profilesMarkdown } from './profile-report.js'
 import {
   budgetVerdict,
@@ -97,6 +98,7 @@ export function renderMarkdown(run: RunReport, options: MarkdownOptions = {}): s
     comparisonsSection(run),
     breakingPointsMarkdown(run.breakingPoints ?? []),
     scalingsMarkdown(run.scalings ?? []),
+    leaksMarkdown(run.leaks ?? [], (verdict) => TONE_EMOJI[verdict.tone]),
     profilesMarkdown(bySeverity(run.benches)),
     unguardedLine(run),
   ]

@@ -1,5 +1,6 @@
 import { formatDuration, formatPercent, formatRange, formatRatio } from '../budget/format.js'
 import type { Environment } from '../env/types.js'
+import { leakVerdict } from './leak-report.js'
 import type { ReportBench, ReportComparison, ReportRegression, RunReport } from './run-report.js'
 
 /*
@@ -218,13 +219,19 @@ export function overallVerdict(run: RunReport): VerdictText {
     s.status === null ? 'neutral' : budgetVerdict({ budgetStatus: s.status, negated: s.negated }).tone,
   )
   const scalingFailed = scalingTones.filter((tone) => tone === 'bad').length
+  // A leak check is judged against what its test expected (toLeakMemory or .not).
+  const leakTones = (run.leaks ?? []).map((l) => leakVerdict(l).tone)
+  const leakFailed = leakTones.filter((tone) => tone === 'bad').length
   const unsure =
     run.benches.filter((b) => budgetVerdict(b).tone === 'unsure' || regressionVerdict(b)?.tone === 'unsure')
-      .length + scalingTones.filter((tone) => tone === 'unsure').length
+      .length +
+    scalingTones.filter((tone) => tone === 'unsure').length +
+    leakTones.filter((tone) => tone === 'unsure').length
   const changed = run.benches.filter((b) => regressionVerdict(b)?.tone === 'warn').length
   const problems = [
     failed > 0 ? `${plural(failed, 'budget', 'budgets')} failed` : '',
     scalingFailed > 0 ? `${plural(scalingFailed, 'scaling claim', 'scaling claims')} failed` : '',
+    leakFailed > 0 ? `${plural(leakFailed, 'leak check', 'leak checks')} failed` : '',
     regressed > 0 ? plural(regressed, 'regression', 'regressions') : '',
     unsure > 0 ? `${unsure} inconclusive` : '',
     changed > 0 ? `environment changed for ${plural(changed, 'bench', 'benches')}` : '',
@@ -235,13 +242,13 @@ export function overallVerdict(run: RunReport): VerdictText {
   const ending =
     run.counts === null
       ? 'the run did not finish'
-      : exitedBadly && failed === 0 && scalingFailed === 0 && regressed === 0
+      : exitedBadly && failed === 0 && scalingFailed === 0 && leakFailed === 0 && regressed === 0
         ? `the run exited with code ${run.exitCode}`
         : undefined
   const parts = problems.length > 0 ? problems : [allClear(run)]
   const text = ending === undefined ? parts.join(', ') : `${parts.join(', ')}; ${ending}`
   const tone: Tone =
-    failed > 0 || scalingFailed > 0 || regressed > 0 || exitedBadly
+    failed > 0 || scalingFailed > 0 || leakFailed > 0 || regressed > 0 || exitedBadly
       ? 'bad'
       : unsure > 0
         ? 'unsure'
@@ -262,6 +269,10 @@ function allClear(run: RunReport): string {
   const heldClaims = (run.scalings ?? []).filter((s) => s.status !== null).length
   if (total === 0 && heldClaims > 0) {
     return heldClaims === 1 ? '1 scaling claim holds' : `all ${heldClaims} scaling claims hold`
+  }
+  const leakChecks = (run.leaks ?? []).length
+  if (total === 0 && leakChecks > 0) {
+    return leakChecks === 1 ? '1 leak check passed' : `all ${leakChecks} leak checks passed`
   }
   if (total === 0) return 'no benches in this run'
   const guarded = run.benches.filter((b) => b.budgetStatus !== 'unguarded').length

@@ -5,6 +5,7 @@ import type { Environment } from '../env/types.js'
 import type { VerdictCounts, VerifyEvent, VerifyEventOf } from '../log/verify-event.js'
 import { isHeadlineWebMetric } from '../web/format-web-value.js'
 import { breakingPointFromEvent, type ReportBreakingPoint } from './breaking-point-report.js'
+import { leakFromEvent, type ReportLeak } from './leak-report.js'
 import type { ReportProfile } from './profile-report.js'
 import { type ReportScaling, scalingFromEvent } from './scaling-report.js'
 
@@ -107,6 +108,8 @@ export interface RunReport {
   breakingPoints?: ReportBreakingPoint[]
   /** Scaling measurements (measureScaling, toScale), in the order made; absent when there are none. */
   scalings?: ReportScaling[]
+  /** Leak checks (toLeakMemory, measureLeak), in the order made; absent when there are none. */
+  leaks?: ReportLeak[]
   /** From run-end; null when the run never finished writing (it crashed or is still running). */
   counts: VerdictCounts | null
   exitCode: number | null
@@ -138,6 +141,7 @@ function runFromEvents(runId: string, events: readonly VerifyEvent[]): RunReport
   const breakingPoints = new Map<string, ReportBreakingPoint>()
   const profiles = new Map<string, ReportProfile>()
   const scalings: ReportScaling[] = []
+  const leaks: ReportLeak[] = []
   for (const event of events) {
     switch (event.type) {
       case 'web':
@@ -193,6 +197,9 @@ function runFromEvents(runId: string, events: readonly VerifyEvent[]): RunReport
       case 'scaling':
         scalings.push(scalingFromEvent(event))
         break
+      case 'leak':
+        leaks.push(leakFromEvent(event))
+        break
       default:
         break
     }
@@ -243,6 +250,7 @@ function runFromEvents(runId: string, events: readonly VerifyEvent[]): RunReport
     pages: [...pages.values()].filter((row) => row.status !== null || isHeadlineWebMetric(row.metric)),
     ...(breakingPoints.size > 0 && { breakingPoints: [...breakingPoints.values()] }),
     ...(scalings.length > 0 && { scalings }),
+    ...(leaks.length > 0 && { leaks }),
     counts: end?.counts ?? null,
     exitCode: end?.exitCode ?? null,
   }
