@@ -139,17 +139,21 @@ if (!Number.isInteger(adjacentCount) || adjacentCount < 0) {
   console.error(usage)
   process.exit(2)
 }
+/** Each trial's own (first) process at `statistic`, read once: the trial's run, and the adjacent baselines of others. */
+const runProcessValues = run.trials.map((t) =>
+  t.processes[0] === undefined ? undefined : valuesOf(t.processes[0]),
+)
 function adjacentBaseline(at: number) {
   const nearest = run.trials
     .map((_, i) => i)
-    .filter((i) => i !== at && run.trials[i]!.processes[0] !== undefined)
+    .filter((i) => i !== at && runProcessValues[i] !== undefined)
     .sort((a, b) => Math.abs(a - at) - Math.abs(b - at) || a - b)
   const results = Object.entries(run.baseline).flatMap(([name, bench]) =>
     nearest
       .filter((i) => run.trials[i]!.slowed !== name)
       .slice(0, adjacentCount)
       .flatMap((i) => {
-        const ns = valuesOf(run.trials[i]!.processes[0]!)[name]
+        const ns = runProcessValues[i]![name]
         return ns === undefined ? [] : [result(name, ns, bench.batchSize)]
       }),
   )
@@ -170,7 +174,7 @@ for (const [at, trial] of run.trials.entries()) {
   const [first, ...fresh] = trial.processes
   if (first === undefined) continue
   freshRecorded += fresh.length
-  const firstValues = valuesOf(first)
+  const firstValues = runProcessValues[at]!
   const results = Object.entries(firstValues).map(([name, ns]) => result(name, ns, first.batchSizes[name]!))
   let next = 0
   const check = await checkSuite(

@@ -59,11 +59,19 @@ const { values } = parseArgs({
   },
 })
 
+/** One comparison: its verdict, ratio and interval, and how long it took. */
+interface Outcome {
+  verdict: ComparisonVerdict
+  ratio: number
+  interval: [number, number]
+  ms: number
+}
+
 /** One bench's two comparisons in one process. */
 interface BenchOutcome {
   name: string
-  aa: { verdict: ComparisonVerdict; ratio: number; interval: [number, number]; ms: number }
-  slowed: { verdict: ComparisonVerdict; ratio: number; interval: [number, number]; ms: number }
+  aa: Outcome
+  slowed: Outcome
 }
 
 async function child(index: number, seed: number, out: string): Promise<void> {
@@ -73,7 +81,7 @@ async function child(index: number, seed: number, out: string): Promise<void> {
     const base = bench.make(benchRandom(seed, i), BASE_REPS)
     const copy = bench.make(benchRandom(seed, i), BASE_REPS)
     const slowed = bench.make(benchRandom(seed, i), SLOW_REPS)
-    const one = async (head: () => unknown) => {
+    const one = async (head: () => unknown): Promise<Outcome> => {
       const started = performance.now()
       const c = await compare(
         { name: `${bench.name} head`, fn: head },

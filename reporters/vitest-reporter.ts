@@ -85,27 +85,23 @@ export default class PerfgateReporter {
     let guard: GuardOutcome | undefined
     try {
       const loaded = loadConfigSync(root)
+      // How a fresh Vitest process re-runs this run's tests: re-measuring and profiling alike.
+      const child = {
+        root,
+        configFile: context.config.config,
+        execArgv: context.config.execArgv ?? [],
+        cliOptions: runCliOptions(),
+        entries,
+      }
       guard = await guardRun(entries, guardSettings(loaded, context.config), (requests) =>
-        remeasureInChild(requests, {
-          root,
-          configFile: context.config.config,
-          execArgv: context.config.execArgv ?? [],
-          cliOptions: runCliOptions(),
-          entries,
-        }),
+        remeasureInChild(requests, child),
       )
       const text = formatRunSummary(summarizeRun(entries, guard.check?.verdicts))
       if (text !== '') context.logger.log(text)
       const guardText = formatGuard(guard, root)
       if (guardText !== '') context.logger.log(guardText)
       // A confirmed regression is profiled in a fresh process, for where its time goes now.
-      const profiled = await profileRegressions(guard, loaded, {
-        root,
-        configFile: context.config.config,
-        execArgv: context.config.execArgv ?? [],
-        cliOptions: runCliOptions(),
-        entries,
-      })
+      const profiled = await profileRegressions(guard, loaded, child)
       const profileText = formatRegressionProfiles(profiled, root)
       if (profileText !== '') context.logger.log(`\n${profileText}`)
       const regressionFailed =

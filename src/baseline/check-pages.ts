@@ -1,4 +1,4 @@
-import { globMatches } from '../budget/find-bench-budget.js'
+import { keysNaming } from '../budget/find-bench-budget.js'
 import { formatPercent } from '../budget/format.js'
 import { type EventContext, regressionEvent, type VerifyEvent } from '../log/verify-event.js'
 import { formatWebValue } from '../web/format-web-value.js'
@@ -153,14 +153,6 @@ export function pageThresholdFor(
   if (forPage !== undefined)
     return { threshold: byName[forPage]!.threshold!, source: `${where(forPage)}.threshold${inFile}` }
   return undefined
-}
-
-/** The keys of `byName` that name `name`: the exact one, then the globs matching it, most specific (most literal characters) first. */
-function keysNaming(name: string, byName: Readonly<Record<string, unknown>>): string[] {
-  const globs = Object.keys(byName)
-    .filter((key) => key !== name && key.includes('*') && globMatches(key, name))
-    .sort((a, b) => b.replaceAll('*', '').length - a.replaceAll('*', '').length)
-  return Object.hasOwn(byName, name) ? [name, ...globs] : globs
 }
 
 function incomparable(result: WebResult, stored: BaselinePage): string | undefined {

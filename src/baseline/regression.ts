@@ -443,13 +443,14 @@ export function checkRegression(
 
 /**
  * A regression needs every fresh process slower: one within this share of the threshold of the
- * baseline's time, as measured (0.5: within 2.5% at the default 5%), makes it inconclusive. On this project's
- * VM, in hours when the machine ran slow for seconds at a time, most fresh processes of an
- * unchanged bench read 1.4–2× and the one that ran in a fast stretch read its baseline; the
- * controls' shift, read from other benches slowed by their own factors, left the slow ones
- * 15–40% above it (run 19 of bench/regression-accuracy.ts). In run 34, 'regex test email', 10%
- * slower in 7 of 9 fresh processes, had 2 at its faster of two speeds, 0.946× the baseline. Checked only with several processes
- * now (a re-measurement): the run's own process alone has nothing to veto it.
+ * baseline's time, as measured (0.5: within 2.5% at the default 5%), makes it inconclusive. On
+ * this project's VM, in hours when the machine ran slow for seconds at a time, most fresh
+ * processes of an unchanged bench read 1.4–2× and the one that ran in a fast stretch read its
+ * baseline; the controls' shift, read from other benches slowed by their own factors, left the
+ * slow ones 15–40% above it (run 19 of bench/regression-accuracy.ts). In run 34, 'regex test
+ * email', 10% slower in 7 of 9 fresh processes, had 2 at its faster of two speeds, 0.946× the
+ * baseline. Checked only with several processes now (a re-measurement): the run's own process
+ * alone has nothing to veto it.
  */
 export const AT_BASELINE_SPEED = 0.5
 

@@ -37,18 +37,20 @@ export function findBenchBudget(
  * {@link findBenchBudget}; `regression.benches` resolves its keys the same way.
  */
 export function findBenchKey(name: string, byName: Readonly<Record<string, unknown>>): string | undefined {
-  if (Object.hasOwn(byName, name)) return name
-  let key: string | undefined
-  let bestSpecificity = -1
-  for (const candidate of Object.keys(byName)) {
-    if (!candidate.includes('*') || !globMatches(candidate, name)) continue
-    const specificity = candidate.replaceAll('*', '').length
-    if (specificity > bestSpecificity) {
-      bestSpecificity = specificity
-      key = candidate
-    }
-  }
-  return key
+  return keysNaming(name, byName)[0]
+}
+
+/**
+ * Every key of `byName` that applies to `name`, in the order {@link findBenchKey} ranks them: the
+ * name itself, then the globs matching it, most literal characters first (the first written among
+ * equals). `regression.pages` reads them in turn, so a page's own entry can leave a metric to a glob.
+ */
+export function keysNaming(name: string, byName: Readonly<Record<string, unknown>>): string[] {
+  const globs = Object.keys(byName)
+    .filter((key) => key !== name && key.includes('*') && globMatches(key, name))
+    // A stable sort: equally specific globs keep the order they were written in.
+    .sort((a, b) => b.replaceAll('*', '').length - a.replaceAll('*', '').length)
+  return Object.hasOwn(byName, name) ? [name, ...globs] : globs
 }
 
 /** Whether `name` matches `glob`, where `*` is the only special character. */

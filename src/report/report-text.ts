@@ -37,9 +37,8 @@ export function slowdownRange(machineRatios: readonly number[]): string {
 
 /** The range of some ratios, "0.994–1.01×", or one ratio when they all read the same. */
 export function ratioRange(ratios: readonly number[]): string {
-  const low = formatRatio(Math.min(...ratios))
-  const high = formatRatio(Math.max(...ratios))
-  return low === high ? low : `${low.slice(0, -1)}–${high}`
+  const [low, high] = [Math.min(...ratios), Math.max(...ratios)]
+  return formatRatio(low) === formatRatio(high) ? formatRatio(low) : formatRange(low, high, formatRatio)
 }
 
 /** `"a", "b" and 3 more`: the first `max` of the names (quoted as the caller needs), then a count. */
