@@ -6,6 +6,8 @@ export default defineConfig({
     index: 'src/index.ts',
     vitest: 'matchers/vitest/index.ts',
     'vitest-config': 'matchers/vitest/config.ts',
+    // What a base perf file gets for 'vitest' (PERFGATE_BASE_REF); base-plugin.ts finds it beside itself.
+    'vitest-base-shim': 'matchers/vitest/vitest-base-shim.ts',
     reporter: 'reporters/vitest-reporter.ts',
     playwright: 'matchers/playwright/index.ts',
     'playwright-reporter': 'reporters/playwright-reporter.ts',

@@ -56,6 +56,11 @@ export interface GuardSettings {
   regression: RegressionConfig
   /** The config file, relative to the root, as reasons name it ('package.json'). */
   configFile: string
+  /**
+   * Benches judged against the base ref's code in the run (PERFGATE_BASE_REF, base-guard.ts): the
+   * stored baseline does not judge them a second time. Their results still go into the candidate.
+   */
+  judgedByBase?: ReadonlySet<string>
 }
 
 /** What Vitest's resolved config tells the guard. */
@@ -216,8 +221,9 @@ export async function guardRun(
   if (outcome.baseline !== null) {
     const { threshold, confidence, failOnEnvironmentChange, correction } = settings.regression
     const { remeasureRuns, remeasureRounds } = settings.regression
+    const judgedByBase = settings.judgedByBase ?? new Set<string>()
     outcome.check = await checkSuite(
-      results,
+      results.filter((r) => !judgedByBase.has(r.name)),
       outcome.baseline,
       {
         threshold: threshold.fraction,
@@ -301,7 +307,11 @@ export function regressionEventOf(v: RegressionVerdict, context: EventContext): 
  * What the guard has to say after the summary table: the regressions with their numbers and what
  * to do, environment warnings, improvements, and where the files went.
  */
-export function formatGuard(outcome: GuardOutcome, root: string): string {
+export function formatGuard(
+  outcome: GuardOutcome,
+  root: string,
+  { comparedWithBase = false }: { comparedWithBase?: boolean } = {},
+): string {
   const show = (file: string) => relative(root, file) || file
   const lines: string[] = []
   for (const error of outcome.errors) lines.push(`perfgate: ${error}`)
@@ -419,8 +429,9 @@ export function formatGuard(outcome: GuardOutcome, root: string): string {
       `perfgate: accepted this run as baseline "${outcome.name}"${processes}: ${show(outcome.baselineFile)}.`,
     )
   } else if (outcome.baseline === null && outcome.errors.length === 0 && outcome.candidateFile !== null) {
+    const compared = comparedWithBase ? 'only the base ref was compared with' : 'nothing was compared'
     lines.push(
-      `perfgate: no baseline "${outcome.name}" yet (${show(outcome.baselineFile)}), so nothing was compared. ` +
+      `perfgate: no baseline "${outcome.name}" yet (${show(outcome.baselineFile)}), so ${compared}. ` +
         `This run's results are in ${show(outcome.candidateFile)}; accept them with: npx perfgate baseline accept${outcome.name === 'default' ? '' : ` --name ${outcome.name}`} (or re-run with -u / ${UPDATE_ENV}=1).`,
     )
   }

@@ -8,6 +8,7 @@ import { isBenchResult } from '../src/measure/compare-results.js'
 import { PINNED_BATCH_SIZES_ENV, pinnedBatchSizesValue } from '../src/measure/pinned-batch-sizes.js'
 import type { BenchResult } from '../src/measure/types.js'
 import { PROFILE_ENV } from '../src/profile/profile-settings.js'
+import type { BaseComparisonRecord } from './base-guard.js'
 import type { TestRecords } from './collect-records.js'
 
 /*
@@ -59,6 +60,12 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
+/** What a re-measurement child hands back: its bench results, and its base comparisons (PERFGATE_BASE_REF). */
+export interface ChildResults {
+  benches: BenchResult[]
+  baseComparisons: BaseComparisonRecord[]
+}
+
 /** Re-measure `requests` by re-running, in a fresh Vitest process, the tests that measured them. */
 export async function remeasureInChild(
   requests: readonly RemeasureRequest[],
@@ -69,6 +76,36 @@ export async function remeasureInChild(
     e.records.some((r) => r.kind === 'bench' && wanted.has(r.result.name)),
   )
   if (tests.length === 0) return []
+  // The child times the same batches as the run it joins.
+  const results = await runTestsInChild(tests, context, {
+    [PINNED_BATCH_SIZES_ENV]: pinnedBatchSizesValue(requests),
+  })
+  return results.benches.filter((r) => wanted.has(r.name))
+}
+
+/**
+ * Compare the named perfTests with the base once more, in a fresh Vitest process (which reuses
+ * the run's base checkout): the confirmation a 'slower' needs before it fails the run.
+ */
+export async function confirmBaseInChild(
+  names: readonly string[],
+  context: RemeasureContext,
+): Promise<BaseComparisonRecord[]> {
+  const wanted = new Set(names)
+  const tests = context.entries.filter((e) =>
+    e.records.some((r) => r.kind === 'base-comparison' && wanted.has(r.name)),
+  )
+  if (tests.length === 0) return []
+  const results = await runTestsInChild(tests, context, {})
+  return results.baseComparisons.filter((r) => wanted.has(r.name))
+}
+
+/** Run `tests` again in a fresh Vitest process whose reporter only hands back what they recorded. */
+async function runTestsInChild(
+  tests: readonly TestRecords[],
+  context: RemeasureContext,
+  extraEnv: NodeJS.ProcessEnv,
+): Promise<ChildResults> {
   const vitestBin = join(
     dirname(createRequire(join(context.root, 'package.json')).resolve('vitest/package.json')),
     'vitest.mjs',
@@ -95,11 +132,10 @@ export async function remeasureInChild(
     const { code, output } = await runChild(process.execPath, args, {
       ...(context.env ?? process.env),
       [REMEASURE_OUT_ENV]: out,
-      // The child times the same batches as the run it joins.
-      [PINNED_BATCH_SIZES_ENV]: pinnedBatchSizesValue(requests),
       PERFGATE_UPDATE: '',
       // Its failed budgets are the run's, already profiled there; a profile would only slow it.
       [PROFILE_ENV]: 'off',
+      ...extraEnv,
     })
     let text: string
     try {
@@ -109,12 +145,23 @@ export async function remeasureInChild(
         `the re-measurement process (vitest ${args.slice(1).join(' ')}) exited with code ${code} without results; its last output:\n${output.slice(-2000)}`,
       )
     }
-    const parsed: unknown = JSON.parse(text)
-    const results = Array.isArray(parsed) ? parsed.filter(isBenchResult) : []
-    return results.filter((r) => wanted.has(r.name))
+    return parseChildResults(JSON.parse(text))
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/** The child's file: `{ benches, baseComparisons }`. */
+export function parseChildResults(parsed: unknown): ChildResults {
+  const value = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>
+  const benches = Array.isArray(value.benches) ? value.benches.filter(isBenchResult) : []
+  const baseComparisons = Array.isArray(value.baseComparisons)
+    ? value.baseComparisons.filter(
+        (r): r is BaseComparisonRecord =>
+          typeof r === 'object' && r !== null && (r as { kind?: unknown }).kind === 'base-comparison',
+      )
+    : []
+  return { benches, baseComparisons }
 }
 
 function runChild(

@@ -4,6 +4,13 @@ import { isPerfgateError } from '../src/errors.js'
 import { renderMarkdown, writeStepSummary } from '../src/report/markdown.js'
 import { runsFromEvents } from '../src/report/run-report.js'
 import {
+  baseComparisons,
+  failingBaseRegressions,
+  formatBaseGuard,
+  guardAgainstBase,
+  judgedByBase,
+} from './base-guard.js'
+import {
   benchResults,
   failingPageRegressions,
   failingRegressions,
@@ -16,7 +23,12 @@ import {
 import { collectRecords, type ReportedModule, type TestRecords } from './collect-records.js'
 import { runCliOptions } from './forwarded-cli-options.js'
 import { formatRegressionProfiles, profileRegressions, writeProfilesOut } from './profile-regressions.js'
-import { REMEASURE_OUT_ENV, remeasureInChild } from './remeasure-in-child.js'
+import {
+  type ChildResults,
+  confirmBaseInChild,
+  REMEASURE_OUT_ENV,
+  remeasureInChild,
+} from './remeasure-in-child.js'
 import { formatRunSummary, summarizeRun } from './run-summary.js'
 import { seedBatchSizesFromBaseline } from './seed-batch-sizes.js'
 import { runEvents, verifyLogSettings, writeVerifyLog } from './write-verify-log.js'
@@ -76,7 +88,11 @@ export default class PerfgateReporter {
     const remeasureOut = process.env[REMEASURE_OUT_ENV]
     if (remeasureOut) {
       // A re-measurement child of another run: hand the results back, and nothing else.
-      writeFileSync(remeasureOut, JSON.stringify(benchResults(entries)))
+      const results: ChildResults = {
+        benches: benchResults(entries),
+        baseComparisons: baseComparisons(entries),
+      }
+      writeFileSync(remeasureOut, JSON.stringify(results))
       writeProfilesOut(entries)
       return
     }
@@ -93,26 +109,31 @@ export default class PerfgateReporter {
         cliOptions: runCliOptions(),
         entries,
       }
-      guard = await guardRun(entries, guardSettings(loaded, context.config), (requests) =>
-        remeasureInChild(requests, child),
-      )
+      // With PERFGATE_BASE_REF, each perfTest was timed against the base's code in its process;
+      // a 'slower' is confirmed in a fresh one, and the stored baseline leaves those benches alone.
+      const baseGuard = await guardAgainstBase(entries, (names) => confirmBaseInChild(names, child))
+      const settings = { ...guardSettings(loaded, context.config), judgedByBase: judgedByBase(baseGuard) }
+      guard = await guardRun(entries, settings, (requests) => remeasureInChild(requests, child))
       const text = formatRunSummary(summarizeRun(entries, guard.check?.verdicts))
       if (text !== '') context.logger.log(text)
-      const guardText = formatGuard(guard, root)
+      const baseText = formatBaseGuard(baseGuard)
+      if (baseText !== '') context.logger.log(`\n${baseText}`)
+      const guardText = formatGuard(guard, root, { comparedWithBase: baseGuard !== null })
       if (guardText !== '') context.logger.log(guardText)
       // A confirmed regression is profiled in a fresh process, for where its time goes now.
       const profiled = await profileRegressions(guard, loaded, child)
       const profileText = formatRegressionProfiles(profiled, root)
       if (profileText !== '') context.logger.log(`\n${profileText}`)
       const regressionFailed =
+        failingBaseRegressions(baseGuard).length > 0 ||
         failingRegressions(guard).length > 0 ||
         failingPageRegressions(guard).length > 0 ||
         guard.errors.length > 0
       if (regressionFailed) process.exitCode = 1
       failed ||= regressionFailed
-      const settings = verifyLogSettings(this.options, loaded)
-      const events = runEvents(entries, failed ? 1 : 0, { guard, profiles: profiled.profiles })
-      writeVerifyLog(settings, events, (line) => context.logger.log(line))
+      const logSettings = verifyLogSettings(this.options, loaded)
+      const events = runEvents(entries, failed ? 1 : 0, { guard, baseGuard, profiles: profiled.profiles })
+      writeVerifyLog(logSettings, events, (line) => context.logger.log(line))
       // GitHub Actions shows this on the run's page; the same Markdown `perfgate report` writes.
       const [run] = runsFromEvents(events)
       if (run !== undefined)

@@ -14,6 +14,7 @@ import {
 } from '../src/log/verify-event.js'
 import { appendEvents, formatEcho, newRunId } from '../src/log/verify-log.js'
 import type { BenchProfile } from '../src/profile/types.js'
+import { type BaseGuardOutcome, baseRegressionEvents } from './base-guard.js'
 import { type GuardOutcome, regressionEvents } from './baseline-guard.js'
 import type { TestRecords } from './collect-records.js'
 
@@ -49,8 +50,14 @@ export function runEvents(
   {
     env,
     guard,
+    baseGuard = null,
     profiles = [],
-  }: { env?: Environment; guard?: GuardOutcome; profiles?: readonly BenchProfile[] } = {},
+  }: {
+    env?: Environment
+    guard?: GuardOutcome
+    baseGuard?: BaseGuardOutcome | null
+    profiles?: readonly BenchProfile[]
+  } = {},
 ): VerifyEvent[] {
   const runId = newRunId()
   const context = (): EventContext => ({ runId, ts: new Date().toISOString() })
@@ -68,6 +75,7 @@ export function runEvents(
   for (const entry of entries) {
     for (const record of entry.records) events.push(...eventsFromRecord(record, context()))
   }
+  events.push(...baseRegressionEvents(baseGuard, context))
   if (guard !== undefined) events.push(...regressionEvents(guard, context))
   // Profiles of confirmed regressions, taken after the guard (see profile-regressions.ts).
   for (const profile of profiles) events.push(profileEvent(profile, context()))

@@ -142,6 +142,12 @@ const catalogue = {
     `Command ${show(p.name)} failed in ${p.run}: ${p.outcome}.${p.stderr ? `\nIts last stderr:\n${p.stderr}` : ' It wrote nothing to stderr.'}\nA timed command must succeed: run it yourself in the same folder (${p.command}) and fix it, or time a command that exits with 0.`,
   COMMAND_TIMEOUT: (p: { name: string; run: string; timeout: string }) =>
     `Command ${show(p.name)} did not finish within its ${p.timeout} timeout in ${p.run}, and was killed with its process group. Raise the "timeout" option of benchCommand(), or check that the command does not wait for input (its stdin is empty) or keep running as a server.`,
+  BASE_NOT_GIT: (p: { ref: string; root: string; reason: string }) =>
+    `PERFGATE_BASE_REF=${show(p.ref)} asks perf tests to time the code of that ref beside the working tree's, but ${p.root} is not in a git repository (${p.reason}). Run the perf tests from a git checkout, or unset PERFGATE_BASE_REF to compare with the stored baseline.`,
+  BASE_REF_UNKNOWN: (p: { ref: string; repo: string }) =>
+    `PERFGATE_BASE_REF=${show(p.ref)} names no commit in ${p.repo}. Check the name (git rev-parse ${p.ref}); in CI the clone may hold one commit only: fetch the base first (git fetch --depth=1 origin ${p.ref.replace(/^origin\//, '')}, or actions/checkout with fetch-depth: 0).`,
+  BASE_CHECKOUT_FAILED: (p: { ref: string; commit: string; dir: string; reason: string }) =>
+    `Could not check out ${show(p.ref)} (${p.commit.slice(0, 12)}) into ${p.dir} for the base comparison: ${p.reason}. Set PERFGATE_BASE_DIR to a writable folder, or remove a stale worktree with git worktree prune.`,
   BREAKING_POINT_OPTIONS_INVALID: (p: { name: string; problem: string; fix: string }) =>
     `findBreakingPoint(${show(p.name)}) has an invalid option: ${p.problem}. ${p.fix}`,
   BREAKING_POINT_RUN_FAILED: (p: { name: string; level: number; step: string }) =>

@@ -4,6 +4,11 @@
  * data, the same in Vitest 4 and 5).
  */
 
+import { perfgateBase } from './base-plugin.js'
+
+export type { PerfgateBasePlugin } from './base-plugin.js'
+export { perfgateBase }
+
 /** The test settings perf tests need; each is explained where it is set. */
 export const PERF_TEST_DEFAULTS = {
   include: ['**/*.perf.{ts,mts,cts,js,mjs,cjs}'],
@@ -34,8 +39,9 @@ export interface PerfConfigInput {
 
 /**
  * Vitest config for a perf project with the right defaults: one worker, no file parallelism, a
- * fresh process per file, long timeouts, `*.perf.ts` files, and perfgate's setup file. Your
- * settings win, except that `perfgate/vitest` is always among the setup files.
+ * fresh process per file, long timeouts, `*.perf.ts` files, perfgate's setup file, and perfgate's
+ * Vite plugin (which times each perfTest against a base ref's code when PERFGATE_BASE_REF is set).
+ * Your settings win, except that `perfgate/vitest` is always among the setup files.
  *
  * ```ts
  * // vitest.perf.config.ts
@@ -52,8 +58,12 @@ export function definePerfConfig<T extends PerfConfigInput>(
   const setupFiles = listed.includes('perfgate/vitest')
     ? listed.filter((file, i) => file !== 'perfgate/vitest' || listed.indexOf(file) === i)
     : ['perfgate/vitest', ...listed]
+  // The base comparison (PERFGATE_BASE_REF) needs perfgate's Vite plugin; it is idle without it.
+  const plugins = toArray(config.plugins)
+  const hasBase = plugins.some((p) => (p as { name?: unknown } | null)?.name === 'perfgate:base')
   return {
     ...config,
+    plugins: hasBase ? plugins : [...plugins, perfgateBase()],
     test: {
       // A fresh copy each call: a caller mutating its config must not change the next one's defaults.
       ...structuredClone(PERF_TEST_DEFAULTS),

@@ -11,6 +11,8 @@ import type { BenchFn, BenchOptions } from '../../src/measure/types.js'
 import { formatProfileSection } from '../../src/profile/format-hotspots.js'
 import { profileForFailure } from '../../src/profile/profile-targets.js'
 import { type InconclusivePolicy, recordResult } from '../../src/results/result-sink.js'
+import { type BasePerfTest, baseCollection, fullTestName } from './base-collection.js'
+import { compareWithBase, type NamedTask } from './base-comparison.js'
 import { inconclusivePolicy } from './bench-defaults.js'
 import { warnInconclusive } from './matcher-context.js'
 import { projectConfig } from './project-config.js'
@@ -37,22 +39,35 @@ export class PerfBudgetError extends Error {
   override readonly name = 'PerfBudgetError'
 }
 
-type TestDeclarer = (name: string, fn: () => Promise<void>, timeout?: number) => void
+type TestDeclarer = (
+  name: string,
+  fn: (context: { task: NamedTask }) => Promise<void>,
+  timeout?: number,
+) => void
 
-function declarePerfTest(declare: TestDeclarer) {
+function declarePerfTest(declare: TestDeclarer, collected = true) {
   return (name: string, fn: BenchFn, options: PerfTestOptions = {}): void => {
     const { budget, inconclusive, timeout, ...benchOptions } = options
+    // Importing the base ref's copy of this file (PERFGATE_BASE_REF): keep the function, declare nothing.
+    const collection = baseCollection()
+    if (collection !== undefined) {
+      if (collected)
+        collection.perfTests.set(fullTestName(collection.describePath, name), hooksOf(options, fn))
+      return
+    }
     // Validate an inline budget where the test is declared, so a typo fails at once, by name.
     const inline = budget === undefined ? undefined : parseBenchBudget(budget, `perfTest("${name}")`)
     declare(
       name,
-      async () => {
+      async ({ task }) => {
         const loaded = projectConfig()
         const found = inline === undefined ? configBudget(name, loaded) : { budget: inline, source: INLINE }
         const limits = found === undefined ? [] : budgetLimits(found.budget)
         // Memory budgets (heapPerCall, rss) need the memory batches, which are off by default.
         const options = withMemoryForLimits(withSamplesToBound(benchOptions, limits), limits)
         const result = await bench(name, fn, options)
+        // The base ref's version of the function, timed against this one in alternating rounds.
+        await compareWithBase(name, hooksOf(benchOptions, fn), task, loaded)
         if (found === undefined) {
           recordResult({ kind: 'unguarded', name })
           return
@@ -84,6 +99,15 @@ function declarePerfTest(declare: TestDeclarer) {
 
 const INLINE: BudgetSource = { kind: 'inline' }
 
+/** The function with the batch hooks of its options, as compare() takes a side. */
+function hooksOf(options: PerfTestOptions, fn: BenchFn): BasePerfTest {
+  return {
+    fn,
+    ...(options.setup !== undefined && { setup: options.setup }),
+    ...(options.teardown !== undefined && { teardown: options.teardown }),
+  }
+}
+
 function configBudget(
   name: string,
   loaded: LoadedConfig,
@@ -102,7 +126,7 @@ function configBudget(
  */
 export const perfTest = Object.assign(declarePerfTest(test), {
   /** Declared, not run (like `test.skip`). */
-  skip: declarePerfTest(test.skip),
+  skip: declarePerfTest(test.skip, false),
   /** Run only this one in its file (like `test.only`). */
   only: declarePerfTest(test.only),
 })

@@ -265,6 +265,12 @@ const regressionSchema = z.object({
       machineRatio: z.number(),
     })
     .optional(),
+  /**
+   * Present when the baseline was not a stored one but the code of a git ref, timed in the same
+   * process in alternating rounds (PERFGATE_BASE_REF): the ref as given and its commit. `value`
+   * and `baseline` are then medians per call of the two.
+   */
+  base: z.object({ ref: z.string(), commit: z.string() }).optional(),
 })
 
 const webUnit = z.enum(['ms', 'score', 'bytes', 'count', 'unitless'])
@@ -776,6 +782,9 @@ export function eventsFromRecord(record: PerfRecord, context: EventContext): Ver
       return [scalingEvent(record, context)]
     case 'leak':
       return [leakEvent(record, context)]
+    case 'base-comparison':
+      // Its event is the reporter's `regression` event, written once the verdict is confirmed.
+      return []
   }
 }
 
@@ -1157,6 +1166,8 @@ export interface RegressionInput {
   adjustedP?: number
   /** The comparison as measured, when a machine shift alone would have decided the verdict. */
   asMeasured?: { ratio: number; interval: [number, number]; machineRatio: number }
+  /** The git ref whose code was the baseline, timed in the same process. */
+  base?: { ref: string; commit: string }
 }
 
 /** The event of a regression check. */
@@ -1184,6 +1195,7 @@ export function regressionEvent(input: RegressionInput, context: EventContext): 
         machineRatio: input.asMeasured.machineRatio,
       },
     }),
+    ...(input.base !== undefined && { base: { ref: input.base.ref, commit: input.base.commit } }),
   }
 }
 

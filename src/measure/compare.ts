@@ -46,6 +46,20 @@ export async function compare(
   b: BenchFn | CompareSide,
   inline: CompareOptions = {},
 ): Promise<Comparison> {
+  const comparison = await measureComparison(a, b, inline)
+  recordResult({ kind: 'comparison', comparison })
+  return comparison
+}
+
+/**
+ * compare() without recording the comparison: for perfgate's own comparisons, which the caller
+ * records as a record of their own (a perfTest's comparison with the base ref's code).
+ */
+export async function measureComparison(
+  a: BenchFn | CompareSide,
+  b: BenchFn | CompareSide,
+  inline: CompareOptions = {},
+): Promise<Comparison> {
   const sideA = toSide(a, 'a')
   const sideB = toSide(b, 'b')
   const defaults = benchDefaults()
@@ -61,7 +75,6 @@ export async function compare(
     { label: `compare "${sideA.name}" with "${sideB.name}"` },
   )
   comparison.lockWaitNs = waitedNs
-  recordResult({ kind: 'comparison', comparison })
   return comparison
 }
 

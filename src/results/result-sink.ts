@@ -73,6 +73,25 @@ export type PerfRecord =
       /** True for `expect(…).not.toScale(…)`. */
       negated?: boolean
     }
+  /**
+   * A perfTest timed against the base ref's version of its function in the same process
+   * (PERFGATE_BASE_REF): `comparison` is head vs base, or null when the base has no such bench
+   * (`missing` says why).
+   */
+  | {
+      kind: 'base-comparison'
+      name: string
+      base: { ref: string; commit: string }
+      comparison: Comparison | null
+      /** Why there is no comparison: the base has no such file or bench, or its file failed to load. */
+      missing?: { reason: 'file' | 'bench' | 'error'; detail: string }
+      /** The regression threshold the comparison used (relative). */
+      threshold: number
+      /** The config entry of a bench's own threshold (`regression.benches["sort*"] in package.json`). */
+      thresholdSource?: string
+      /** The regression confidence the comparison used. */
+      confidence: number
+    }
   /** A leak check (toLeakMemory, measureLeak) and what its verdict did. */
   | {
       kind: 'leak'

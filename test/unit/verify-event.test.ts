@@ -112,6 +112,15 @@ const records: Record<PerfRecord['kind'], PerfRecord> = {
     inconclusivePolicy: 'fail',
   },
   leak: { kind: 'leak', result: leakResult(), inconclusivePolicy: 'fail', expectsLeak: false },
+  // No event of its own: the reporter writes a `regression` event once the verdict is confirmed.
+  'base-comparison': {
+    kind: 'base-comparison',
+    name: 'sort 10k',
+    base: { ref: 'origin/main', commit: '3f2c1ab'.padEnd(40, '0') },
+    comparison: compareResults(sort10k, old),
+    threshold: 0.05,
+    confidence: 0.95,
+  },
 }
 
 /** Every event type, made the way a run makes them. */
@@ -134,6 +143,7 @@ function everyEvent(): VerifyEvent[] {
         confidence: 0.95,
         pValue: 0.001,
         adjustedP: 0.004,
+        base: { ref: 'origin/main', commit: '3f2c1ab'.padEnd(40, '0') },
       },
       context,
     ),

@@ -1,0 +1,69 @@
+/**
+ * What a base perf file gets for `import … from 'vitest'` (perfgate's Vite plugin points it here,
+ * for files of the base checkout only): the real Vitest, except that `describe` runs its body at
+ * once and tracks the names, tests are not declared (the head's are the tests; perfTest collects
+ * the base's functions), and `beforeAll` hooks are kept for perfgate to run after the import.
+ * Hooks around each test, and afterAll, do nothing: no base test runs.
+ */
+import { baseCollection, blockName } from './base-collection.js'
+
+export * from 'vitest'
+
+type Body = (() => unknown) | undefined
+
+function runBlock(name: unknown, a?: unknown, b?: unknown): void {
+  const collection = baseCollection()
+  // Vitest takes (name, fn), (name, fn, options) and (name, options, fn).
+  const body = (typeof a === 'function' ? a : typeof b === 'function' ? b : undefined) as Body
+  if (collection === undefined || body === undefined) return
+  collection.describePath.push(blockName(name))
+  try {
+    const returned = body()
+    if (returned instanceof Promise) collection.pending.push(returned)
+  } finally {
+    collection.describePath.pop()
+  }
+}
+
+const nothing = (): void => {}
+const notEach = () => nothing
+
+/** Declares nothing: in the base, only perfTest functions are wanted. */
+export const test = Object.assign(nothing, {
+  skip: nothing,
+  only: nothing,
+  todo: nothing,
+  fails: nothing,
+  concurrent: nothing,
+  sequential: nothing,
+  skipIf: notEach,
+  runIf: notEach,
+  each: notEach,
+  for: notEach,
+  extend: () => test,
+})
+export const it = test
+
+/** Runs its body now, so the perfTests inside are collected under its name. */
+export const describe = Object.assign(runBlock, {
+  only: runBlock,
+  concurrent: runBlock,
+  sequential: runBlock,
+  shuffle: runBlock,
+  // A skipped block's tests are skipped in the head too: nothing to compare.
+  skip: nothing,
+  todo: nothing,
+  skipIf: (condition: unknown) => (condition ? nothing : runBlock),
+  runIf: (condition: unknown) => (condition ? runBlock : nothing),
+  // Names built from a table are not matched in this version: their perfTests have no base.
+  each: notEach,
+  for: notEach,
+})
+export const suite = describe
+
+export function beforeAll(fn: () => unknown): void {
+  baseCollection()?.hooks.push(fn)
+}
+export const afterAll = nothing
+export const beforeEach = nothing
+export const afterEach = nothing
