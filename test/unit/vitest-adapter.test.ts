@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { definePerfConfig, PERF_TEST_DEFAULTS } from '../../matchers/vitest/config.js'
+import { definePerfConfig, PERF_TEST_DEFAULTS, perfgateBase } from '../../matchers/vitest/config.js'
 import { toVitestPass } from '../../matchers/vitest/matcher-context.js'
 
 describe('toVitestPass', () => {
@@ -37,7 +37,11 @@ describe('toVitestPass', () => {
 
 describe('definePerfConfig', () => {
   it('gives perf tests their defaults when called with nothing', () => {
-    expect(definePerfConfig()).toEqual({ test: { ...PERF_TEST_DEFAULTS, setupFiles: ['perfgate/vitest'] } })
+    expect(definePerfConfig()).toEqual({
+      // Idle unless PERFGATE_BASE_REF is set (see base-plugin.ts).
+      plugins: [expect.objectContaining({ name: 'perfgate:base' })],
+      test: { ...PERF_TEST_DEFAULTS, setupFiles: ['perfgate/vitest'] },
+    })
     expect(definePerfConfig().test).toMatchObject({
       include: ['**/*.perf.{ts,mts,cts,js,mjs,cjs}'],
       setupFiles: ['perfgate/vitest'],
@@ -102,10 +106,17 @@ describe('definePerfConfig', () => {
       resolve: { alias: { '@': '/src' } },
       test: { env: { TZ: 'UTC' }, name: 'perf' },
     })
-    expect(config.plugins).toEqual([plugin])
+    expect(config.plugins).toEqual([plugin, expect.objectContaining({ name: 'perfgate:base' })])
     expect(config.plugins[0]).toBe(plugin)
     expect(config.resolve).toEqual({ alias: { '@': '/src' } })
     expect(config.test).toMatchObject({ env: { TZ: 'UTC' }, name: 'perf', pool: 'forks' })
+  })
+
+  it("adds perfgate's Vite plugin once, keeping one the user placed", () => {
+    const own = perfgateBase()
+    const config = definePerfConfig({ plugins: [own, { name: 'later' }] })
+    expect(config.plugins).toEqual([own, { name: 'later' }])
+    expect(config.plugins[0]).toBe(own)
   })
 
   it('does not change the config it is given', () => {
