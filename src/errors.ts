@@ -145,7 +145,9 @@ const catalogue = {
   BASE_NOT_GIT: (p: { ref: string; root: string; reason: string }) =>
     `PERFGATE_BASE_REF=${show(p.ref)} asks perf tests to time the code of that ref beside the working tree's, but ${p.root} is not in a git repository (${p.reason}). Run the perf tests from a git checkout, or unset PERFGATE_BASE_REF to compare with the stored baseline.`,
   BASE_REF_UNKNOWN: (p: { ref: string; repo: string }) =>
-    `PERFGATE_BASE_REF=${show(p.ref)} names no commit in ${p.repo}. Check the name (git rev-parse ${p.ref}); in CI the clone may hold one commit only: fetch the base first (git fetch --depth=1 origin ${p.ref.replace(/^origin\//, '')}, or actions/checkout with fetch-depth: 0).`,
+    `PERFGATE_BASE_REF=${show(p.ref)} names no commit in ${p.repo}. Check the name (git rev-parse ${p.ref}); in CI the clone may hold one commit only: fetch the base first (${fetchHint(p.ref)}, or actions/checkout with fetch-depth: 0).`,
+  BASE_GIT_MISSING: (p: { ref: string }) =>
+    `PERFGATE_BASE_REF=${show(p.ref)} needs git to check out the base, and there is no git on the PATH. Install git, or unset PERFGATE_BASE_REF to compare with the stored baseline.`,
   BASE_CHECKOUT_FAILED: (p: { ref: string; commit: string; dir: string; reason: string }) =>
     `Could not check out ${show(p.ref)} (${p.commit.slice(0, 12)}) into ${p.dir} for the base comparison: ${p.reason}. Set PERFGATE_BASE_DIR to a writable folder, or remove a stale worktree with git worktree prune.`,
   BREAKING_POINT_OPTIONS_INVALID: (p: { name: string; problem: string; fix: string }) =>
@@ -196,6 +198,12 @@ function show(value: unknown): string {
   } catch {
     return String(value)
   }
+}
+
+/** How to fetch a base ref into a shallow clone: its branch for `origin/<branch>`, else a placeholder. */
+function fetchHint(ref: string): string {
+  const branch = /^origin\/(.+)$/.exec(ref)?.[1]
+  return `git fetch --depth=1 origin ${branch ?? '<base branch>'}`
 }
 
 function at(where: string | undefined): string {

@@ -2,9 +2,10 @@ import type { BenchFn } from '../../src/measure/types.js'
 
 /*
  * What importing a base perf file collects: while perfgate imports the base ref's copy of a test
- * file, `describe` (from vitest-base-shim) runs its body and tracks the names, `perfTest` records
- * its function under its full name instead of declaring a test, and `beforeAll` hooks are kept to
- * be run once the import is done (inputs built there must exist before the base is timed).
+ * file, `describe` (from vitest-base-shim) queues its body, which runs after the file as in
+ * Vitest, `perfTest` records its function under its full name instead of declaring a test, and
+ * `beforeAll` hooks are kept to be run once all is collected (inputs built there must exist
+ * before the base is timed).
  *
  * Kept on globalThis: the shim and perfTest may come from different chunks of perfgate's build.
  */
@@ -16,15 +17,21 @@ export interface BasePerfTest {
   teardown?: () => unknown
 }
 
+/** A describe block declared and not yet run: its full name path, and its body. */
+export interface PendingBlock {
+  path: string[]
+  body: () => unknown
+}
+
 export interface BaseCollection {
-  /** Names of the describe blocks being run, outermost first. */
+  /** Names of the describe block being run, outermost first. */
   describePath: string[]
   /** Each perfTest by its full name (describe names and its own, joined by " > "). */
   perfTests: Map<string, BasePerfTest>
   /** beforeAll hooks, in the order they were declared. */
   hooks: (() => unknown)[]
-  /** Promises of async describe bodies, awaited with the import. */
-  pending: Promise<unknown>[]
+  /** Blocks declared by the code running now (the file, or a block's body), run after it. */
+  blocks: PendingBlock[]
 }
 
 const KEY = Symbol.for('perfgate.base-collection')
@@ -40,17 +47,36 @@ export function baseCollection(): BaseCollection | undefined {
  * returns the perfTests collected. The collection is closed even when loading throws.
  */
 export async function collectBase(load: () => Promise<unknown>): Promise<Map<string, BasePerfTest>> {
-  const collection: BaseCollection = { describePath: [], perfTests: new Map(), hooks: [], pending: [] }
+  const collection: BaseCollection = { describePath: [], perfTests: new Map(), hooks: [], blocks: [] }
   const holder = globalThis as Holder
   holder[KEY] = collection
   try {
     await load()
-    await Promise.all(collection.pending)
+    await runBlocks(collection, collection.blocks)
   } finally {
     holder[KEY] = undefined
   }
   for (const hook of collection.hooks) await hook()
   return collection.perfTests
+}
+
+/**
+ * Run declared blocks as Vitest collects them: after the code that declared them, one at a time
+ * in order, each body awaited, then the blocks that body declared. So a perfTest after an
+ * `await` in a block still gets the block's name, and async siblings never interleave.
+ */
+async function runBlocks(collection: BaseCollection, blocks: readonly PendingBlock[]): Promise<void> {
+  for (const block of blocks) {
+    const inner: PendingBlock[] = []
+    collection.blocks = inner
+    collection.describePath = block.path
+    try {
+      await block.body()
+    } finally {
+      collection.describePath = []
+    }
+    await runBlocks(collection, inner)
+  }
 }
 
 /** The full name perfTests are matched by: describe names, then the test's, joined by " > ". */

@@ -67,7 +67,7 @@ function declarePerfTest(declare: TestDeclarer, collected = true) {
         const options = withMemoryForLimits(withSamplesToBound(benchOptions, limits), limits)
         const result = await bench(name, fn, options)
         // The base ref's version of the function, timed against this one in alternating rounds.
-        await compareWithBase(name, hooksOf(benchOptions, fn), task, loaded)
+        await compareWithBase(name, hooksOf(benchOptions, fn), options, task, loaded)
         if (found === undefined) {
           recordResult({ kind: 'unguarded', name })
           return

@@ -1,7 +1,7 @@
 /**
  * What a base perf file gets for `import … from 'vitest'` (perfgate's Vite plugin points it here,
- * for files of the base checkout only): the real Vitest, except that `describe` runs its body at
- * once and tracks the names, tests are not declared (the head's are the tests; perfTest collects
+ * for files of the base checkout only): the real Vitest, except that `describe` bodies are run by
+ * perfgate's collection (after the file, one at a time, as Vitest collects them) to learn names, tests are not declared (the head's are the tests; perfTest collects
  * the base's functions), and `beforeAll` hooks are kept for perfgate to run after the import.
  * Hooks around each test, and afterAll, do nothing: no base test runs.
  */
@@ -16,13 +16,8 @@ function runBlock(name: unknown, a?: unknown, b?: unknown): void {
   // Vitest takes (name, fn), (name, fn, options) and (name, options, fn).
   const body = (typeof a === 'function' ? a : typeof b === 'function' ? b : undefined) as Body
   if (collection === undefined || body === undefined) return
-  collection.describePath.push(blockName(name))
-  try {
-    const returned = body()
-    if (returned instanceof Promise) collection.pending.push(returned)
-  } finally {
-    collection.describePath.pop()
-  }
+  // Run later, after the code declaring it (see collectBase), as Vitest collects a block.
+  collection.blocks.push({ path: [...collection.describePath, blockName(name)], body })
 }
 
 const nothing = (): void => {}
@@ -44,7 +39,7 @@ export const test = Object.assign(nothing, {
 })
 export const it = test
 
-/** Runs its body now, so the perfTests inside are collected under its name. */
+/** Queues its body, so the perfTests inside are collected under its name. */
 export const describe = Object.assign(runBlock, {
   only: runBlock,
   concurrent: runBlock,

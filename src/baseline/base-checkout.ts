@@ -64,6 +64,8 @@ export function checkoutBase(
   try {
     repoRoot = git(projectRoot, ['rev-parse', '--show-toplevel'])
   } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT')
+      throw perfgateError('BASE_GIT_MISSING', { ref }, error)
     throw perfgateError('BASE_NOT_GIT', { ref, root: projectRoot, reason: gitStderr(error) })
   }
   let commit: string

@@ -38,6 +38,22 @@ const MAX_RESIZES = 2
  *   BENCH_OPTIONS_INVALID / DURATION_INVALID for bad options.
  */
 export async function bench(name: string, fn: BenchFn, inline: BenchOptions = {}): Promise<BenchResult> {
+  const result = await measureBench(name, fn, inline)
+  recordResult({ kind: 'bench', result })
+  await afterBench(result, fn, inline) // remember fn for a profile on failure (src/profile)
+  return result
+}
+
+/**
+ * bench() without recording the result or keeping the function for a profile: for perfgate's
+ * own measurements that are not a result of the run (the base's copy of a perfTest, measured
+ * the way the head's was so that both enter their comparison with the same history).
+ */
+export async function measureBench(
+  name: string,
+  fn: BenchFn,
+  inline: BenchOptions = {},
+): Promise<BenchResult> {
   const defaults = benchDefaults()
   const options: BenchOptions = {
     ...(defaults.time !== undefined && { time: defaults.time }),
@@ -51,8 +67,6 @@ export async function bench(name: string, fn: BenchFn, inline: BenchOptions = {}
     label: `bench "${name}"`,
   })
   result.timing.lockWaitNs = waitedNs
-  recordResult({ kind: 'bench', result })
-  await afterBench(result, fn, options) // remember fn for a profile on failure (src/profile)
   return result
 }
 
