@@ -2,7 +2,7 @@
  * Issue 4's targets for the base comparison (PERFGATE_BASE_REF), measured as users run it: real
  * Vitest runs of the 20 benches of bench/regression-suite.ts as perfTests in a git repository.
  *
- *   pnpm build && node --import tsx bench/base-guard-accuracy.ts [--runs 20] [--json out.json]
+ *   pnpm build && node --import tsx bench/base-guard-accuracy.ts [--runs 20] [--busy] [--json out.json]
  *
  * The repository has a base commit (every bench repeats its unit BASE_REPS = 20 times per call)
  * and two heads:
@@ -18,6 +18,9 @@
  * counts (reporters/base-guard.ts). Verdicts are read from the [VERIFY] log's regression events.
  * The project sets `bench.time` to 200 ms: bench() only feeds budgets and the candidate here; the
  * verdicts come from the comparisons, whose time is compare()'s own.
+ *
+ * `--busy` keeps a busy neighbour running beside the whole run (bench/competitor.mjs, as in
+ * accuracy.md section 1b: one core kept busy allocating and thrashing caches), as on a shared runner.
  *
  * Prints Markdown to stdout and progress to stderr.
  */
@@ -39,6 +42,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { captureEnvironment, formatEnvironmentLine } from '../src/index.js'
 import { readEvents } from '../src/log/verify-log.js'
+import { startBusyNeighbour } from './busy-neighbour.js'
 import { formatShare } from './numbers.js'
 import { markdownTable, status } from './table.js'
 
@@ -51,6 +55,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '20' },
     json: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    busy: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 })
@@ -193,7 +198,7 @@ function summarize(outcomes: readonly RunOutcome[], benches: readonly string[]):
     runs.reduce((n, o) => n + benches.filter((b) => o.verdicts[b] === undefined).length, 0)
   const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
   const lines = [
-    `Base comparison, real Vitest runs: ${formatEnvironmentLine(captureEnvironment())}; ${new Date().toISOString()}`,
+    `Base comparison, real Vitest runs${values.busy ? ', beside a busy neighbour' : ''}: ${formatEnvironmentLine(captureEnvironment())}; ${new Date().toISOString()}`,
     '',
     markdownTable(
       ['', 'runs', 'target', 'measured', ''],
@@ -251,7 +256,7 @@ function summarize(outcomes: readonly RunOutcome[], benches: readonly string[]):
 async function main(): Promise<void> {
   if (values.help) {
     process.stdout.write(
-      'node --import tsx bench/base-guard-accuracy.ts [--runs 20] [--json out.json] [--keep]\n',
+      'node --import tsx bench/base-guard-accuracy.ts [--runs 20] [--busy] [--json out.json] [--keep]\n',
     )
     return
   }
@@ -261,6 +266,7 @@ async function main(): Promise<void> {
   const { dir, base } = makeProject()
   process.stderr.write(`project ${dir}, base ${base.slice(0, 7)}\n`)
   const outcomes: RunOutcome[] = []
+  const neighbour = values.busy ? await startBusyNeighbour(4 * 3600) : undefined
   try {
     for (let round = 1; round <= runs; round++) {
       const order: Head[] = round % 2 === 1 ? ['unchanged', 'slowed'] : ['slowed', 'unchanged']
@@ -275,6 +281,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    neighbour?.kill()
     if (!values.keep) rmSync(dir, { recursive: true, force: true })
   }
   const benches = [...new Set(outcomes.flatMap((o) => Object.keys(o.verdicts)))]

@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs'
+import { baseLabel } from '../baseline/base-checkout.js'
 import { perfgateError } from '../errors.js'
 import { formatWebRuns } from '../web/format-web-value.js'
 import type { WebUnit } from '../web/types.js'
@@ -146,7 +147,11 @@ function intro(run: RunReport, baselineName: string | null): string {
     run.benches.length > 0 || pageCount === 0 ? [plural(run.benches.length, 'bench', 'benches')] : []
   if (pageCount > 0) parts.push(plural(pageCount, 'page', 'pages'))
   if (run.comparisons.length > 0) parts.push(plural(run.comparisons.length, 'comparison', 'comparisons'))
-  parts.push(baselineName === null ? 'no baseline' : `vs baseline "${shortName(baselineName)}"`)
+  // Benches compared with a base ref's code (PERFGATE_BASE_REF) name it; the rest their baseline.
+  const base = run.benches.find((b) => b.regression?.base)?.regression?.base
+  if (base) parts.push(`vs ${baseLabel(base)}, same process`)
+  if (!base || baselineName !== null)
+    parts.push(baselineName === null ? 'no baseline' : `vs baseline "${shortName(baselineName)}"`)
   if (run.env !== null) {
     const env = environmentFacts(run.env)
     parts.push(`node ${run.env.runtime.version}`, `${run.env.os.platform} ${run.env.os.arch}`, env.cpu)

@@ -35,6 +35,8 @@ export interface ReportRegression {
    * have cleared the bench, which is then inconclusive (the event's `asMeasured`); else null.
    */
   machineRatio: number | null
+  /** The git ref whose code the bench was compared with in the same process (PERFGATE_BASE_REF); null against a stored baseline. */
+  base: { ref: string; commit: string } | null
 }
 
 /** A bench's line: its numbers, its budget verdict and its regression check. */
@@ -224,6 +226,7 @@ function runFromEvents(runId: string, events: readonly VerifyEvent[]): RunReport
       threshold: event.threshold ?? Number.NaN,
       adjustedP: event.adjustedP,
       machineRatio: event.asMeasured?.machineRatio ?? null,
+      base: event.base ?? null,
     }
   }
   for (const [name, list] of budgets) {

@@ -46,6 +46,7 @@ function regression(
     threshold: 0.05,
     adjustedP: null,
     machineRatio: null,
+    base: null,
   }
 }
 
@@ -289,6 +290,18 @@ describe('renderMarkdown', () => {
     expect(markdown).toContain('vs baseline "ci/&lt;main&gt;"')
     expect(markdown).toContain('Fake &lt;script&gt; CPU')
     expect(markdown).toContain('git abc1234\\*')
+  })
+
+  it('names the base ref benches were compared with in the same process (PERFGATE_BASE_REF)', () => {
+    const base = { ref: 'origin/main', commit: '3f2c1ab'.padEnd(40, '0') }
+    const compared = bench('sort', { regression: { ...regression('regressed', 0.3, [0.27, 0.35]), base } })
+    const intro = (baselineName: string | null) =>
+      renderMarkdown(run([compared]), { baselineName })
+        .split('\n')
+        .find((line) => line.startsWith('1 bench'))
+    expect(intro(null)).toContain('1 bench · vs origin/main (3f2c1ab), same process · node 20.20.2')
+    // A stored baseline the other benches were compared with is named too.
+    expect(intro('main')).toContain('1 bench · vs origin/main (3f2c1ab), same process · vs baseline "main"')
   })
 
   it('stays under the comment limit: problems first, then "… N more benches"', () => {
