@@ -102,9 +102,21 @@ describe('judgeBaseComparison', () => {
       threshold: 0.2,
       thresholdSource: 'regression.benches["sort*"] in package.json',
     })
-    const judged = judgeBaseComparison(own)
+    const judged = judgeBaseComparison(own, comparison('faster', 0.71, [0.69, 0.73]))
     expect(judged.status).toBe('improved')
     expect(judged.reason).toContain('beyond the 20% threshold (regression.benches["sort*"] in package.json)')
+    expect(judged.reason).toContain('a fresh process agreed: 0.710× (95% interval 0.690–0.730×)')
+  })
+
+  it('announces an improvement only when a fresh process agrees', () => {
+    const faster = record('sort 10k', comparison('faster', 0.94, [0.93, 0.95]))
+    const unconfirmed = judgeBaseComparison(faster, comparison('equivalent', 1, [0.98, 1.02]))
+    expect(unconfirmed.status).toBe('inconclusive')
+    expect(unconfirmed.reason).toContain('looked faster than at origin/main (3f2c1ab) in the run (0.940×')
+    expect(unconfirmed.reason).toContain('but was not in a fresh process (1.00× the base')
+    expect(judgeBaseComparison(faster, null).reason).toContain(
+      'could not be measured again in a fresh process',
+    )
   })
 
   it('maps the other verdicts, and a missing base', () => {
@@ -134,24 +146,32 @@ describe('guardAgainstBase', () => {
     expect(await guardAgainstBase([], async () => [])).toBeNull()
   })
 
-  it('confirms only the benches called slower, in one fresh process', async () => {
+  it('confirms only the benches called slower or faster, in one fresh process', async () => {
     const asked: (readonly string[])[] = []
     const outcome = await guardAgainstBase(
       [
         entry(record('slow', slower)),
         entry(record('same', comparison('equivalent', 1, [0.98, 1.02]))),
         entry(record('also slow', slower)),
+        entry(record('fast', comparison('faster', 0.5, [0.48, 0.52]))),
+        entry(record('unsure', comparison('inconclusive', 1.04, [0.99, 1.09]))),
       ],
       async (names) => {
         asked.push(names)
-        return [record('slow', slower), record('also slow', comparison('equivalent', 1.02, [0.99, 1.04]))]
+        return [
+          record('slow', slower),
+          record('also slow', comparison('equivalent', 1.02, [0.99, 1.04])),
+          record('fast', comparison('faster', 0.52, [0.5, 0.54])),
+        ]
       },
     )
-    expect(asked).toEqual([['slow', 'also slow']])
+    expect(asked).toEqual([['slow', 'also slow', 'fast']])
     expect(outcome?.judgements.map((j) => [j.name, j.status])).toEqual([
       ['slow', 'regressed'],
       ['same', 'unchanged'],
       ['also slow', 'inconclusive'],
+      ['fast', 'improved'],
+      ['unsure', 'inconclusive'],
     ])
     expect(failingBaseRegressions(outcome).map((j) => j.name)).toEqual(['slow'])
   })
