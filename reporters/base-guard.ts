@@ -195,7 +195,7 @@ export function formatBaseGuard(outcome: BaseGuardOutcome | null): string {
   if (count('regressed').length > 0) {
     lines.push(
       '',
-      `  If the slowdown is intended, raise the bench's threshold in "regression.benches" of the perfgate config; otherwise profile it (PERFGATE_PROFILE=always) and compare with ${label}.`,
+      `  If the slowdown is intended, raise the bench's threshold in "regression.benches" of the perfgate config; otherwise see what changed (git diff ${outcome.base.commit.slice(0, 7)}) and where its time goes now (its profile follows, unless profiling is off).`,
     )
   }
   for (const j of count('improved')) lines.push(`▼ Improvement: ${j.reason}`)

@@ -31,15 +31,17 @@ export interface RegressionProfiles {
 
 /**
  * Profile the run's confirmed regressions in a fresh Vitest process, unless profiling is off
- * (PERFGATE_PROFILE, else `bench.profile` of the config). Never throws.
+ * (PERFGATE_PROFILE, else `bench.profile` of the config): those of the stored baseline's guard,
+ * and `alsoRegressed` (the benches the base comparison failed, PERFGATE_BASE_REF). Never throws.
  */
 export async function profileRegressions(
   guard: GuardOutcome,
   loaded: LoadedConfig,
   context: RemeasureContext,
   run: typeof remeasureInChild = remeasureInChild,
+  alsoRegressed: readonly string[] = [],
 ): Promise<RegressionProfiles> {
-  const names = [...new Set(failingRegressions(guard).map((v) => v.name))]
+  const names = [...new Set([...failingRegressions(guard).map((v) => v.name), ...alsoRegressed])]
   if (names.length === 0 || profilingOff(loaded, context.env ?? process.env))
     return { profiles: [], error: null }
   const latest = new Map(benchResults(context.entries).map((r) => [r.name, r]))

@@ -121,7 +121,8 @@ export default class PerfgateReporter {
       const guardText = formatGuard(guard, root, { comparedWithBase: baseGuard !== null })
       if (guardText !== '') context.logger.log(guardText)
       // A confirmed regression is profiled in a fresh process, for where its time goes now.
-      const profiled = await profileRegressions(guard, loaded, child)
+      const baseRegressed = failingBaseRegressions(baseGuard).map((j) => j.name)
+      const profiled = await profileRegressions(guard, loaded, child, remeasureInChild, baseRegressed)
       const profileText = formatRegressionProfiles(profiled, root)
       if (profileText !== '') context.logger.log(`\n${profileText}`)
       const regressionFailed =

@@ -84,6 +84,9 @@ describe.each([4, 5] as const)('Vitest %i', (major) => {
       )
       // The test itself passes: the run fails on the confirmed verdict, as for a stored baseline.
       expect(run.test('work 50').status).toBe('passed')
+      // And, as for a stored baseline, a confirmed regression is profiled in a fresh process.
+      expect(run.stdout).toContain('Hottest functions of "work 50" in a fresh process')
+      expect(run.stdout).toMatch(/src\/work\.ts:\d+/)
     })
 
     test('does not call the unchanged function slower', () => {

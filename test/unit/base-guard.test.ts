@@ -217,6 +217,7 @@ describe('formatBaseGuard', () => {
     )
     expect(text).toContain('✗ Regression: "slow" is slower than at origin/main (3f2c1ab)')
     expect(text).toContain('raise the bench\'s threshold in "regression.benches"')
+    expect(text).toContain('see what changed (git diff 3f2c1ab)')
     expect(text).toContain(
       '"new" has no base to compare with: perf/new.perf.ts is not in origin/main (3f2c1ab).',
     )
