@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { BASE_CODE_ENV, BASE_REF_ENV } from '../src/baseline/base-checkout.js'
 import type { RemeasureRequest } from '../src/baseline/check-suite.js'
 import { isBenchResult } from '../src/measure/compare-results.js'
 import { PINNED_BATCH_SIZES_ENV, pinnedBatchSizesValue } from '../src/measure/pinned-batch-sizes.js'
@@ -76,9 +77,12 @@ export async function remeasureInChild(
     e.records.some((r) => r.kind === 'bench' && wanted.has(r.result.name)),
   )
   if (tests.length === 0) return []
-  // The child times the same batches as the run it joins.
   const results = await runTestsInChild(tests, context, {
+    // The child times the same batches as the run it joins.
     [PINNED_BATCH_SIZES_ENV]: pinnedBatchSizesValue(requests),
+    // Only bench results are wanted: no comparison with a base ref's code (PERFGATE_BASE_REF).
+    [BASE_REF_ENV]: '',
+    [BASE_CODE_ENV]: '',
   })
   return results.benches.filter((r) => wanted.has(r.name))
 }
