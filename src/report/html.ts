@@ -1,3 +1,4 @@
+import { baseLabel } from '../baseline/base-checkout.js'
 import type { BaselineBench, BaselineFile } from '../baseline/baseline-file.js'
 import type { Environment } from '../env/types.js'
 import { breakingPointsHtml } from './breaking-point-report.js'
@@ -159,10 +160,13 @@ function header(
   const verdict: VerdictText =
     latest === undefined ? { text: 'no runs in the log', tone: 'neutral' } : overallVerdict(latest)
   const missing = views.filter((v) => v.row === undefined && v.current === undefined).length
+  const base = latest?.benches.find((b) => b.regression?.base)?.regression?.base ?? undefined
   const facts = [
     latest === undefined ? '' : `latest run ${latest.startedAt} (${latest.runId})`,
     plural(runCount, 'run', 'runs'),
     baseline === undefined ? 'no baseline' : `baseline "${baseline.name}" recorded ${baseline.createdAt}`,
+    // Benches compared with a base ref's code (PERFGATE_BASE_REF) show that comparison instead.
+    base === undefined ? '' : `compared with ${baseLabel(base)} in the same process`,
     `generated ${generatedAt}`,
   ].filter((f) => f !== '')
   return `<header>

@@ -186,6 +186,27 @@ describe('renderHtmlReport', () => {
     expect(quotes.match(/<circle class="dot now"/g)).toHaveLength(4)
   })
 
+  it('says which base ref the latest run was compared with in the same process (PERFGATE_BASE_REF)', async () => {
+    const [one] = await history(1)
+    const run = one!.run
+    const sort = run.benches.find((b) => b.name === 'sort 10k')!
+    sort.regression = {
+      status: 'regressed',
+      baselineNs: 2e6,
+      delta: 0.3,
+      deltaInterval: [0.27, 0.33],
+      confidence: 0.95,
+      threshold: 0.05,
+      adjustedP: null,
+      machineRatio: null,
+      base: { ref: 'origin/main', commit: '3f2c1ab'.padEnd(40, '0') },
+    }
+    const html = renderHtmlReport({ runs: [run], current: one!.current, generatedAt: 'x' })
+    expect(html).toContain('compared with origin/main (3f2c1ab) in the same process')
+    const [plain] = await history(1)
+    expect(renderHtmlReport({ runs: [plain!.run], generatedAt: 'x' })).not.toContain('in the same process')
+  })
+
   it('handles one run, and no runs at all', async () => {
     const [one] = await history(1)
     const single = renderHtmlReport({ runs: [one!.run], current: one!.current, generatedAt: 'x' })
