@@ -13,15 +13,18 @@ import { format } from 'node:util'
 
 const PLACEHOLDER = /%[sdifjoOc%]/g
 
+/** Stands for a literal "%%" while the index placeholders are replaced, as Vitest does. */
+const ESCAPED_PERCENT = '__perfgate_escaped_%__'
+
 /** The title of row `index` (its values `items`) for the template `template`. */
 export function eachTitle(template: string, items: readonly unknown[], index: number): string {
   let title = template
   if (title.includes('%#') || title.includes('%$')) {
     title = title
-      .replace(/%%/g, '\u0000')
-      .replace(/%#/g, String(index))
-      .replace(/%\$/g, String(index + 1))
-      .replace(/\u0000/g, '%%')
+      .replaceAll('%%', ESCAPED_PERCENT)
+      .replaceAll('%#', String(index))
+      .replaceAll('%$', String(index + 1))
+      .replaceAll(ESCAPED_PERCENT, '%%')
   }
   const objectRow = isPlainObject(items[0])
   title = title.replace(/\$([$\w.]+)/g, (whole, key: string) => {
