@@ -24,24 +24,16 @@
  *
  * Prints Markdown to stdout and progress to stderr.
  */
-import { execFileSync, spawn } from 'node:child_process'
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { captureEnvironment, formatEnvironmentLine } from '../src/index.js'
 import { readEvents } from '../src/log/verify-log.js'
+import { git } from '../test/helpers/git.js'
+import { installPerfgate } from '../test/helpers/run-vitest-fixture.js'
 import { startBusyNeighbour } from './busy-neighbour.js'
 import { formatShare } from './numbers.js'
 import { markdownTable, status } from './table.js'
@@ -74,18 +66,6 @@ interface RunOutcome {
   load: number
 }
 
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'perfgate bench',
-  GIT_AUTHOR_EMAIL: 'bench@example.invalid',
-  GIT_COMMITTER_NAME: 'perfgate bench',
-  GIT_COMMITTER_EMAIL: 'bench@example.invalid',
-}
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: dir, env: GIT_ENV, encoding: 'utf8' }).trim()
-}
-
 const PERF_FILE = `import { perfTest } from 'perfgate/vitest'
 import { REPS } from '../src/reps.js'
 import { benchRandom, suite } from '../src/regression-suite.js'
@@ -98,17 +78,8 @@ function makeProject(): { dir: string; base: string } {
   const dir = mkdtempSync(join(tmpdir(), 'perfgate-base-guard-'))
   mkdirSync(join(dir, 'src'))
   mkdirSync(join(dir, 'perf'))
-  mkdirSync(join(dir, 'node_modules'))
-  // Installed as a user's project has it: a copy of perfgate's package (a link would resolve to
-  // this repository, outside node_modules, and Vitest would transform perfgate instead of
-  // importing it), and Vitest and zod linked from this repository.
-  const own = join(dir, 'node_modules/perfgate')
-  mkdirSync(own)
-  cpSync(join(REPO, 'package.json'), join(own, 'package.json'))
-  cpSync(join(REPO, 'dist'), join(own, 'dist'), { recursive: true })
-  for (const pkg of ['vitest', 'zod']) {
-    symlinkSync(realpathSync(join(REPO, 'node_modules', pkg)), join(dir, 'node_modules', pkg))
-  }
+  // Installed as a user's project has it (see installPerfgate), with Vitest 4.
+  installPerfgate(dir, 4)
   writeFileSync(
     join(dir, 'package.json'),
     `${JSON.stringify({ name: 'base-guard-bench', private: true, type: 'module', perfgate: { bench: { time: '200ms' } } }, null, 2)}\n`,

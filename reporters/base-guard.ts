@@ -60,20 +60,22 @@ export async function guardAgainstBase(
   // A change either way is measured again: a regression must not fail on one process's word,
   // and an improvement must not be announced on it (beside a busy neighbour, one unchanged bench
   // in 400 read 0.95× once: bench/base-guard-accuracy.ts run 2).
-  const suspects = records
-    .filter((r) => r.comparison?.verdict === 'slower' || r.comparison?.verdict === 'faster')
-    .map((r) => r.name)
+  const suspects = new Set(
+    records
+      .filter((r) => r.comparison?.verdict === 'slower' || r.comparison?.verdict === 'faster')
+      .map((r) => r.name),
+  )
   const confirmed = new Map<string, Comparison | null>()
   let confirmError: string | undefined
-  if (suspects.length > 0) {
+  if (suspects.size > 0) {
     try {
-      for (const r of await confirm(suspects)) confirmed.set(r.name, r.comparison)
+      for (const r of await confirm([...suspects])) confirmed.set(r.name, r.comparison)
     } catch (error) {
       confirmError = error instanceof Error ? error.message : String(error)
     }
   }
   const judgements = records.map((r) =>
-    judgeBaseComparison(r, suspects.includes(r.name) ? (confirmed.get(r.name) ?? null) : undefined),
+    judgeBaseComparison(r, suspects.has(r.name) ? (confirmed.get(r.name) ?? null) : undefined),
   )
   return { base: first.base, judgements, ...(confirmError !== undefined && { confirmError }) }
 }

@@ -126,7 +126,7 @@ export default class PerfgateReporter {
       const profileText = formatRegressionProfiles(profiled, root)
       if (profileText !== '') context.logger.log(`\n${profileText}`)
       const regressionFailed =
-        failingBaseRegressions(baseGuard).length > 0 ||
+        baseRegressed.length > 0 ||
         failingRegressions(guard).length > 0 ||
         failingPageRegressions(guard).length > 0 ||
         guard.errors.length > 0

@@ -1,4 +1,4 @@
-import type { BenchFn } from '../../src/measure/types.js'
+import type { BatchHooks, BenchFn } from '../../src/measure/types.js'
 
 /*
  * What importing a base perf file collects: while perfgate imports the base ref's copy of a test
@@ -10,11 +10,22 @@ import type { BenchFn } from '../../src/measure/types.js'
  * Kept on globalThis: the shim and perfTest may come from different chunks of perfgate's build.
  */
 
-/** A base perfTest: its function and the batch hooks it was declared with. */
-export interface BasePerfTest {
+/** A perfTest as compare() takes a side: its function and the batch hooks it was declared with. */
+export interface BasePerfTest extends BatchHooks {
   fn: BenchFn
-  setup?: () => unknown
-  teardown?: () => unknown
+}
+
+/** The batch hooks of `options` (a perfTest's options, or a collected perfTest), none left undefined. */
+export function batchHooksOf(options: BatchHooks): BatchHooks {
+  return {
+    ...(options.setup !== undefined && { setup: options.setup }),
+    ...(options.teardown !== undefined && { teardown: options.teardown }),
+  }
+}
+
+/** `fn` with the batch hooks of a perfTest's options: the perfTest as compare() takes a side. */
+export function perfTestSide(fn: BenchFn, options: BatchHooks): BasePerfTest {
+  return { fn, ...batchHooksOf(options) }
 }
 
 /** A describe block declared and not yet run: its full name path, and its body. */

@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs'
 import { relative } from 'node:path'
 import { vi } from 'vitest'
 import { baseCodeFromEnv, baseLabel, basePathOf } from '../../src/baseline/base-checkout.js'
-import { findBenchKey } from '../../src/budget/find-bench-budget.js'
+import { regressionOptionsFor } from '../../src/baseline/check-suite.js'
 import { benchThresholdsOf, configFileLabel, type LoadedConfig } from '../../src/config/load-config.js'
 import { reasonOf } from '../../src/errors.js'
 import { measureBench } from '../../src/measure/bench.js'
 import { measureComparison } from '../../src/measure/compare.js'
 import type { BenchOptions } from '../../src/measure/types.js'
 import { type PerfRecord, recordResult } from '../../src/results/result-sink.js'
-import { type BasePerfTest, collectBase, fullTestName } from './base-collection.js'
+import { type BasePerfTest, batchHooksOf, collectBase, fullTestName } from './base-collection.js'
 
 /*
  * A perfTest's second measurement when the run has a base ref (PERFGATE_BASE_REF): the head's
@@ -57,14 +57,16 @@ export function baseThreshold(
   loaded: LoadedConfig,
 ): { threshold: number; thresholdSource?: string; confidence: number } {
   const { regression } = loaded.config
-  const own = benchThresholdsOf(regression)
-  const key = findBenchKey(name, own)
-  const confidence = regression.confidence
-  if (key === undefined) return { threshold: regression.threshold.fraction, confidence }
+  // The same lookup the stored-baseline guard does, naming the entry the same way.
+  const own = regressionOptionsFor(name, {
+    threshold: regression.threshold.fraction,
+    benchThresholds: benchThresholdsOf(regression),
+    configFile: configFileLabel(loaded),
+  })
   return {
-    threshold: own[key]!,
-    thresholdSource: `regression.benches[${JSON.stringify(key)}] in ${configFileLabel(loaded)}`,
-    confidence,
+    threshold: Number(own.threshold),
+    ...(own.thresholdSource !== undefined && { thresholdSource: own.thresholdSource }),
+    confidence: regression.confidence,
   }
 }
 
@@ -120,19 +122,11 @@ export async function compareWithBase(
   // so both enter the comparison with the same history. Without it, V8 had optimised only the
   // head's copy: in bench/base-guard-accuracy.ts 'map filter reduce 1k' read 3× faster than its
   // identical base in every run, and an unchanged head was called faster.
-  await measureBench(name, base.fn, { ...benchOptions, ...batchHooks(base) })
+  await measureBench(name, base.fn, { ...benchOptions, ...batchHooksOf(base) })
   const comparison = await measureComparison(
     { name, ...head },
     { name: `${name} @ ${label}`, ...base },
     { by: settings.threshold, confidence: settings.confidence },
   )
   record({ comparison })
-}
-
-/** A perfTest's batch hooks, or none. */
-function batchHooks(test: BasePerfTest): Pick<BenchOptions, 'setup' | 'teardown'> {
-  return {
-    ...(test.setup !== undefined && { setup: test.setup }),
-    ...(test.teardown !== undefined && { teardown: test.teardown }),
-  }
 }

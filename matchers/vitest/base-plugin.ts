@@ -9,7 +9,6 @@ import {
   basePathOf,
   checkoutBase,
   headPathOf,
-  isInside,
 } from '../../src/baseline/base-checkout.js'
 
 /*
@@ -88,7 +87,7 @@ export function perfgateBase(
       const resolved = await this.resolve(id, head, { skipSelf: true })
       if (resolved === null || resolved === undefined || resolved.external) return resolved ?? undefined
       const base = basePathOf(code, resolved.id)
-      if (base !== undefined && isInside(base, code.dir) && existsSync(base)) return { ...resolved, id: base }
+      if (base !== undefined && existsSync(base)) return { ...resolved, id: base }
       return resolved
     },
   }

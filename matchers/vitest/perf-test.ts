@@ -11,7 +11,7 @@ import type { BenchFn, BenchOptions } from '../../src/measure/types.js'
 import { formatProfileSection } from '../../src/profile/format-hotspots.js'
 import { profileForFailure } from '../../src/profile/profile-targets.js'
 import { type InconclusivePolicy, recordResult } from '../../src/results/result-sink.js'
-import { type BasePerfTest, baseCollection, fullTestName } from './base-collection.js'
+import { baseCollection, fullTestName, perfTestSide } from './base-collection.js'
 import { compareWithBase, type NamedTask } from './base-comparison.js'
 import { inconclusivePolicy } from './bench-defaults.js'
 import { warnInconclusive } from './matcher-context.js'
@@ -52,7 +52,7 @@ function declarePerfTest(declare: TestDeclarer, collected = true) {
     const collection = baseCollection()
     if (collection !== undefined) {
       if (collected)
-        collection.perfTests.set(fullTestName(collection.describePath, name), hooksOf(options, fn))
+        collection.perfTests.set(fullTestName(collection.describePath, name), perfTestSide(fn, options))
       return
     }
     // Validate an inline budget where the test is declared, so a typo fails at once, by name.
@@ -67,7 +67,7 @@ function declarePerfTest(declare: TestDeclarer, collected = true) {
         const options = withMemoryForLimits(withSamplesToBound(benchOptions, limits), limits)
         const result = await bench(name, fn, options)
         // The base ref's version of the function, timed against this one in alternating rounds.
-        await compareWithBase(name, hooksOf(benchOptions, fn), options, task, loaded)
+        await compareWithBase(name, perfTestSide(fn, benchOptions), options, task, loaded)
         if (found === undefined) {
           recordResult({ kind: 'unguarded', name })
           return
@@ -98,15 +98,6 @@ function declarePerfTest(declare: TestDeclarer, collected = true) {
 }
 
 const INLINE: BudgetSource = { kind: 'inline' }
-
-/** The function with the batch hooks of its options, as compare() takes a side. */
-function hooksOf(options: PerfTestOptions, fn: BenchFn): BasePerfTest {
-  return {
-    fn,
-    ...(options.setup !== undefined && { setup: options.setup }),
-    ...(options.teardown !== undefined && { teardown: options.teardown }),
-  }
-}
 
 function configBudget(
   name: string,

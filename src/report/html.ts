@@ -22,7 +22,7 @@ import {
   type Tone,
   type VerdictText,
 } from './report-text.js'
-import type { ReportBench, RunReport } from './run-report.js'
+import { comparedBase, type ReportBench, type RunReport } from './run-report.js'
 import { scalingsHtml } from './scaling-report.js'
 import { distributionChart, type HistoryPoint, historyChart } from './svg-charts.js'
 
@@ -160,7 +160,7 @@ function header(
   const verdict: VerdictText =
     latest === undefined ? { text: 'no runs in the log', tone: 'neutral' } : overallVerdict(latest)
   const missing = views.filter((v) => v.row === undefined && v.current === undefined).length
-  const base = latest?.benches.find((b) => b.regression?.base)?.regression?.base ?? undefined
+  const base = latest === undefined ? undefined : comparedBase(latest)
   const facts = [
     latest === undefined ? '' : `latest run ${latest.startedAt} (${latest.runId})`,
     plural(runCount, 'run', 'runs'),

@@ -25,7 +25,7 @@ import {
   type Tone,
   type VerdictText,
 } from './report-text.js'
-import type { ReportBench, ReportPageMetric, RunReport } from './run-report.js'
+import { comparedBase, type ReportBench, type ReportPageMetric, type RunReport } from './run-report.js'
 import { scalingsMarkdown } from './scaling-report.js'
 
 /*
@@ -148,7 +148,7 @@ function intro(run: RunReport, baselineName: string | null): string {
   if (pageCount > 0) parts.push(plural(pageCount, 'page', 'pages'))
   if (run.comparisons.length > 0) parts.push(plural(run.comparisons.length, 'comparison', 'comparisons'))
   // Benches compared with a base ref's code (PERFGATE_BASE_REF) name it; the rest their baseline.
-  const base = run.benches.find((b) => b.regression?.base)?.regression?.base
+  const base = comparedBase(run)
   if (base) parts.push(`vs ${baseLabel(base)}, same process`)
   if (!base || baselineName !== null)
     parts.push(baselineName === null ? 'no baseline' : `vs baseline "${shortName(baselineName)}"`)

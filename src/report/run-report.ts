@@ -279,3 +279,8 @@ function benchFromEvent(event: VerifyEventOf<'bench'>): ReportBench {
 function pageOf(event: VerifyEventOf<'web'> | VerifyEventOf<'web-budget'>): string {
   return `${event.name} [${event.tool.split(' ')[0]}, ${event.profile}]`
 }
+
+/** The git ref a run's benches were compared with in the same process (PERFGATE_BASE_REF), if any. */
+export function comparedBase(run: RunReport): { ref: string; commit: string } | undefined {
+  return run.benches.find((b) => b.regression?.base)?.regression?.base ?? undefined
+}

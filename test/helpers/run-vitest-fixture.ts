@@ -64,10 +64,6 @@ export interface FixtureRun {
  * real install) and links to Vitest 4 or 5, zod and TypeScript.
  */
 export function installFixture(name: string, major: VitestMajor): string {
-  if (!existsSync(join(DIST, 'vitest.js'))) {
-    throw new Error('perfgate is not built: run `pnpm build` before the fixture tests (`pnpm test` does).')
-  }
-  const tools = toolchain(major)
   const dir = mkdtempSync(join(tmpdir(), `perfgate-${name}-v${major}-`))
   // Files named vitest4-* or vitest5-* use what only that major has.
   const other = major === 4 ? 'vitest5-' : 'vitest4-'
@@ -75,6 +71,20 @@ export function installFixture(name: string, major: VitestMajor): string {
     recursive: true,
     filter: (source) => !basename(source).startsWith(other),
   })
+  installPerfgate(dir, major)
+  return dir
+}
+
+/**
+ * Give the project in `dir` a node_modules as a user's install has it: a real copy of perfgate's
+ * package.json, dist and schemas (a link would resolve outside node_modules, and Vitest would
+ * transform perfgate instead of importing it), and links to Vitest 4 or 5, zod and TypeScript.
+ */
+export function installPerfgate(dir: string, major: VitestMajor): void {
+  if (!existsSync(join(DIST, 'vitest.js'))) {
+    throw new Error('perfgate is not built: run `pnpm build` before the fixture tests (`pnpm test` does).')
+  }
+  const tools = toolchain(major)
   const modules = join(dir, 'node_modules')
   const own = join(modules, 'perfgate')
   mkdirSync(own, { recursive: true })
@@ -86,7 +96,6 @@ export function installFixture(name: string, major: VitestMajor): string {
   symlinkSync(tools.typesNode, join(modules, '@types/node'))
   symlinkSync(realpathSync(join(REPO, 'node_modules/zod')), join(modules, 'zod'))
   symlinkSync(realpathSync(join(REPO, 'node_modules/typescript')), join(modules, 'typescript'))
-  return dir
 }
 
 /** Run a command in a fixture folder with the toolchain of `major`, capturing its output. */

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process'
 import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { readEvents } from '../../src/log/verify-log.js'
 import type { PerfRecord } from '../../src/results/result-sink.js'
+import { git } from '../helpers/git.js'
 import {
   type FixtureRun,
   installFixture,
@@ -15,18 +15,6 @@ import {
 // repository with a base commit and a head commit, and every perfTest of the head is timed against
 // the base's version of its function in the same process. The properties asserted hold on a
 // loaded 2-core machine: a 10× slowdown is caught, an unchanged function is not called slower.
-
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'perfgate test',
-  GIT_AUTHOR_EMAIL: 'test@example.invalid',
-  GIT_COMMITTER_NAME: 'perfgate test',
-  GIT_COMMITTER_EMAIL: 'test@example.invalid',
-}
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: dir, env: GIT_ENV, encoding: 'utf8' }).trim()
-}
 
 /**
  * The fixture as a repository of two commits: the base, then a head where `work` does `headReps`

@@ -23,18 +23,7 @@ import {
   isInside,
 } from '../../src/baseline/base-checkout.js'
 import { PerfgateError } from '../../src/errors.js'
-
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'perfgate test',
-  GIT_AUTHOR_EMAIL: 'test@example.invalid',
-  GIT_COMMITTER_NAME: 'perfgate test',
-  GIT_COMMITTER_EMAIL: 'test@example.invalid',
-}
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: dir, env: GIT_ENV, encoding: 'utf8', stdio: 'pipe' }).trim()
-}
+import { git } from '../helpers/git.js'
 
 /** A fresh temp folder, by its real path: git reports the top level with symlinks resolved. */
 function tempDir(prefix: string): string {

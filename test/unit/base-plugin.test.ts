@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { perfgateBase } from '../../matchers/vitest/base-plugin.js'
 import type { BaseCode } from '../../src/baseline/base-checkout.js'
+import { git } from '../helpers/git.js'
 
 const SHIM = '/perfgate/dist/vitest-base-shim.js'
 
@@ -153,16 +153,6 @@ describe('perfgateBase without a base', () => {
 })
 
 describe('perfgateBase with PERFGATE_BASE_REF and real git', () => {
-  const GIT_ENV = {
-    ...process.env,
-    GIT_AUTHOR_NAME: 'perfgate test',
-    GIT_AUTHOR_EMAIL: 'test@example.invalid',
-    GIT_COMMITTER_NAME: 'perfgate test',
-    GIT_COMMITTER_EMAIL: 'test@example.invalid',
-  }
-  const git = (dir: string, ...args: string[]) =>
-    execFileSync('git', args, { cwd: dir, env: GIT_ENV, encoding: 'utf8', stdio: 'pipe' }).trim()
-
   let repo: string
   let baseDir: string
 
